@@ -1,0 +1,1 @@
+//! C ABI for pqjose (to be built by the C ABI issue).

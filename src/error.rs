@@ -1,0 +1,436 @@
+//! Errors: one `#[non_exhaustive]` enum with nested kinds, and a stable numeric code per variant.
+//!
+//! Messages name the check that failed; they never echo token bytes, key bytes or claim values.
+
+use core::fmt;
+
+use crate::alg::Algorithm;
+
+/// Every error pqjose returns.
+///
+/// Match on the variants (or on [`Error::code`], which is stable across releases) rather than on
+/// the message text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The token or JWS is not well formed (structure, base64url, JSON or header).
+    Format(FormatError),
+    /// A key could not be generated, imported or exported.
+    Key(KeyError),
+    /// The algorithm is unknown, `none`, not allowed, or does not match the key.
+    Algorithm(AlgorithmError),
+    /// The signature does not verify. Deliberately carries no detail.
+    InvalidSignature,
+    /// A claim check failed after the signature verified.
+    Claims(ClaimsError),
+    /// No key in the key set matches the token's `kid` and `alg`.
+    KeyNotFound,
+    /// The token's `jti` was seen before.
+    Replayed,
+    /// The token's `jti` or `kid` has been revoked.
+    Revoked,
+    /// The cryptographic backend failed to sign (or the system random generator failed).
+    Crypto,
+}
+
+/// What is wrong with the structure of a compact JWS, its header or its payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FormatError {
+    /// The token is longer than the configured limit (checked before any decoding).
+    TooLarge,
+    /// The protected header is longer than the configured limit.
+    HeaderTooLarge,
+    /// The payload is longer than the configured limit.
+    PayloadTooLarge,
+    /// A compact JWS has exactly three `.`-separated segments.
+    SegmentCount,
+    /// A segment is not strict base64url (no padding, canonical trailing bits, no whitespace).
+    Base64,
+    /// The protected header is not a JSON object.
+    HeaderJson,
+    /// The payload (claims) is not a JSON object.
+    PayloadJson,
+    /// The payload is not valid UTF-8.
+    PayloadUtf8,
+    /// A JSON object contains the same member name twice.
+    DuplicateMember,
+    /// JSON nesting is deeper than the configured limit.
+    TooDeep,
+    /// A header member has the wrong JSON type (for example a numeric `kid`).
+    HeaderMember,
+    /// The header lists a `crit` extension that pqjose does not understand, or `crit` is malformed.
+    UnsupportedCritical,
+    /// The header asks for an unencoded payload (`b64: false`, RFC 7797), which is not supported.
+    UnencodedPayload,
+    /// The header carries an embedded or remote key (`jwk`, `jku`, `x5u`, `x5c`); such keys are never used.
+    EmbeddedKey,
+    /// The signature has the wrong length for the algorithm.
+    SignatureLength,
+}
+
+/// Why a key was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The JWK is not valid JSON or lacks a required member.
+    MalformedJwk,
+    /// The `kty` is not one pqjose supports.
+    UnsupportedKeyType,
+    /// The key's algorithm cannot be determined (no `alg`, and the key type allows several).
+    AlgorithmRequired,
+    /// The key type, curve or size does not fit the algorithm.
+    WrongKeyType,
+    /// A key component has the wrong length or encoding.
+    InvalidEncoding,
+    /// The public part does not match the private part (for example `pub` versus the ML-DSA seed).
+    Mismatch,
+    /// The key is too weak (RSA modulus under 2048 bits, HMAC key shorter than the hash output).
+    TooWeak,
+    /// A private key was needed but only a public key was given.
+    NotPrivate,
+    /// The key has no public form (HMAC keys are symmetric).
+    NoPublicForm,
+    /// The PEM, PKCS#8 or SPKI document could not be parsed.
+    Pem,
+    /// The key's algorithm has no PEM/PKCS#8 form in pqjose.
+    PemUnsupported,
+    /// The JWK Set is not a JSON object with a `keys` array.
+    MalformedJwkSet,
+    /// The key cannot be exported in the requested form (for example an ML-DSA key imported
+    /// from an expanded-only PKCS#8 document has no seed for a JWK `priv`).
+    NotExportable,
+}
+
+/// Algorithm problems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AlgorithmError {
+    /// `alg` is `none` (in any letter case); unsecured JWS is never accepted.
+    None,
+    /// `alg` names no algorithm pqjose knows.
+    Unknown,
+    /// The header's `alg` differs from the algorithm bound to the key.
+    Mismatch {
+        /// The key's algorithm.
+        expected: Algorithm,
+        /// The algorithm the header named.
+        found: Algorithm,
+    },
+    /// The algorithm is not in the validation policy's allow-list.
+    NotAllowed(Algorithm),
+    /// The algorithm is not implemented by the backend in use.
+    Unsupported(Algorithm),
+}
+
+/// The registered claims, for naming a claim in errors and policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RegisteredClaim {
+    /// `iss`
+    Issuer,
+    /// `sub`
+    Subject,
+    /// `aud`
+    Audience,
+    /// `exp`
+    Expiration,
+    /// `nbf`
+    NotBefore,
+    /// `iat`
+    IssuedAt,
+    /// `jti`
+    JwtId,
+}
+
+impl RegisteredClaim {
+    /// The claim's JSON member name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Issuer => "iss",
+            Self::Subject => "sub",
+            Self::Audience => "aud",
+            Self::Expiration => "exp",
+            Self::NotBefore => "nbf",
+            Self::IssuedAt => "iat",
+            Self::JwtId => "jti",
+        }
+    }
+}
+
+/// A claim named in an error or a policy: registered, or custom by name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClaimName {
+    /// A registered claim.
+    Registered(RegisteredClaim),
+    /// A custom claim, by its JSON member name (taken from the policy, never from the token).
+    Custom(String),
+}
+
+impl ClaimName {
+    /// The JSON member name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Registered(r) => r.name(),
+            Self::Custom(s) => s,
+        }
+    }
+}
+
+impl From<RegisteredClaim> for ClaimName {
+    fn from(r: RegisteredClaim) -> Self {
+        Self::Registered(r)
+    }
+}
+
+/// A failed claim check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClaimsError {
+    /// `exp` is in the past (beyond the leeway).
+    Expired,
+    /// `nbf` is in the future (beyond the leeway).
+    NotYetValid,
+    /// `iat` is in the future (beyond the leeway).
+    IssuedInFuture,
+    /// `iat` is older than the configured maximum age.
+    TooOld,
+    /// `iss` is not one of the expected issuers.
+    Issuer,
+    /// `aud` contains none of the expected audiences.
+    Audience,
+    /// The token carries `aud` but no audience was configured.
+    UnexpectedAudience,
+    /// `sub` is not the expected subject.
+    Subject,
+    /// The header `typ` is not the expected type.
+    Type,
+    /// A required claim is absent.
+    Missing(ClaimName),
+    /// A claim has the wrong JSON type or an out-of-range value.
+    Invalid(ClaimName),
+    /// The claims could not be deserialized into the caller's type.
+    Deserialize,
+}
+
+impl Error {
+    /// A stable number for this error, for logs, metrics and the C ABI. Numbers are never reused.
+    pub fn code(&self) -> u32 {
+        match self {
+            Self::Format(f) => match f {
+                FormatError::TooLarge => 100,
+                FormatError::HeaderTooLarge => 101,
+                FormatError::PayloadTooLarge => 102,
+                FormatError::SegmentCount => 103,
+                FormatError::Base64 => 104,
+                FormatError::HeaderJson => 105,
+                FormatError::PayloadJson => 106,
+                FormatError::PayloadUtf8 => 107,
+                FormatError::DuplicateMember => 108,
+                FormatError::TooDeep => 109,
+                FormatError::HeaderMember => 110,
+                FormatError::UnsupportedCritical => 111,
+                FormatError::UnencodedPayload => 112,
+                FormatError::EmbeddedKey => 113,
+                FormatError::SignatureLength => 114,
+            },
+            Self::Key(k) => match k {
+                KeyError::MalformedJwk => 200,
+                KeyError::UnsupportedKeyType => 201,
+                KeyError::AlgorithmRequired => 202,
+                KeyError::WrongKeyType => 203,
+                KeyError::InvalidEncoding => 204,
+                KeyError::Mismatch => 205,
+                KeyError::TooWeak => 206,
+                KeyError::NotPrivate => 207,
+                KeyError::NoPublicForm => 208,
+                KeyError::Pem => 209,
+                KeyError::PemUnsupported => 210,
+                KeyError::MalformedJwkSet => 211,
+                KeyError::NotExportable => 212,
+            },
+            Self::Algorithm(a) => match a {
+                AlgorithmError::None => 300,
+                AlgorithmError::Unknown => 301,
+                AlgorithmError::Mismatch { .. } => 302,
+                AlgorithmError::NotAllowed(_) => 303,
+                AlgorithmError::Unsupported(_) => 304,
+            },
+            Self::InvalidSignature => 400,
+            Self::Claims(c) => match c {
+                ClaimsError::Expired => 500,
+                ClaimsError::NotYetValid => 501,
+                ClaimsError::IssuedInFuture => 502,
+                ClaimsError::TooOld => 503,
+                ClaimsError::Issuer => 504,
+                ClaimsError::Audience => 505,
+                ClaimsError::UnexpectedAudience => 506,
+                ClaimsError::Subject => 507,
+                ClaimsError::Type => 508,
+                ClaimsError::Missing(_) => 509,
+                ClaimsError::Invalid(_) => 510,
+                ClaimsError::Deserialize => 511,
+            },
+            Self::KeyNotFound => 600,
+            Self::Replayed => 601,
+            Self::Revoked => 602,
+            Self::Crypto => 700,
+        }
+    }
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::TooLarge => "token exceeds the size limit",
+            Self::HeaderTooLarge => "protected header exceeds the size limit",
+            Self::PayloadTooLarge => "payload exceeds the size limit",
+            Self::SegmentCount => "compact JWS must have exactly three segments",
+            Self::Base64 => "invalid base64url (padding, whitespace or non-canonical encoding)",
+            Self::HeaderJson => "protected header is not a JSON object",
+            Self::PayloadJson => "payload is not a JSON object",
+            Self::PayloadUtf8 => "payload is not valid UTF-8",
+            Self::DuplicateMember => "duplicate JSON member name",
+            Self::TooDeep => "JSON nesting exceeds the depth limit",
+            Self::HeaderMember => "header member has the wrong type",
+            Self::UnsupportedCritical => "unsupported critical header extension",
+            Self::UnencodedPayload => "unencoded payload (b64: false) is not supported",
+            Self::EmbeddedKey => "header-supplied keys (jwk, jku, x5u, x5c) are not accepted",
+            Self::SignatureLength => "signature has the wrong length for the algorithm",
+        })
+    }
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::MalformedJwk => "malformed JWK",
+            Self::UnsupportedKeyType => "unsupported key type",
+            Self::AlgorithmRequired => "the key's algorithm must be given (no alg member)",
+            Self::WrongKeyType => "key type, curve or size does not fit the algorithm",
+            Self::InvalidEncoding => "key component has the wrong length or encoding",
+            Self::Mismatch => "public key does not match the private key",
+            Self::TooWeak => "key is too weak for the algorithm",
+            Self::NotPrivate => "a private key is required",
+            Self::NoPublicForm => "symmetric (HMAC) keys have no public form",
+            Self::Pem => "malformed PEM, PKCS#8 or SPKI document",
+            Self::PemUnsupported => "this algorithm has no PEM form",
+            Self::MalformedJwkSet => "malformed JWK Set",
+            Self::NotExportable => "key cannot be exported in this form",
+        })
+    }
+}
+
+impl fmt::Display for AlgorithmError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::None => f.write_str("alg none is not accepted"),
+            Self::Unknown => f.write_str("unknown algorithm"),
+            Self::Mismatch { expected, found } => {
+                write!(
+                    f,
+                    "algorithm {found} does not match the key's algorithm {expected}"
+                )
+            }
+            Self::NotAllowed(a) => write!(f, "algorithm {a} is not allowed"),
+            Self::Unsupported(a) => write!(f, "algorithm {a} is not supported by this backend"),
+        }
+    }
+}
+
+impl fmt::Display for ClaimsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Expired => f.write_str("token expired"),
+            Self::NotYetValid => f.write_str("token not yet valid"),
+            Self::IssuedInFuture => f.write_str("token issued in the future"),
+            Self::TooOld => f.write_str("token older than the maximum age"),
+            Self::Issuer => f.write_str("issuer mismatch"),
+            Self::Audience => f.write_str("audience mismatch"),
+            Self::UnexpectedAudience => f.write_str("token has an audience but none was expected"),
+            Self::Subject => f.write_str("subject mismatch"),
+            Self::Type => f.write_str("token type (typ) mismatch"),
+            Self::Missing(c) => write!(f, "missing claim `{}`", c.as_str()),
+            Self::Invalid(c) => write!(f, "invalid claim `{}`", c.as_str()),
+            Self::Deserialize => f.write_str("claims do not match the expected structure"),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Format(e) => write!(f, "malformed token: {e}"),
+            Self::Key(e) => write!(f, "key error: {e}"),
+            Self::Algorithm(e) => e.fmt(f),
+            Self::InvalidSignature => f.write_str("bad signature"),
+            Self::Claims(e) => e.fmt(f),
+            Self::KeyNotFound => f.write_str("key not found"),
+            Self::Replayed => f.write_str("token replayed (jti seen before)"),
+            Self::Revoked => f.write_str("token or key revoked"),
+            Self::Crypto => f.write_str("cryptographic operation failed"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<FormatError> for Error {
+    fn from(e: FormatError) -> Self {
+        Self::Format(e)
+    }
+}
+
+impl From<KeyError> for Error {
+    fn from(e: KeyError) -> Self {
+        Self::Key(e)
+    }
+}
+
+impl From<AlgorithmError> for Error {
+    fn from(e: AlgorithmError) -> Self {
+        Self::Algorithm(e)
+    }
+}
+
+impl From<ClaimsError> for Error {
+    fn from(e: ClaimsError) -> Self {
+        Self::Claims(e)
+    }
+}
+
+/// `Result` with pqjose's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique() {
+        let all = [
+            Error::Format(FormatError::TooLarge),
+            Error::Format(FormatError::Base64),
+            Error::Key(KeyError::Mismatch),
+            Error::Algorithm(AlgorithmError::None),
+            Error::InvalidSignature,
+            Error::Claims(ClaimsError::Expired),
+            Error::Claims(ClaimsError::Missing(RegisteredClaim::Expiration.into())),
+            Error::KeyNotFound,
+            Error::Replayed,
+            Error::Revoked,
+            Error::Crypto,
+        ];
+        let mut codes: Vec<u32> = all.iter().map(Error::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+    }
+
+    #[test]
+    fn messages_name_the_check() {
+        let e = Error::Claims(ClaimsError::Missing(ClaimName::Custom("task".into())));
+        assert_eq!(e.to_string(), "missing claim `task`");
+        assert_eq!(Error::InvalidSignature.to_string(), "bad signature");
+    }
+}

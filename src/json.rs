@@ -1,0 +1,186 @@
+//! Strict JSON: duplicate member names rejected at every level, nesting depth bounded.
+//!
+//! `serde_json` keeps the last of duplicate members; JOSE (RFC 7515 §5.2, RFC 8725 §3.9) wants
+//! them refused, so headers, claims and JWKs are parsed through [`parse_object`].
+
+use core::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::error::FormatError;
+
+/// Default maximum nesting depth of header and claims JSON.
+pub(crate) const DEFAULT_MAX_DEPTH: usize = 16;
+
+/// Parse `bytes` as one JSON object, rejecting duplicate member names anywhere and nesting deeper
+/// than `max_depth` (the top-level object counts as depth 1). `not_object` is the error for input
+/// that is not JSON or not an object.
+pub(crate) fn parse_object(
+    bytes: &[u8],
+    max_depth: usize,
+    not_object: FormatError,
+) -> Result<Map<String, Value>, FormatError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let seed = Strict {
+        depth_left: max_depth,
+    };
+    let value = match seed.deserialize(&mut de) {
+        Ok(v) => v,
+        Err(e) => return Err(classify(&e, not_object)),
+    };
+    if de.end().is_err() {
+        return Err(not_object);
+    }
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(not_object),
+    }
+}
+
+const DUPLICATE: &str = "pqjose:duplicate-member";
+const TOO_DEEP: &str = "pqjose:too-deep";
+
+fn classify(e: &serde_json::Error, fallback: FormatError) -> FormatError {
+    let msg = e.to_string();
+    if msg.starts_with(DUPLICATE) {
+        FormatError::DuplicateMember
+    } else if msg.starts_with(TOO_DEEP) || msg.starts_with("recursion limit exceeded") {
+        FormatError::TooDeep
+    } else {
+        fallback
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Strict {
+    depth_left: usize,
+}
+
+impl Strict {
+    fn nested<E: de::Error>(self) -> Result<Strict, E> {
+        self.depth_left
+            .checked_sub(1)
+            .map(|depth_left| Strict { depth_left })
+            .ok_or_else(|| E::custom(TOO_DEEP))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Strict {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        // Non-finite numbers cannot come from JSON text; keep the value as a number.
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("non-finite number"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let inner = self.nested()?;
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(inner)? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let inner = self.nested()?;
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(DUPLICATE));
+            }
+            let v = map.next_value_seed(inner)?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOT: FormatError = FormatError::PayloadJson;
+
+    #[test]
+    fn accepts_objects() {
+        let m = parse_object(br#"{"a":1,"b":{"c":[1,2,{"d":null}]}}"#, 16, NOT).unwrap();
+        assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn rejects_duplicates_at_any_depth() {
+        for s in [
+            r#"{"a":1,"a":2}"#,
+            r#"{"a":{"b":1,"b":1}}"#,
+            r#"{"a":[{"x":1,"x":2}]}"#,
+            r#"{"exp":1,"exp":1}"#,
+        ] {
+            assert_eq!(
+                parse_object(s.as_bytes(), 16, NOT),
+                Err(FormatError::DuplicateMember),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_non_objects_and_trailing_data() {
+        for s in ["[1]", "1", "\"x\"", "null", "{} {}", "{", "", "{\"a\":1}x"] {
+            assert_eq!(parse_object(s.as_bytes(), 16, NOT), Err(NOT), "{s}");
+        }
+    }
+
+    #[test]
+    fn bounds_depth() {
+        let ok = format!("{}{}", "{\"a\":".repeat(3), "1}}}");
+        assert!(parse_object(ok.as_bytes(), 3, NOT).is_ok());
+        let deep = format!("{}1{}", "{\"a\":".repeat(4), "}".repeat(4));
+        assert_eq!(
+            parse_object(deep.as_bytes(), 3, NOT),
+            Err(FormatError::TooDeep)
+        );
+        let very_deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+        let wrapped = format!("{{\"a\":{very_deep}}}");
+        assert_eq!(
+            parse_object(wrapped.as_bytes(), 16, NOT),
+            Err(FormatError::TooDeep)
+        );
+    }
+}

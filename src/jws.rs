@@ -1,0 +1,238 @@
+//! Compact JWS (RFC 7515 §7.1) over arbitrary payloads: size limits before decoding, strict
+//! base64url, exactly three segments, a checked header, the key's algorithm.
+
+use crate::alg::Algorithm;
+use crate::b64;
+use crate::error::{AlgorithmError, Error, FormatError};
+use crate::header::Header;
+use crate::json::DEFAULT_MAX_DEPTH;
+use crate::signer::{JwsSigner, JwsVerifier};
+
+/// Size and depth limits applied before any decoding or parsing.
+///
+/// The token limit defaults to what the header and payload limits plus the largest signature
+/// of the accepted algorithm(s) can encode to, so a token can never be longer than a valid one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    max_header_len: usize,
+    max_payload_len: usize,
+    max_depth: usize,
+    max_token_len: Option<usize>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_header_len: 4 * 1024,
+            max_payload_len: 64 * 1024,
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_token_len: None,
+        }
+    }
+}
+
+impl Limits {
+    /// The default limits: header 4 KiB, payload 64 KiB (decoded), JSON depth 16, token length
+    /// derived from those and the algorithm.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Maximum decoded protected-header length in bytes.
+    pub fn max_header_len(mut self, n: usize) -> Self {
+        self.max_header_len = n;
+        self
+    }
+
+    /// Maximum decoded payload length in bytes.
+    pub fn max_payload_len(mut self, n: usize) -> Self {
+        self.max_payload_len = n;
+        self
+    }
+
+    /// Maximum JSON nesting depth of header and claims (the top-level object is depth 1).
+    pub fn max_depth(mut self, n: usize) -> Self {
+        self.max_depth = n;
+        self
+    }
+
+    /// An explicit maximum token length in bytes (otherwise derived).
+    pub fn max_token_len(mut self, n: usize) -> Self {
+        self.max_token_len = Some(n);
+        self
+    }
+
+    /// The configured JSON depth limit.
+    pub fn depth(&self) -> usize {
+        self.max_depth
+    }
+
+    /// The configured maximum decoded payload length.
+    pub fn payload_len(&self) -> usize {
+        self.max_payload_len
+    }
+
+    /// The token length limit when the largest accepted signature is `max_sig_len` bytes.
+    pub fn token_len_for(&self, max_sig_len: usize) -> usize {
+        self.max_token_len.unwrap_or_else(|| {
+            b64::encoded_len(self.max_header_len)
+                .saturating_add(b64::encoded_len(self.max_payload_len))
+                .saturating_add(b64::encoded_len(max_sig_len))
+                .saturating_add(2)
+        })
+    }
+}
+
+/// A compact JWS split and its header checked, signature not yet verified. Crate-internal: the
+/// public ways to read one are [`verify`] and `dangerous`.
+#[derive(Debug)]
+pub(crate) struct Parsed<'a> {
+    header: Header,
+    signing_input: &'a str,
+    payload_b64: &'a str,
+    signature_b64: &'a str,
+}
+
+impl<'a> Parsed<'a> {
+    /// Check the size, split into three segments and parse the header. `max_sig_len` is the
+    /// largest signature any accepted algorithm produces. No payload or signature decoding.
+    pub(crate) fn parse(
+        token: &'a str,
+        limits: &Limits,
+        max_sig_len: usize,
+    ) -> Result<Self, Error> {
+        if token.len() > limits.token_len_for(max_sig_len) {
+            return Err(FormatError::TooLarge.into());
+        }
+        let mut parts = token.split('.');
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(FormatError::SegmentCount.into());
+        };
+        if h.len() > b64::encoded_len(limits.max_header_len) {
+            return Err(FormatError::HeaderTooLarge.into());
+        }
+        if p.len() > b64::encoded_len(limits.max_payload_len) {
+            return Err(FormatError::PayloadTooLarge.into());
+        }
+        if s.len() > b64::encoded_len(max_sig_len) {
+            return Err(FormatError::SignatureLength.into());
+        }
+        let header = Header::parse(&b64::decode(h)?, limits.max_depth)?;
+        let signing_input = token
+            .get(..h.len() + 1 + p.len())
+            .ok_or(FormatError::SegmentCount)?;
+        Ok(Self {
+            header,
+            signing_input,
+            payload_b64: p,
+            signature_b64: s,
+        })
+    }
+
+    pub(crate) fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Check that `verifier`'s algorithm accepts the header's, then verify the signature.
+    pub(crate) fn verify_signature(
+        &self,
+        verifier: &(impl JwsVerifier + ?Sized),
+    ) -> Result<(), Error> {
+        let expected = verifier.algorithm();
+        if !expected.accepts_header(self.header.alg()) {
+            return Err(AlgorithmError::Mismatch {
+                expected,
+                found: self.header.alg(),
+            }
+            .into());
+        }
+        let sig = b64::decode(self.signature_b64)?;
+        verifier.verify(self.signing_input.as_bytes(), &sig)
+    }
+
+    /// Decode the payload (call after the signature verified, or in `dangerous`).
+    pub(crate) fn payload(&self) -> Result<Vec<u8>, Error> {
+        b64::decode(self.payload_b64)
+    }
+}
+
+/// A JWS whose signature verified: its header and payload.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifiedJws {
+    header: Header,
+    payload: Vec<u8>,
+}
+
+impl VerifiedJws {
+    /// The protected header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The payload bytes.
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// The payload bytes, by value.
+    pub fn into_payload(self) -> Vec<u8> {
+        self.payload
+    }
+}
+
+/// Sign `payload` as a compact JWS. The header's `alg` must be the signer's algorithm
+/// ([`Header::new`] with [`JwsSigner::algorithm`]); use [`sign_payload`] to have it filled in.
+pub fn sign(
+    signer: &(impl JwsSigner + ?Sized),
+    header: &Header,
+    payload: &[u8],
+) -> Result<String, Error> {
+    if header.alg() != signer.algorithm() {
+        return Err(AlgorithmError::Mismatch {
+            expected: signer.algorithm(),
+            found: header.alg(),
+        }
+        .into());
+    }
+    let mut out = b64::encode(&header.to_json()?);
+    out.push('.');
+    out.push_str(&b64::encode(payload));
+    let sig = signer.sign(out.as_bytes())?;
+    out.push('.');
+    out.push_str(&b64::encode(&sig));
+    Ok(out)
+}
+
+/// Sign `payload` with a header of `{alg, kid}` taken from the signer.
+pub fn sign_payload(signer: &(impl JwsSigner + ?Sized), payload: &[u8]) -> Result<String, Error> {
+    let mut header = Header::new(signer.algorithm());
+    if let Some(kid) = signer.key_id() {
+        header = header.with_kid(kid);
+    }
+    sign(signer, &header, payload)
+}
+
+/// Verify a compact JWS with one key under the default [`Limits`]: size, structure, header,
+/// algorithm (the key's, never the header's choice), then the signature. The payload is returned
+/// uninterpreted; for JWTs use the `jwt` validator.
+pub fn verify(verifier: &(impl JwsVerifier + ?Sized), token: &str) -> Result<VerifiedJws, Error> {
+    verify_with_limits(verifier, token, &Limits::default())
+}
+
+/// [`verify`] with explicit limits.
+pub fn verify_with_limits(
+    verifier: &(impl JwsVerifier + ?Sized),
+    token: &str,
+    limits: &Limits,
+) -> Result<VerifiedJws, Error> {
+    let alg: Algorithm = verifier.algorithm();
+    let parsed = Parsed::parse(token, limits, alg.max_signature_len())?;
+    parsed.verify_signature(verifier)?;
+    let payload = parsed.payload()?;
+    Ok(VerifiedJws {
+        header: parsed.header,
+        payload,
+    })
+}
