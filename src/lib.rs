@@ -31,13 +31,21 @@
 mod alg;
 mod b64;
 mod backend;
+mod builder;
+mod claims;
+pub mod dangerous;
 mod error;
 mod header;
 mod json;
 pub mod jwk;
 pub mod jws;
 mod key;
+mod keyset;
+mod replay;
 mod signer;
+mod time;
+mod validate;
+mod verify;
 
 pub use alg::{Algorithm, Family};
 pub use backend::SigningMode;
@@ -48,3 +56,11 @@ pub use header::Header;
 pub use jwk::{Jwk, JwkSet, SkippedKey};
 pub use key::{MAX_KID_LEN, SigningKey, VerifyingKey};
 pub use signer::{JwsSigner, JwsVerifier};
+
+pub use builder::{DEFAULT_TTL, TokenBuilder};
+pub use claims::{Audience, Claims, CustomClaims};
+pub use keyset::{KeyInfo, KeySet, KeyStatus, MAX_KIDLESS_CANDIDATES};
+pub use replay::{DEFAULT_REPLAY_CAPACITY, MemoryReplayStore, ReplayStore};
+pub use time::{Clock, FixedClock, NumericDate, SystemClock};
+pub use validate::{AlgorithmPolicy, DEFAULT_LEEWAY, Validation};
+pub use verify::Verified;
