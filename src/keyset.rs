@@ -96,11 +96,10 @@ pub(crate) struct Candidate<'a> {
 }
 
 impl Snapshot {
-    /// The largest signature among keys whose algorithm `allowed` accepts (for size limits).
-    pub(crate) fn max_signature_len(&self, allowed: impl Fn(Algorithm) -> bool) -> usize {
+    /// The largest signature any key in the set produces (for size limits).
+    pub(crate) fn max_signature_len(&self) -> usize {
         self.entries
             .iter()
-            .filter(|e| allowed(e.alg))
             .map(|e| e.alg.max_signature_len())
             .max()
             .unwrap_or(0)
@@ -120,28 +119,35 @@ impl Snapshot {
             .entries
             .iter()
             .rev()
-            .filter(|e| e.status.usable_at(now) && allowed(e.alg));
+            .filter(|e| e.status.usable_at(now));
         let chosen: Vec<Candidate<'_>> = match kid {
             Some(kid) => {
-                let mut named = usable.filter(|e| e.kid.as_deref() == Some(kid)).peekable();
-                let first_alg = named.peek().map(|e| e.alg);
-                let chosen: Vec<_> = named
-                    .filter(|e| e.alg.accepts_header(alg))
+                // At most one key per algorithm has a given kid (see `push`).
+                let named: Vec<&Arc<Entry>> =
+                    usable.filter(|e| e.kid.as_deref() == Some(kid)).collect();
+                let fitting = || named.iter().filter(|e| e.alg.accepts_header(alg));
+                let chosen: Vec<_> = fitting()
+                    .filter(|e| allowed(e.alg))
                     .take(MAX_KIDLESS_CANDIDATES)
-                    .map(candidate)
+                    .map(|e| candidate(e))
                     .collect();
-                if let (true, Some(expected)) = (chosen.is_empty(), first_alg) {
-                    // The kid names a key of another algorithm: the key decides, not the header.
-                    return Err(AlgorithmError::Mismatch {
-                        expected,
-                        found: alg,
+                if chosen.is_empty() {
+                    // Name what is wrong with the key the kid points at: the key decides.
+                    if let Some(e) = fitting().next() {
+                        return Err(AlgorithmError::NotAllowed(e.alg).into());
                     }
-                    .into());
+                    if let Some(e) = named.first() {
+                        return Err(AlgorithmError::Mismatch {
+                            expected: e.alg,
+                            found: alg,
+                        }
+                        .into());
+                    }
                 }
                 chosen
             }
             None => usable
-                .filter(|e| e.alg.accepts_header(alg))
+                .filter(|e| e.alg.accepts_header(alg) && allowed(e.alg))
                 .take(MAX_KIDLESS_CANDIDATES)
                 .map(candidate)
                 .collect(),
@@ -458,11 +464,7 @@ mod tests {
         assert_eq!(pick(Hs256, None), Err(Error::KeyNotFound));
         assert_eq!(
             kids(snap.select(MlDsa65, Some("a"), T0, |a| a != MlDsa65)),
-            Err(AlgorithmError::Mismatch {
-                expected: Es256,
-                found: MlDsa65
-            }
-            .into())
+            Err(AlgorithmError::NotAllowed(MlDsa65).into())
         );
     }
 
@@ -476,9 +478,8 @@ mod tests {
         let c = snap.select(Algorithm::MlDsa44, None, T0, ANY).unwrap();
         assert_eq!(c.len(), MAX_KIDLESS_CANDIDATES);
         assert!(c.iter().all(|c| c.alg == Algorithm::MlDsa44));
-        assert_eq!(snap.max_signature_len(ANY), 2420);
-        assert_eq!(snap.max_signature_len(|a| a == Algorithm::Es256), 64);
-        assert_eq!(snap.max_signature_len(|_| false), 0);
+        assert_eq!(snap.max_signature_len(), 2420);
+        assert_eq!(KeySet::new().snapshot().max_signature_len(), 0);
     }
 
     #[test]

@@ -103,15 +103,10 @@ impl Validation {
     ) -> Result<Verified<T>, Error> {
         let now = self.now();
         let snapshot = keys.snapshot();
-        let allowed = |a| self.allows(a);
-        let parsed = Parsed::parse(
-            token,
-            self.limits_ref(),
-            snapshot.max_signature_len(allowed),
-        )?;
+        let parsed = Parsed::parse(token, self.limits_ref(), snapshot.max_signature_len())?;
         let header = parsed.header();
         self.check_header(header)?;
-        let candidates = snapshot.select(header.alg(), header.kid(), now, allowed)?;
+        let candidates = snapshot.select(header.alg(), header.kid(), now, |a| self.allows(a))?;
         let mut last = Error::InvalidSignature;
         for c in candidates {
             match parsed.verify_signature(c.verifier) {
