@@ -72,6 +72,17 @@ impl TokenBuilder<CustomClaims> {
         Self::default()
     }
 
+    /// A builder starting from a claims JSON object (as given to `pqjose sign` or the C ABI).
+    /// Registered claims in it are taken as typed values (a present `exp` or `iat` replaces the
+    /// one the builder would derive, a present `jti` the random one); the rest are custom
+    /// claims. Parsed strictly: duplicate members, excessive nesting and ill-typed registered
+    /// claims are refused.
+    pub fn from_claims_json(json: &str) -> Result<Self, Error> {
+        let (registered, rest) =
+            crate::claims::parse_payload(json.as_bytes(), crate::json::DEFAULT_MAX_DEPTH)?;
+        Ok(Self::from_claims(registered.map_custom(rest)))
+    }
+
     /// Add a custom claim. A registered name (`iss`, `exp`, …) is refused when signing
     /// ([`ClaimsError::Invalid`]); use the typed setters for those.
     pub fn claim(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
@@ -84,8 +95,14 @@ impl<T: Serialize> TokenBuilder<T> {
     /// A builder with custom claims `custom`: any type that serializes to a JSON object
     /// without registered claim names.
     pub fn with_custom(custom: T) -> Self {
+        Self::from_claims(Claims::new(custom))
+    }
+
+    /// A builder starting from `claims`. Registered claims set there are kept (an `exp`, `iat`
+    /// or `jti` there replaces the derived one).
+    pub fn from_claims(claims: Claims<T>) -> Self {
         Self {
-            claims: Claims::new(custom),
+            claims,
             ttl: Some(DEFAULT_TTL),
             random_jti: true,
             typ: Some("JWT".to_owned()),
@@ -302,6 +319,28 @@ mod tests {
             .sign(&Fake)
             .unwrap();
         assert_eq!(decode(&bare, 1), serde_json::json!({"iat": 1}));
+    }
+
+    #[test]
+    fn from_claims_json() {
+        let b = TokenBuilder::from_claims_json(
+            r#"{"iss":"i","aud":["a"],"exp":5000,"jti":"j","task":{"id":1}}"#,
+        )
+        .unwrap()
+        .clock(FixedClock::at_secs(1000));
+        let c = decode(&b.sign(&Fake).unwrap(), 1);
+        assert_eq!(
+            c,
+            serde_json::json!({"iss":"i","aud":["a"],"exp":5000,"iat":1000,"jti":"j","task":{"id":1}})
+        );
+        for bad in [
+            r#"{"exp":"soon"}"#,
+            r#"{"a":1,"a":2}"#,
+            "[1]",
+            r#"{"aud":7}"#,
+        ] {
+            assert!(TokenBuilder::from_claims_json(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

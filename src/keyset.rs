@@ -96,6 +96,10 @@ pub(crate) struct Candidate<'a> {
 }
 
 impl Snapshot {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// The largest signature any key in the set produces (for size limits).
     pub(crate) fn max_signature_len(&self) -> usize {
         self.entries

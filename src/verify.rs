@@ -103,6 +103,10 @@ impl Validation {
     ) -> Result<Verified<T>, Error> {
         let now = self.now();
         let snapshot = keys.snapshot();
+        if snapshot.is_empty() {
+            // Nothing could verify it; do not even look at it.
+            return Err(Error::KeyNotFound);
+        }
         let parsed = Parsed::parse(token, self.limits_ref(), snapshot.max_signature_len())?;
         let header = parsed.header();
         self.check_header(header)?;

@@ -127,6 +127,13 @@ fn concurrent_rotation_never_accepts_a_wrong_token() {
             for round in 0..200 {
                 let k = &rotating[round % rotating.len()];
                 add(&set, k);
+                if round == 0 {
+                    // Make sure the readers really see a rotating key while it is present.
+                    while rot_accepts.load(Ordering::Relaxed) == 0 {
+                        std::thread::yield_now();
+                    }
+                }
+                std::thread::yield_now();
                 let export = set.to_public_jwk_set();
                 assert!(export.keys().len() <= rotating.len() + 1);
                 match round % 3 {
@@ -149,6 +156,7 @@ fn concurrent_rotation_never_accepts_a_wrong_token() {
         );
     }
     assert_eq!(set.len(), 1);
+    assert!(rot_accepts.load(Ordering::Relaxed) > 0);
     eprintln!(
         "rotation: {} accepts of rotating keys during 200 rotations",
         rot_accepts.load(Ordering::Relaxed)
