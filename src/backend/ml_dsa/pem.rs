@@ -154,14 +154,19 @@ fn expanded_bytes(secret: &MlDsaSecret) -> Result<Zeroizing<Vec<u8>>, Error> {
     Ok(bytes)
 }
 
-/// An expanded-only key: it must be canonically encoded (skDecode then skEncode gives it back)
-/// and pass a pairwise consistency test against the public key derived from it, which also
-/// checks its `tr` and `t0` against `rho`, `s1` and `s2`.
+/// An expanded-only key: its `s1`/`s2` coefficients must be in range, it must be canonically
+/// encoded (skDecode then skEncode gives it back), and it must pass a pairwise consistency test
+/// (a signature verifying under the public key derived from `rho`, `s1`, `s2`), which checks
+/// `tr`. Limitation: `ml-dsa` offers no way to recompute `t0`, so a slightly wrong `t0` can go
+/// unnoticed; such a key only harms its holder (some of its signatures would not verify).
 fn from_expanded<P: Level>(bytes: &[u8]) -> Result<MlDsaSecret, Error> {
     let enc = Zeroizing::new(
         ExpandedSigningKeyBytes::<P>::try_from(bytes)
             .map_err(|_| Error::Key(KeyError::InvalidEncoding))?,
     );
+    if !short_vectors_in_range(P::ALG, bytes) {
+        return Err(KeyError::InvalidEncoding.into());
+    }
     // Deprecated because seeds are preferred; OpenSSL still writes this form.
     #[allow(deprecated)]
     let sk = ExpandedSigningKey::<P>::from_expanded(&enc);
@@ -174,6 +179,32 @@ fn from_expanded<P: Level>(bytes: &[u8]) -> Result<MlDsaSecret, Error> {
     let secret = MlDsaSecret::from_expanded(sk, public);
     pairwise_consistent(&secret)?;
     Ok(secret)
+}
+
+/// FIPS 204 skDecode range check: `s1` and `s2` (after `rho`, `K`, `tr`: 128 bytes) pack each
+/// coefficient c as η − c in 3 bits (η = 2) or 4 bits (η = 4), and the packed value must be at
+/// most 2η. `ml-dsa`'s decoder asserts this (it would panic), so it is checked first.
+fn short_vectors_in_range(alg: Algorithm, sk: &[u8]) -> bool {
+    let (eta, l, k) = match alg {
+        Algorithm::MlDsa44 => (2, 4, 4),
+        Algorithm::MlDsa65 => (4, 5, 6),
+        Algorithm::MlDsa87 => (2, 7, 8),
+        _ => return false,
+    };
+    let bits = if eta == 2 { 3 } else { 4 };
+    let Some(packed) = sk.get(128..128 + 32 * bits * (l + k)) else {
+        return false;
+    };
+    let max = 2 * eta;
+    if bits == 4 {
+        packed.iter().all(|b| b & 0x0f <= max && b >> 4 <= max)
+    } else {
+        packed.chunks_exact(3).all(|c| {
+            let &[b0, b1, b2] = c else { return false };
+            let word = u32::from_le_bytes([b0, b1, b2, 0]);
+            (0..8).all(|i| (word >> (3 * i)) & 0x07 <= u32::from(max))
+        })
+    }
 }
 
 fn pairwise_consistent(secret: &MlDsaSecret) -> Result<(), Error> {

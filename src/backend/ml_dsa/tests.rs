@@ -160,3 +160,48 @@ fn rfc9964_examples() {
         );
     }
 }
+
+/// Wycheproof ML-DSA verify cases that carry a non-empty context string, through the
+/// crate-internal context API (the integration test `kat_ml_dsa` runs the rest through the
+/// public API).
+#[test]
+fn wycheproof_context_cases() {
+    for (alg, n) in [
+        (Algorithm::MlDsa44, 44),
+        (Algorithm::MlDsa65, 65),
+        (Algorithm::MlDsa87, 87),
+    ] {
+        let file = format!("wycheproof-mldsa/mldsa_{n}_verify_test.json");
+        let v: serde_json::Value = serde_json::from_str(&vectors(&file)).unwrap();
+        let (mut cases, mut agree) = (0, 0);
+        for group in v["testGroups"].as_array().unwrap() {
+            let public = MlDsaPublic::from_bytes(alg, &hex(group["publicKey"].as_str().unwrap()));
+            for t in group["tests"].as_array().unwrap() {
+                let Some(ctx) = t
+                    .get("ctx")
+                    .and_then(|c| c.as_str())
+                    .filter(|c| !c.is_empty())
+                else {
+                    continue;
+                };
+                cases += 1;
+                let expected = t["result"].as_str() == Some("valid");
+                let got = public.as_ref().map_err(Clone::clone).and_then(|k| {
+                    k.verify_with_context(
+                        &hex(t["msg"].as_str().unwrap()),
+                        &hex(ctx),
+                        &hex(t["sig"].as_str().unwrap()),
+                    )
+                });
+                if got.is_ok() == expected {
+                    agree += 1;
+                } else {
+                    eprintln!("{file} tc {}: expected {expected}, got {got:?}", t["tcId"]);
+                }
+            }
+        }
+        eprintln!("{file}: {cases} context cases, {agree} agree");
+        assert_eq!(cases, 7, "{file}");
+        assert_eq!(agree, cases, "{file}");
+    }
+}
