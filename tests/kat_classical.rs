@@ -8,6 +8,9 @@
 //!
 //! The Wycheproof message is fed as the JWS signing input (`JwsVerifier::verify`).
 
+// Test helpers outside `#[test]` functions: unwrap, panic and indexing are fine here.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
 use pqjose::{
     Algorithm, Error, FormatError, Jwk, JwsSigner, JwsVerifier, KeyError, SigningKey, VerifyingKey,
     jws,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use ed25519_dalek::pkcs8::spki::{DecodePublicKey, SubjectPublicKeyInfoRef};
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
-use ed25519_dalek::pkcs8::{EncodePublicKey, PrivateKeyInfoRef};
+use ed25519_dalek::pkcs8::{EncodePublicKey, KeypairBytes, PrivateKeyInfoRef};
 use ed25519_dalek::{Signature, Signer};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -171,9 +171,14 @@ impl SecretBackend for EdSecret {
         })
     }
 
+    /// The RFC 8410 v1 form (seed only), as OpenSSL writes it: OpenSSL 3.0 cannot read the
+    /// v2 form with the public key that `ed25519-dalek` writes by default.
     fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
-        let doc = self
-            .key
+        let seed_only = KeypairBytes {
+            secret_key: self.key.to_bytes(),
+            public_key: None,
+        };
+        let doc = seed_only
             .to_pkcs8_der()
             .map_err(|_| Error::Key(KeyError::Pem))?;
         Ok(Zeroizing::new(doc.as_bytes().to_vec()))
