@@ -21,7 +21,7 @@
 //! An issuer mints short-lived per-task tokens; a gateway verifies them against the issuer's
 //! published JWK Set, under a policy.
 //!
-//! ```no_run
+//! ```
 //! use std::time::Duration;
 //! use pqjose::{Algorithm, KeySet, SigningKey, TokenBuilder, Validation, Verified};
 //!
