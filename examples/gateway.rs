@@ -70,9 +70,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// What the issuer stand-in hands over: its JWK Set, and labelled tokens to present.
+type Issued = (String, Vec<(&'static str, String)>);
+
 /// A stand-in for the issuer (see `examples/issuer.rs`), so this example runs on its own: its
 /// JWK Set, and the tokens presented to the gateway.
-fn issuer() -> Result<(String, Vec<(&'static str, String)>), pqjose::Error> {
+fn issuer() -> Result<Issued, pqjose::Error> {
     let pq = SigningKey::generate(Algorithm::MlDsa65)?;
     let legacy = SigningKey::generate(Algorithm::Es256)?;
     let jwks = KeySet::from_keys([pq.verifying_key()?, legacy.verifying_key()?])?
