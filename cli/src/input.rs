@@ -12,6 +12,12 @@ pub(crate) const MAX_INPUT: u64 = 16 * 1024 * 1024;
 
 /// Read a file, or stdin for `-`, up to [`MAX_INPUT`] bytes.
 pub(crate) fn read_bytes(path: &str) -> Result<Vec<u8>, Exit> {
+    read_limited(path)?
+        .ok_or_else(|| Exit::Io(format!("{} is larger than {MAX_INPUT} bytes", name(path))))
+}
+
+/// Read up to [`MAX_INPUT`] bytes; `None` when there is more.
+fn read_limited(path: &str) -> Result<Option<Vec<u8>>, Exit> {
     let mut buf = Vec::new();
     let read = if path == "-" {
         std::io::stdin()
@@ -22,13 +28,7 @@ pub(crate) fn read_bytes(path: &str) -> Result<Vec<u8>, Exit> {
         File::open(path).and_then(|f| f.take(MAX_INPUT + 1).read_to_end(&mut buf))
     };
     read.map_err(|e| Exit::Io(format!("cannot read {}: {e}", name(path))))?;
-    if buf.len() as u64 > MAX_INPUT {
-        return Err(Exit::Io(format!(
-            "{} is larger than {MAX_INPUT} bytes",
-            name(path)
-        )));
-    }
-    Ok(buf)
+    Ok((buf.len() as u64 <= MAX_INPUT).then_some(buf))
 }
 
 /// Read a key file (or stdin) as UTF-8 text in a buffer that is zeroized when dropped.
@@ -42,7 +42,8 @@ pub(crate) fn read_secret_text(path: &str) -> Result<Zeroizing<String>, Exit> {
 /// Read a compact token from a file, or stdin when `path` is `None` or `-`. One trailing
 /// newline (`\n` or `\r\n`) is removed; anything else is left for the verifier to judge.
 pub(crate) fn read_token(path: Option<&str>) -> Result<String, Exit> {
-    let bytes = read_bytes(path.unwrap_or("-"))?;
+    let bytes = read_limited(path.unwrap_or("-"))?
+        .ok_or_else(|| Exit::Rejected("malformed token: token exceeds the size limit".into()))?;
     let mut token = String::from_utf8(bytes)
         .map_err(|_| Exit::Rejected("malformed token: not ASCII text".into()))?;
     if token.ends_with('\n') {

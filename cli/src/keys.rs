@@ -23,7 +23,7 @@ Options:
   --out FILE   write the key to FILE (mode 0600) instead of stdout
 
 HS256/384/512 keys are `oct` JWKs: shared secrets with no public form.
-RSA keys are 2048 bits; generating one takes a moment, as does SLH-DSA's `s` sets.
+RSA keys are 2048 bits and take a moment to generate; the SLH-DSA `s` sets sign slowly.
 ",
     run: keygen,
 };
