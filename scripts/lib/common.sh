@@ -12,6 +12,8 @@ export PQJOSE_ROOT
 cd "$PQJOSE_ROOT"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# A clean CI build gains nothing from incremental compilation.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 
 step() {
   local name=$1
