@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Interoperability with an independent implementation (pyca/cryptography + jwcrypto from PyPI):
+# Interoperability with independent implementations from PyPI (jwcrypto over pyca/cryptography,
+# and slh-dsa):
 # tokens from the pqjose CLI verify there, and theirs verify in pqjose; keys travel as JWK.
 source "$(dirname "$0")/../lib/common.sh"
 need_cmd cargo

@@ -1,7 +1,8 @@
 """Interoperability of the pqjose CLI with an independent JOSE implementation.
 
-The other side is jwcrypto (JWK, JWS) over pyca/cryptography (OpenSSL), installed from PyPI by
-scripts/test/20-interop.sh. Keys travel as JWK files in both directions:
+The other side is jwcrypto (JWK, JWS) over pyca/cryptography (OpenSSL), and for SLH-DSA the
+pure FIPS 205 `slh-dsa` package, installed from PyPI by scripts/test/20-interop.sh. Keys travel
+as JWK files in both directions:
 
 - pqjose keygen/public/sign  ->  jwcrypto verifies (and pyca checks the raw key material);
 - jwcrypto generates and signs  ->  pqjose verify accepts, and rejects a tampered token;
@@ -258,3 +259,46 @@ def test_jwk_sets_both_ways(tmp_path):
         kid = json.loads(b64d(token.split(".")[0]))["kid"]
         got = python_verify(token, keyset.get_key(kid), alg)
         assert "exp" in got
+
+
+# SLH-DSA: jwcrypto has no SLH-DSA, so the JOSE layer here is written out by hand over the
+# `slh-dsa` package (pure FIPS 205, empty context). Its signing is slow (seconds), so each
+# direction runs once per algorithm.
+SLH_DSA = {"SLH-DSA-SHA2-128s": "sha2_128s", "SLH-DSA-SHAKE-128s": "shake_128s"}
+
+
+@pytest.mark.parametrize("alg", sorted(SLH_DSA))
+def test_slh_dsa_both_ways(alg, tmp_path):
+    try:
+        import slhdsa
+    except ImportError as e:  # pragma: no cover
+        pytest.skip(f"{alg}: the slh-dsa package is not installed ({e})")
+    par = getattr(slhdsa, SLH_DSA[alg])
+
+    priv_file, pub_file = tmp_path / "key.json", tmp_path / "pub.json"
+    pqjose("keygen", "--alg", alg, "--out", str(priv_file))
+    pub_file.write_bytes(pqjose("public", str(priv_file)).stdout)
+    private, public = json.loads(priv_file.read_text()), json.loads(pub_file.read_text())
+    sk_bytes, pk_bytes = b64d(private["priv"]), b64d(public["pub"])
+    assert (len(sk_bytes), len(pk_bytes)) == (64, 32)
+    assert sk_bytes[32:] == pk_bytes, "priv = SK.seed || SK.prf || PK.seed || PK.root"
+    assert jwk.JWK(**public).thumbprint() == public["kid"]
+
+    # pqjose signs -> slh-dsa verifies (pure, empty context).
+    token = pqjose("sign", "--key", str(priv_file), "--ttl", "60").stdout.decode().strip()
+    signing_input, sig = token.rsplit(".", 1)
+    sig = b64d(sig)
+    assert len(sig) == 7856
+    pk = slhdsa.PublicKey.from_digest(pk_bytes, par)
+    assert pk.verify_pure(signing_input.encode(), sig)
+    assert not pk.verify_pure(signing_input.encode() + b"x", sig)
+
+    # slh-dsa signs with pqjose's private key -> pqjose verifies with the public JWK.
+    now = int(time.time())
+    header = {"alg": alg, "kid": public["kid"], "typ": "JWT"}
+    claims = {"sub": "slh", "exp": now + 60}
+    signing_input = f"{b64e(json.dumps(header).encode())}.{b64e(json.dumps(claims).encode())}"
+    sk = slhdsa.SecretKey.from_digest(sk_bytes, par)
+    their = f"{signing_input}.{b64e(sk.sign_pure(signing_input.encode()))}"
+    run = pqjose("verify", "--key", str(pub_file), stdin=their.encode())
+    assert json.loads(run.stdout) == claims
