@@ -41,6 +41,7 @@ mod signer;
 
 pub use alg::{Algorithm, Family};
 pub use backend::SigningMode;
+pub use backend::composite::CompositeEncoding;
 pub use error::{
     AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, RegisteredClaim, Result,
 };
