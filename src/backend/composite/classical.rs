@@ -167,7 +167,8 @@ pub(super) enum ClassicalSecret {
     P256(p256::ecdsa::SigningKey),
     P384(p384::ecdsa::SigningKey),
     Ed25519(ed25519_dalek::SigningKey),
-    Ed448(ed448_goldilocks::SigningKey),
+    /// Boxed: the expanded Ed448 key is much larger than the others.
+    Ed448(Box<ed448_goldilocks::SigningKey>),
 }
 
 /// A traditional public key.
@@ -212,10 +213,10 @@ impl ClassicalSecret {
             Kind::P256 => Self::P256(p256_component::secret_from_bytes(bytes, enc)?),
             Kind::P384 => Self::P384(p384_component::secret_from_bytes(bytes, enc)?),
             Kind::Ed25519 => Self::Ed25519(ed25519_dalek::SigningKey::from_bytes(exact(bytes)?)),
-            Kind::Ed448 => Self::Ed448(
+            Kind::Ed448 => Self::Ed448(Box::new(
                 ed448_goldilocks::SigningKey::try_from(exact::<ED448_LEN>(bytes)?.as_slice())
                     .map_err(|_| Error::Key(KeyError::InvalidEncoding))?,
-            ),
+            )),
         })
     }
 
@@ -305,7 +306,7 @@ impl ClassicalPublic {
                 let bytes: &[u8; ED448_SIG_LEN] = sig
                     .try_into()
                     .map_err(|_| Error::Format(FormatError::SignatureLength))?;
-                let sig = ed448_goldilocks::Signature::from_bytes(bytes.into());
+                let sig = ed448_goldilocks::Signature::from_bytes(bytes);
                 k.verify_raw(&sig, m).map_err(|_| Error::InvalidSignature)
             }
         }
