@@ -32,7 +32,7 @@ pub(super) enum Kind {
 macro_rules! ecdsa_component {
     ($module:ident, $curve:ident, $len:literal, $der_prefix:expr, $der_suffix:expr) => {
         pub(super) mod $module {
-            use $curve::ecdsa::{DerSignature, Signature, SigningKey, VerifyingKey};
+            use $curve::ecdsa::{Signature, SigningKey, VerifyingKey};
             use $curve::elliptic_curve::Generate;
 
             use super::*;
@@ -131,9 +131,13 @@ macro_rules! ecdsa_component {
                         }
                         Signature::from_slice(sig).map_err(|_| Error::InvalidSignature)?
                     }
-                    CompositeEncoding::Lamps => DerSignature::from_bytes(sig)
-                        .and_then(Signature::try_from)
-                        .map_err(|_| Error::InvalidSignature)?,
+                    CompositeEncoding::Lamps => {
+                        // SEQUENCE of two INTEGERs: 1..=LEN+1 content bytes each.
+                        if !(8..=2 + 2 * (3 + LEN)).contains(&sig.len()) {
+                            return Err(FormatError::SignatureLength.into());
+                        }
+                        Signature::from_der(sig).map_err(|_| Error::InvalidSignature)?
+                    }
                 };
                 key.verify(msg, &sig).map_err(|_| Error::InvalidSignature)
             }
