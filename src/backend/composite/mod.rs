@@ -76,78 +76,23 @@ struct Params {
     ph: PreHash,
 }
 
-const fn params(alg: Algorithm) -> Option<&'static Params> {
-    use Algorithm::*;
-    macro_rules! p {
-        ($alg:ident, $ml:ident, $pk:literal, $sig:literal, $kind:ident, $label:literal, $ph:ident) => {
-            &Params {
-                alg: $alg,
-                ml_dsa: $ml,
-                ml_pk_len: $pk,
-                ml_sig_len: $sig,
-                kind: Kind::$kind,
-                label: $label,
-                ph: PreHash::$ph,
-            }
-        };
-    }
-    Some(match alg {
-        MlDsa44Es256 => p!(
-            MlDsa44Es256,
-            MlDsa44,
-            1312,
-            2420,
-            P256,
-            b"COMPSIG-MLDSA44-ECDSA-P256-SHA256",
-            Sha256
-        ),
-        MlDsa65Es256 => p!(
-            MlDsa65Es256,
-            MlDsa65,
-            1952,
-            3309,
-            P256,
-            b"COMPSIG-MLDSA65-ECDSA-P256-SHA512",
-            Sha512
-        ),
-        MlDsa87Es384 => p!(
-            MlDsa87Es384,
-            MlDsa87,
-            2592,
-            4627,
-            P384,
-            b"COMPSIG-MLDSA87-ECDSA-P384-SHA512",
-            Sha512
-        ),
-        MlDsa44Ed25519 => p!(
-            MlDsa44Ed25519,
-            MlDsa44,
-            1312,
-            2420,
-            Ed25519,
-            b"COMPSIG-MLDSA44-Ed25519-SHA512",
-            Sha512
-        ),
-        MlDsa65Ed25519 => p!(
-            MlDsa65Ed25519,
-            MlDsa65,
-            1952,
-            3309,
-            Ed25519,
-            b"COMPSIG-MLDSA65-Ed25519-SHA512",
-            Sha512
-        ),
-        MlDsa87Ed448 => p!(
-            MlDsa87Ed448,
-            MlDsa87,
-            2592,
-            4627,
-            Ed448,
-            b"COMPSIG-MLDSA87-Ed448-SHAKE256",
-            Shake256
-        ),
-        _ => return None,
-    })
+/// Label and pre-hash per algorithm (draft-ietf-jose-pq-composite-sigs-03 §3; the labels are
+/// those of draft-ietf-lamps-pq-composite-sigs).
+#[rustfmt::skip]
+static PARAMS: [Params; 6] = {
+    use Algorithm as A;
+    [
+        Params::new(A::MlDsa44Es256,   A::MlDsa44, Kind::P256,    b"COMPSIG-MLDSA44-ECDSA-P256-SHA256", PreHash::Sha256),
+        Params::new(A::MlDsa65Es256,   A::MlDsa65, Kind::P256,    b"COMPSIG-MLDSA65-ECDSA-P256-SHA512", PreHash::Sha512),
+        Params::new(A::MlDsa87Es384,   A::MlDsa87, Kind::P384,    b"COMPSIG-MLDSA87-ECDSA-P384-SHA512", PreHash::Sha512),
+        Params::new(A::MlDsa44Ed25519, A::MlDsa44, Kind::Ed25519, b"COMPSIG-MLDSA44-Ed25519-SHA512",    PreHash::Sha512),
+        Params::new(A::MlDsa65Ed25519, A::MlDsa65, Kind::Ed25519, b"COMPSIG-MLDSA65-Ed25519-SHA512",    PreHash::Sha512),
+        Params::new(A::MlDsa87Ed448,   A::MlDsa87, Kind::Ed448,   b"COMPSIG-MLDSA87-Ed448-SHAKE256",    PreHash::Shake256),
+    ]
+};
+
+fn params(alg: Algorithm) -> Option<&'static Params> {
+    PARAMS.iter().find(|p| p.alg == alg)
 }
 
 fn params_for(alg: Algorithm) -> Result<&'static Params, Error> {
@@ -155,6 +100,30 @@ fn params_for(alg: Algorithm) -> Result<&'static Params, Error> {
 }
 
 impl Params {
+    const fn new(
+        alg: Algorithm,
+        ml_dsa: Algorithm,
+        kind: Kind,
+        label: &'static [u8],
+        ph: PreHash,
+    ) -> Self {
+        // FIPS 204 public key and signature sizes.
+        let (ml_pk_len, ml_sig_len) = match ml_dsa {
+            Algorithm::MlDsa44 => (1312, 2420),
+            Algorithm::MlDsa65 => (1952, 3309),
+            _ => (2592, 4627),
+        };
+        Self {
+            alg,
+            ml_dsa,
+            ml_pk_len,
+            ml_sig_len,
+            kind,
+            label,
+            ph,
+        }
+    }
+
     /// M' = Prefix ‖ Label ‖ len(ctx) = 0 ‖ PH(M).
     fn message_representative(&self, msg: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(PREFIX.len() + self.label.len() + 1 + 64);
@@ -212,6 +181,13 @@ impl fmt::Debug for CompositePublic {
 }
 
 impl CompositeSecret {
+    /// `pub` = ML-DSA public key ‖ traditional public key.
+    fn public_bytes(&self) -> Vec<u8> {
+        let mut out = self.ml_dsa.public_key_bytes();
+        out.extend_from_slice(&self.classical.public().to_bytes(self.enc));
+        out
+    }
+
     fn public_key(&self) -> CompositePublic {
         CompositePublic {
             params: self.params,
@@ -267,7 +243,7 @@ impl SecretBackend for CompositeSecret {
         let mut private = Zeroizing::new(self.ml_dsa.seed().to_vec());
         private.extend_from_slice(&self.classical.to_bytes(self.enc));
         Ok(Jwk {
-            pub_: Some(crate::b64::encode(&self.public_key().to_bytes())),
+            pub_: Some(crate::b64::encode(&self.public_bytes())),
             priv_: Some(SecretMember::encode(&private)),
             ..jwk_for(self.params.alg)
         })
@@ -366,7 +342,7 @@ pub(crate) fn secret_from_jwk_with(
     };
     // Decoding `pub` first rejects a malformed one as such rather than as a mismatch.
     CompositePublic::from_bytes(params, &public, enc)?;
-    if key.public_key().to_bytes() != public {
+    if key.public_bytes() != public {
         return Err(KeyError::Mismatch.into());
     }
     Ok(Box::new(key))

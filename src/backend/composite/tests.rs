@@ -172,3 +172,23 @@ fn rejects_bad_component_keys() {
     assert!(ClassicalPublic::from_bytes(Kind::Ed448, &[1; 56], enc).is_err());
     assert!(ClassicalSecret::from_bytes(Kind::Ed448, &[1; 32], enc).is_err());
 }
+
+#[test]
+fn every_composite_has_params_consistent_with_algorithm() {
+    for &alg in Algorithm::ALL {
+        let Some(p) = params(alg) else {
+            assert!(!alg.is_composite(), "{alg}");
+            continue;
+        };
+        assert!(alg.is_composite());
+        assert_eq!(p.ml_sig_len, p.ml_dsa.max_signature_len());
+        let trad_max = match p.kind {
+            Kind::P256 => 72,
+            Kind::P384 => 104,
+            Kind::Ed25519 => 64,
+            Kind::Ed448 => 114,
+        };
+        assert_eq!(alg.max_signature_len(), p.ml_sig_len + trad_max, "{alg}");
+        assert!(p.label.starts_with(b"COMPSIG-MLDSA"));
+    }
+}
