@@ -69,7 +69,9 @@ macro_rules! ecdsa_component {
                 enc: CompositeEncoding,
             ) -> Zeroizing<Vec<u8>> {
                 let d = Zeroizing::new(key.to_bytes());
-                let mut out = Zeroizing::new(Vec::with_capacity(DER_PREFIX.len() + LEN + 16));
+                let mut out = Zeroizing::new(Vec::with_capacity(
+                    DER_PREFIX.len() + LEN + DER_SUFFIX.len(),
+                ));
                 if enc == CompositeEncoding::Lamps {
                     out.extend_from_slice(DER_PREFIX);
                 }

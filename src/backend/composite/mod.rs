@@ -240,8 +240,11 @@ impl SecretBackend for CompositeSecret {
     }
 
     fn to_jwk(&self) -> Result<Jwk, Error> {
-        let mut private = Zeroizing::new(self.ml_dsa.seed().to_vec());
-        private.extend_from_slice(&self.classical.to_bytes(self.enc));
+        let (seed, trad) = (self.ml_dsa.seed(), self.classical.to_bytes(self.enc));
+        // Sized up front so no secret is left behind in a reallocated buffer.
+        let mut private = Zeroizing::new(Vec::with_capacity(seed.len() + trad.len()));
+        private.extend_from_slice(seed);
+        private.extend_from_slice(&trad);
         Ok(Jwk {
             pub_: Some(crate::b64::encode(&self.public_bytes())),
             priv_: Some(SecretMember::encode(&private)),
