@@ -481,3 +481,34 @@ fn debug_shows_no_secret() {
         }
     }
 }
+
+#[test]
+fn composite_only_validation_preset() {
+    use pqjose::{AlgorithmError, CustomClaims, TokenBuilder, Validation};
+    let validation = Validation::composite_only();
+    let mut n = 0;
+    for alg in Algorithm::ALL.iter().copied().filter(|a| {
+        a.is_composite()
+            || matches!(
+                a,
+                Algorithm::MlDsa65 | Algorithm::Es256 | Algorithm::Ed25519
+            )
+    }) {
+        let key = SigningKey::generate(alg).unwrap();
+        let token = TokenBuilder::new()
+            .ttl(std::time::Duration::from_secs(60))
+            .sign(&key)
+            .unwrap();
+        let result = validation.verify::<CustomClaims>(&token, &key.verifying_key().unwrap());
+        if alg.is_composite() {
+            assert_eq!(result.unwrap().algorithm(), alg);
+        } else {
+            assert_eq!(
+                result.map(|_| ()),
+                Err(Error::Algorithm(AlgorithmError::NotAllowed(alg)))
+            );
+        }
+        n += 1;
+    }
+    eprintln!("composite-only validation: {n} cases, {n} agree");
+}
