@@ -76,10 +76,8 @@ fn check_kty(jwk: &Jwk, alg: Algorithm) -> Result<(), Error> {
     if jwk.kty() != alg.key_type() {
         return Err(KeyError::WrongKeyType.into());
     }
-    if let Some(use_) = jwk.use_.as_deref() {
-        if use_ != "sig" {
-            return Err(KeyError::WrongKeyType.into());
-        }
+    if jwk.use_.as_deref().is_some_and(|u| u != "sig") {
+        return Err(KeyError::WrongKeyType.into());
     }
     Ok(())
 }
