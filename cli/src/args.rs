@@ -40,7 +40,6 @@ impl Opt {
     }
 
     /// A repeatable option, `--name A --name B`.
-    #[allow(dead_code)] // for verify's `--alg` allow-list, with the JWT validation
     pub(crate) const fn many(name: &'static str) -> Self {
         Self {
             name,
@@ -127,7 +126,6 @@ impl Args {
     }
 
     /// Every value of a repeatable option, in order.
-    #[allow(dead_code)] // for verify's `--alg` allow-list, with the JWT validation
     pub(crate) fn values(&self, name: &str) -> Vec<&str> {
         self.values
             .iter()

@@ -1,4 +1,4 @@
-//! Files, stdin, stdout and the clock: everything the commands read from or write to the outside.
+//! Files, stdin and stdout: everything the commands read from or write to the outside.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -91,17 +91,6 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Exit> {
     out.write_all(bytes)
         .and_then(|()| out.flush())
         .map_err(|e| Exit::Io(format!("cannot write to stdout: {e}")))
-}
-
-/// The current time in seconds since the Unix epoch. The CLI is the application edge, so it
-/// reads the system clock; the library takes time from a clock it is given.
-#[allow(clippy::disallowed_methods)]
-pub(crate) fn now() -> Result<i64, Exit> {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()
-        .and_then(|d| i64::try_from(d.as_secs()).ok())
-        .ok_or_else(|| Exit::Io("the system clock is before 1970".into()))
 }
 
 fn name(path: &str) -> &str {

@@ -1,7 +1,7 @@
 //! `inspect`: decode a token WITHOUT verifying it, to look at its header, claims and sizes.
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use pqjose::Algorithm;
+use pqjose::{Algorithm, dangerous};
 use serde_json::Value;
 
 use crate::Command;
@@ -76,12 +76,18 @@ fn describe(token: &str) -> Result<String, String> {
         ));
     }
     out.push_str(&format!(
-        "\ntoken: {} characters (header {}, payload {}, signature {})\n\n{BANNER}\n",
+        "\ntoken: {} characters (header {}, payload {}, signature {})\n",
         token.len(),
         h.len(),
         p.len(),
         s.len()
     ));
+    // The verifier's own structural checks (limits, strict base64url and JSON, header rules).
+    match dangerous::decode_unverified(token) {
+        Ok(_) => out.push_str("structure: well formed (signature and claims not checked)\n"),
+        Err(e) => out.push_str(&format!("structure: a verifier rejects this token: {e}\n")),
+    }
+    out.push_str(&format!("\n{BANNER}\n"));
     Ok(out)
 }
 

@@ -160,8 +160,9 @@ pub(crate) fn load_verifying_key(path: &str) -> Result<VerifyingKey, Exit> {
     VerifyingKey::from_jwk(&jwk).map_err(|e| unusable(path, &e))
 }
 
-/// Load every usable key of a JWK Set for verifying. Keys that cannot be used (unknown `kty`
-/// or `alg`, malformed) are skipped; a set with no usable key is an error.
+/// Load every usable key of a JWK Set for verifying, HS* (`oct`) keys included (the file is
+/// the caller's own). Keys that cannot be used (unknown `kty` or `alg`, malformed) are skipped;
+/// a set with no usable key is an error.
 pub(crate) fn load_key_set(path: &str) -> Result<Vec<VerifyingKey>, Exit> {
     let text = input::read_secret_text(path)?;
     let set = JwkSet::from_json(&text).map_err(|e| unusable(path, &e))?;

@@ -4,7 +4,6 @@
 //! [`Command`] value. Adding a subcommand is one `mod` line and one line in [`COMMANDS`].
 
 mod args;
-mod claims;
 mod exit;
 mod input;
 mod inspect;

@@ -1,7 +1,9 @@
 //! `sign`: a JWT from claims, or a JWS over raw bytes.
 
-use pqjose::{Header, SigningKey, jws};
-use serde_json::{Map, Value};
+use std::time::Duration;
+
+use pqjose::{FixedClock, Header, SigningKey, TokenBuilder, jws};
+use serde_json::Value;
 
 use crate::Command;
 use crate::args::{Args, Opt};
@@ -26,7 +28,8 @@ Options:
   --payload FILE|-  sign these bytes as they are, instead of claims
 
 JWT header: {alg, kid, typ}. Claims: the given ones plus iat (the current time, unless the
-claims carry an iat) and exp when --ttl is given. Verifiers require exp by default.
+claims carry an iat), exp = iat + SECONDS when --ttl is given, and a random 128-bit jti
+(unless the claims carry one). Verifiers require exp by default, so give --ttl (or an exp).
 ",
     run: sign,
 };
@@ -43,32 +46,28 @@ fn sign(argv: &[String]) -> Result<(), Exit> {
     let args = Args::parse(argv, OPTS, SIGN.usage)?;
     args.no_positional()?;
     let key_path = args.required("key")?;
-    let ttl: Option<i64> = args.number("ttl")?;
-    if ttl.is_some_and(|t| t < 0) {
-        return Err(args.error("`--ttl` must be a non-negative integer"));
-    }
-    let (payload, typ) = match args.value("payload") {
+    let ttl: Option<u64> = args.number("ttl")?;
+    let token = match args.value("payload") {
         Some(path) => {
             if args.has("claims") || args.has("ttl") {
                 return Err(args.error("`--payload` cannot be combined with `--claims` or `--ttl`"));
             }
-            (input::read_bytes(path)?, args.value("typ"))
+            let payload = input::read_bytes(path)?;
+            let key = keys::load_signing_key(key_path)?;
+            sign_raw(&key, args.value("typ"), &payload)
         }
-        None => (
-            claims(&args, ttl)?,
-            Some(args.value("typ").unwrap_or("JWT")),
-        ),
-    };
-    let key = keys::load_signing_key(key_path)?;
-    let token = sign_bytes(&key, typ, &payload).map_err(|e| Exit::rejected(&e))?;
+        None => {
+            let builder = builder(&args, ttl)?;
+            let key = keys::load_signing_key(key_path)?;
+            builder.sign(&key)
+        }
+    }
+    .map_err(|e| Exit::rejected(&e))?;
     input::write_stdout(format!("{token}\n").as_bytes())
 }
 
-fn sign_bytes(
-    key: &SigningKey,
-    typ: Option<&str>,
-    payload: &[u8],
-) -> Result<String, pqjose::Error> {
+/// A JWS over raw bytes: header `{alg, kid}`, plus `typ` when given.
+fn sign_raw(key: &SigningKey, typ: Option<&str>, payload: &[u8]) -> Result<String, pqjose::Error> {
     let mut header = Header::new(key.algorithm()).with_kid(key.kid());
     if let Some(typ) = typ {
         header = header.with_typ(typ);
@@ -76,8 +75,10 @@ fn sign_bytes(
     jws::sign(key, &header, payload)
 }
 
-/// The JWT claims: the given object plus `iat` (unless given) and `exp` from `ttl`.
-fn claims(args: &Args, ttl: Option<i64>) -> Result<Vec<u8>, Exit> {
+/// The JWT builder: the given claims (strictly parsed; registered ones typed), `iat` now unless
+/// given, `exp = iat + ttl` with `--ttl` (and no `exp` otherwise, unless given), a random
+/// `jti` unless given, header `typ` (default `JWT`).
+fn builder(args: &Args, ttl: Option<u64>) -> Result<TokenBuilder, Exit> {
     let text = match args.value("claims") {
         None => "{}".to_owned(),
         Some(arg) => match arg.strip_prefix('@') {
@@ -86,23 +87,21 @@ fn claims(args: &Args, ttl: Option<i64>) -> Result<Vec<u8>, Exit> {
             None => arg.to_owned(),
         },
     };
-    let mut claims: Map<String, Value> =
-        serde_json::from_str(&text).map_err(|_| args.error("`--claims` must be a JSON object"))?;
-    let iat = match claims.get("iat") {
-        None => {
-            let now = input::now()?;
-            claims.insert("iat".into(), now.into());
-            now
-        }
-        Some(v) => v
-            .as_i64()
-            .ok_or_else(|| args.error("`iat` in `--claims` must be an integer"))?,
-    };
-    if let Some(ttl) = ttl {
-        let exp = iat
-            .checked_add(ttl)
-            .ok_or_else(|| args.error("`--ttl` is too large"))?;
-        claims.insert("exp".into(), exp.into());
+    let mut builder = TokenBuilder::from_claims_json(&text).map_err(|e| {
+        args.error(format!(
+            "`--claims` must be a JSON object with well-typed registered claims ({e})"
+        ))
+    })?;
+    // A given `iat` is the time the token is made at, so `exp` = that `iat` + ttl.
+    let given_iat = serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|claims| claims.get("iat").and_then(Value::as_i64));
+    if let Some(iat) = given_iat {
+        builder = builder.clock(FixedClock::at_secs(iat));
     }
-    serde_json::to_vec(&claims).map_err(|e| Exit::Io(format!("cannot encode the claims: {e}")))
+    builder = match ttl {
+        Some(ttl) => builder.ttl(Duration::from_secs(ttl)),
+        None => builder.without_expiry(),
+    };
+    Ok(builder.typ(args.value("typ").unwrap_or("JWT")))
 }

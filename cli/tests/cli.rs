@@ -101,12 +101,21 @@ fn rejections_exit_1_with_one_line() {
     assert!(verify(&future, &[]).rejected().contains("not yet valid"));
     let no_exp = sign(&private, "{}", None);
     assert!(verify(&no_exp, &[]).rejected().contains("exp"));
-    let string_exp = sign(&private, r#"{"exp":"99999999999"}"#, None);
+    // `sign` refuses ill-typed registered claims; a JWS over such claims is rejected as a JWT.
+    let key = path_str(&private);
+    pqjose(&["sign", "--key", key, "--claims", r#"{"exp":"1"}"#], None).usage_or_io();
+    let raw_sign =
+        |payload: &[u8]| pqjose(&["sign", "--key", key, "--payload", "-"], Some(payload)).ok();
+    let string_exp = raw_sign(br#"{"exp":"99999999999"}"#);
     assert!(
         verify(&string_exp, &[])
             .rejected()
             .contains("invalid claim `exp`")
     );
+    let dup_exp = raw_sign(br#"{"exp":99999999999,"exp":99999999999}"#);
+    assert!(verify(&dup_exp, &[]).rejected().contains("duplicate"));
+    let array = raw_sign(b"[1]");
+    assert!(verify(&array, &[]).rejected().contains("JSON object"));
 
     let scoped = sign(
         &private,
@@ -127,6 +136,7 @@ fn rejections_exit_1_with_one_line() {
     assert!(verify(&scoped, &[]).rejected().contains("audience"));
 
     // Leeway: expired 10 s ago is fine with the default 30 s, not with 0.
+    #[allow(clippy::disallowed_methods)] // the test stands where a user would: at the clock
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -296,6 +306,117 @@ fn inspect_marks_unverified_and_rejects_garbage() {
     assert!(shown.starts_with("UNVERIFIED"));
     assert!(shown.contains("\"sub\": \"y\""));
     assert!(shown.contains("signature: 3 bytes"));
+    assert!(shown.contains("structure: well formed"));
+    let none = pqjose(&["inspect"], Some(b"eyJhbGciOiJub25lIn0.e30.AAAA")).ok();
+    assert!(none.contains("\"alg\": \"none\""));
+    assert!(none.contains("structure: a verifier rejects this token: alg none"));
     pqjose(&["inspect"], Some(b"nope")).rejected();
     pqjose(&["inspect"], Some(b"!!.e30.AAAA")).rejected();
+}
+
+#[test]
+fn validation_flags() {
+    let dir = scratch("validation-flags");
+    let (ed, ed_pub) = keypair(&dir, "Ed25519");
+    let (ml, ml_pub) = keypair(&dir, "ML-DSA-44");
+    let verify = |key: &std::path::Path, token: &str, extra: &[&str]| {
+        let mut args = vec!["verify", "--key", path_str(key)];
+        args.extend_from_slice(extra);
+        pqjose(&args, Some(token.as_bytes()))
+    };
+    let classical = sign(&ed, r#"{"sub":"x"}"#, Some("60"));
+    let pq = sign(&ml, r#"{"sub":"x"}"#, Some("60"));
+
+    // Algorithm allow-list and policy presets: the key's algorithm must be allowed.
+    verify(&ed_pub, &classical, &["--policy", "any"]).ok();
+    verify(&ml_pub, &pq, &["--policy", "pqc"]).ok();
+    verify(&ml_pub, &pq, &["--policy", "hybrid", "--alg", "ML-DSA-44"]).ok();
+    verify(&ed_pub, &classical, &["--alg", "ES256", "--alg", "Ed25519"]).ok();
+    let err = verify(&ed_pub, &classical, &["--policy", "pqc"]).rejected();
+    assert!(err.contains("not allowed"), "{err}");
+    let err = verify(&ed_pub, &classical, &["--alg", "ML-DSA-65"]).rejected();
+    assert!(err.contains("not allowed"), "{err}");
+    let err = verify(&ml_pub, &pq, &["--policy", "composite"]).rejected();
+    assert!(err.contains("not allowed"), "{err}");
+    verify(&ed_pub, &classical, &["--policy", "quantum"]).usage_or_io();
+    verify(&ed_pub, &classical, &["--alg", "none"]).usage_or_io();
+
+    // --raw keeps the allow-list, and refuses the claim options.
+    verify(&ed_pub, &classical, &["--raw", "--alg", "Ed25519"]).ok();
+    verify(&ed_pub, &classical, &["--raw", "--policy", "pqc"]).rejected();
+    verify(&ed_pub, &classical, &["--raw", "--typ", "JWT"]).usage_or_io();
+    verify(&ed_pub, &classical, &["--raw", "--max-age", "5"]).usage_or_io();
+
+    // typ: case-insensitive, `application/` optional.
+    let at = pqjose(
+        &[
+            "sign",
+            "--key",
+            path_str(&ed),
+            "--ttl",
+            "60",
+            "--typ",
+            "at+jwt",
+        ],
+        None,
+    )
+    .ok();
+    verify(&ed_pub, &at, &["--typ", "application/AT+JWT"]).ok();
+    let err = verify(&ed_pub, &at, &["--typ", "JWT"]).rejected();
+    assert!(err.contains("typ"), "{err}");
+
+    // Required claims, registered or custom.
+    verify(
+        &ed_pub,
+        &classical,
+        &["--require", "sub", "--require", "jti"],
+    )
+    .ok();
+    let err = verify(&ed_pub, &classical, &["--require", "task"]).rejected();
+    assert_eq!(err, "error: missing claim `task`");
+
+    // Maximum age from iat.
+    let now = verify(&ed_pub, &classical, &[]).json()["iat"]
+        .as_i64()
+        .unwrap();
+    let old = sign(
+        &ed,
+        &format!(r#"{{"iat":{},"exp":{}}}"#, now - 600, now + 600),
+        None,
+    );
+    verify(&ed_pub, &old, &["--max-age", "3600"]).ok();
+    let err = verify(&ed_pub, &old, &["--max-age", "60"]).rejected();
+    assert!(err.contains("maximum age"), "{err}");
+}
+
+#[test]
+fn sign_adds_jti_and_keeps_given_times() {
+    let dir = scratch("sign-claims");
+    let (key, public) = keypair(&dir, "ES256");
+    let token = sign(&key, r#"{"iat":2000000000,"sub":"s"}"#, Some("60"));
+    let shown = pqjose(&["inspect", "-"], Some(token.as_bytes())).ok();
+    assert!(
+        shown.contains("\"exp\": 2000000060"),
+        "exp = given iat + ttl"
+    );
+    assert!(shown.contains("\"jti\": \""), "a random jti");
+    // iat far in the future: refused by the verifier.
+    let err = pqjose(
+        &["verify", "--key", path_str(&public)],
+        Some(token.as_bytes()),
+    )
+    .rejected();
+    assert!(err.contains("future"), "{err}");
+    // Two tokens never share a jti.
+    let a = pqjose(
+        &["verify", "--key", path_str(&public)],
+        Some(sign(&key, "{}", Some("60")).as_bytes()),
+    )
+    .json();
+    let b = pqjose(
+        &["verify", "--key", path_str(&public)],
+        Some(sign(&key, "{}", Some("60")).as_bytes()),
+    )
+    .json();
+    assert_ne!(a["jti"], b["jti"]);
 }
