@@ -103,9 +103,10 @@ def python_key(alg: str) -> tuple[jwk.JWK, dict, dict]:
     """A jwcrypto key for `alg`: (key, private JWK dict, verifying JWK dict), both with alg and kid."""
     key = jwk.JWK.generate(**GENERATE[alg])
     kid = key.thumbprint()
-    private = json.loads(key.export_private())
+    symmetric = alg.startswith("HS")
+    private = json.loads(key.export_symmetric() if symmetric else key.export_private())
     private.update(alg=alg, kid=kid)
-    if alg.startswith("HS"):
+    if symmetric:
         public = dict(private)
     else:
         public = json.loads(key.export_public())
