@@ -1,7 +1,19 @@
 //! `pqjose`: the command-line tool over the pqjose library.
 //!
 //! `main` only dispatches: each subcommand family lives in its own module and exposes a
-//! [`Command`] value. Adding a subcommand is one `mod` line and one line in [`COMMANDS`].
+//! [`Command`] value. Adding a subcommand is one `mod` line and one line in [`COMMANDS`]:
+//!
+//! ```text
+//! // cli/src/demo.rs
+//! pub(crate) const DEMO: Command = Command { name: "demo", summary: "...", usage: "...", run };
+//! fn run(argv: &[String]) -> Result<(), Exit> {
+//!     let args = Args::parse(argv, &[Opt::value("alg")], DEMO.usage)?;
+//!     ...
+//! }
+//! ```
+//!
+//! Helpers: [`args`] (options), [`input`] (files, stdin, stdout, private files with mode
+//! 0600), [`exit`] (exit status 0/1/2 and the one-line `error:` message).
 
 mod args;
 mod exit;
