@@ -7,6 +7,7 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use crate::alg::{Algorithm, Family};
+use crate::backend::composite::CompositeEncoding;
 use crate::backend::{self, PublicBackend, SecretBackend, SigningMode};
 use crate::error::{AlgorithmError, Error, KeyError};
 use crate::jwk::Jwk;
@@ -148,6 +149,30 @@ impl SigningKey {
         Self::from_jwk(&Jwk::from_json(json)?)
     }
 
+    /// [`SigningKey::generate`] with an explicit [`CompositeEncoding`] for the ECDSA component
+    /// of a composite algorithm (no effect for other algorithms). JWK export, signatures and
+    /// the derived [`VerifyingKey`] use that encoding.
+    pub fn generate_with_encoding(
+        alg: Algorithm,
+        encoding: CompositeEncoding,
+    ) -> Result<Self, Error> {
+        if !alg.is_composite() {
+            return Self::generate(alg);
+        }
+        Self::from_backend(backend::composite::generate_with(alg, encoding)?, None)
+    }
+
+    /// [`SigningKey::from_jwk`] reading a composite key's ECDSA component in `encoding` (no
+    /// effect for other algorithms).
+    pub fn from_jwk_with_encoding(jwk: &Jwk, encoding: CompositeEncoding) -> Result<Self, Error> {
+        let alg = jwk_algorithm(jwk)?;
+        if !alg.is_composite() {
+            return Self::from_jwk(jwk);
+        }
+        let inner = backend::composite::secret_from_jwk_with(alg, jwk, encoding)?;
+        Self::from_backend(inner, checked_kid(jwk.kid())?)
+    }
+
     /// Import an HMAC secret (`HS256`/`HS384`/`HS512`). It must be at least as long as the hash
     /// output.
     pub fn from_hmac_secret(alg: Algorithm, secret: &[u8]) -> Result<Self, Error> {
@@ -284,6 +309,17 @@ impl VerifyingKey {
     /// Import a JWK from JSON text.
     pub fn from_jwk_json(json: &str) -> Result<Self, Error> {
         Self::from_jwk(&Jwk::from_json(json)?)
+    }
+
+    /// [`VerifyingKey::from_jwk`] reading a composite key's ECDSA component, and verifying its
+    /// signatures, in `encoding` (no effect for other algorithms).
+    pub fn from_jwk_with_encoding(jwk: &Jwk, encoding: CompositeEncoding) -> Result<Self, Error> {
+        let alg = jwk_algorithm(jwk)?;
+        if !alg.is_composite() {
+            return Self::from_jwk(jwk);
+        }
+        let inner = backend::composite::public_from_jwk_with(alg, jwk, encoding)?;
+        Self::from_backend(inner, checked_kid(jwk.kid())?)
     }
 
     /// An HMAC verifier from the shared secret.

@@ -97,6 +97,7 @@ mod verify;
 
 pub use alg::{Algorithm, Family};
 pub use backend::SigningMode;
+pub use backend::composite::CompositeEncoding;
 pub use error::{
     AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, RegisteredClaim, Result,
 };
