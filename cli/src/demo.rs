@@ -13,14 +13,25 @@ mod report;
 mod scenario;
 mod timing;
 
-use std::io::Write;
-use std::process::ExitCode;
 use std::time::Instant;
 
 use report::Report;
 
+use crate::Command;
+use crate::args::{Args, Opt};
+use crate::exit::Exit;
+use crate::input;
+
+/// `pqjose demo`.
+pub(crate) const DEMO: Command = Command {
+    name: "demo",
+    summary: "Run an embedded issuer/agents/gateway scenario (no setup)",
+    usage: USAGE,
+    run,
+};
+
 /// The `--help` text.
-pub(crate) const USAGE: &str = "\
+const USAGE: &str = "\
 Usage: pqjose demo [--json]
 
 Run an embedded scenario: an issuer mints post-quantum per-task tokens for agents, a gateway
@@ -36,59 +47,36 @@ Exit status: 0 every expectation held; 1 some outcome differed from the expected
 2 usage error or unwritable output.
 ";
 
-/// Run `pqjose demo` with the arguments after `demo`.
-pub(crate) fn run(args: &[String]) -> ExitCode {
-    let mut json = false;
-    for arg in args {
-        match arg.as_str() {
-            "--json" => json = true,
-            "-h" | "--help" => return write_out(&mut std::io::stdout(), USAGE, ExitCode::SUCCESS),
-            other => {
-                let message = format!(
-                    "error: unexpected argument `{}`\n\n{USAGE}",
-                    one_line(other)
-                );
-                return write_out(&mut std::io::stderr(), &message, ExitCode::from(2));
-            }
-        }
-    }
+/// Run the scenario and print it; [`Exit::Rejected`] (status 1) if any expectation failed.
+fn run(argv: &[String]) -> Result<(), Exit> {
+    let args = Args::parse(argv, &[Opt::flag("json")], USAGE)?;
+    args.no_positional()?;
     let started = Instant::now();
     let mut report = Report::default();
     if let Err(failed) = scenario::run(&mut report) {
         report.error = Some(failed.message());
     }
     report.elapsed_ms = started.elapsed().as_millis();
-    let status = if report.ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    };
-    let text = if json {
-        match serde_json::to_string_pretty(&report.to_json()) {
-            Ok(mut s) => {
-                s.push('\n');
-                s
-            }
-            Err(_) => return ExitCode::from(2),
-        }
+    let text = if args.has("json") {
+        let mut json = serde_json::to_string_pretty(&report.to_json())
+            .map_err(|e| Exit::Io(format!("cannot render JSON: {e}")))?;
+        json.push('\n');
+        json
     } else {
         report.to_text()
     };
-    write_out(&mut std::io::stdout(), &text, status)
-}
-
-/// Write `text` and return `status`, or 2 if it cannot be written (never a panic, unlike
-/// `print!` on a closed pipe).
-fn write_out(out: &mut impl Write, text: &str, status: ExitCode) -> ExitCode {
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => status,
-        Err(_) => ExitCode::from(2),
+    input::write_stdout(text.as_bytes())?;
+    if report.ok() {
+        Ok(())
+    } else {
+        Err(Exit::Rejected(format!(
+            "demo: {} expectation(s) failed{}",
+            report.failures(),
+            if report.error.is_some() {
+                ", a step could not run"
+            } else {
+                ""
+            }
+        )))
     }
-}
-
-/// Control characters from the command line become spaces.
-fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }

@@ -537,7 +537,7 @@ fn rotate(
         .filter_map(|k| k.kid)
         .collect();
     report.note(format!(
-        "Retired keys purged ({purged} entries); the JWK Set now lists {}",
+        "{old} purged at the issuer and the gateway ({purged} entries); the JWK Set now lists {}",
         kids.join(", ")
     ));
     Ok(new_key)
