@@ -146,8 +146,12 @@ fn usage() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(bad.stdout.is_empty());
     let err = String::from_utf8(bad.stderr).unwrap();
-    assert!(
-        err.starts_with("error: unexpected argument `--bogus`"),
-        "{err}"
-    );
+    assert!(err.starts_with("error: unknown option `--bogus`"), "{err}");
+    assert_eq!(demo(&["extra"]).status.code(), Some(2));
+    // The command list names it.
+    let list = Command::new(env!("CARGO_BIN_EXE_pqjose"))
+        .arg("--help")
+        .output()
+        .expect("run pqjose");
+    assert!(stdout(&list).contains("\n  demo "), "{}", stdout(&list));
 }
