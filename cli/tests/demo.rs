@@ -56,6 +56,7 @@ fn json_demo_passes_with_the_expected_outcomes() {
     assert_eq!(doc["ok"], true);
     assert_eq!(doc["failures"], 0);
     assert_eq!(doc["error"], Value::Null);
+    assert!(doc["start"].as_i64().unwrap() > 1_700_000_000);
 
     let keys: Vec<&str> = doc["keys"]
         .as_array()

@@ -94,6 +94,9 @@ pub(super) struct Report {
     pub(super) timings: Vec<Timing>,
     /// A step that could not be carried out at all (for example a key that could not be made).
     pub(super) error: Option<String>,
+    /// The real time the scenario's clock started at (seconds since the Unix epoch); every
+    /// check's `at` is an offset from it.
+    pub(super) start: i64,
     pub(super) elapsed_ms: u128,
 }
 
@@ -200,6 +203,7 @@ impl Report {
             "checks": checks,
             "timings": timings,
             "steps": steps,
+            "start": self.start,
             "elapsed_ms": self.elapsed_ms,
         })
     }

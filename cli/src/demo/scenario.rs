@@ -121,6 +121,7 @@ struct Issuer {
 /// Run the whole scenario, filling `report`.
 pub(super) fn run(report: &mut Report) -> Result<(), Failed> {
     let t = Timeline::new();
+    report.start = t.start;
     let issuer = create_keys(report)?;
     let jwks = issuer.published.to_public_jwk_set().to_json();
 
