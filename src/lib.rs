@@ -116,7 +116,7 @@
 //! - **Replay.** Opt-in ([`Validation::replay_store`]): consulted after every other check, so a
 //!   refused token does not use up its `jti`. [`MemoryReplayStore`] keeps SHA-256 digests of
 //!   `jti`s until their token expires and refuses new tokens when full rather than forget early.
-//! - **Signatures.** ML-DSA and SLH-DSA are the pure variants with an empty context; ML-DSA
+//! - **Signatures.** ML-DSA and SLH-DSA are the pure variants with an empty context, and their
 //!   signing is hedged ([`SigningMode::Hedged`]) unless deterministic signing is asked for.
 //!   Composite signatures verify both components, always both. Ed25519 verification is strict
 //!   (canonical `S`, no small-order `R` or public key); ECDSA signatures are fixed-width `r‖s`;
