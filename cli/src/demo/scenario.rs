@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pqjose::{
-    Algorithm, ClaimName, Clock, CustomClaims, Error, FixedClock, FormatError, JwkSet, KeySet,
-    MemoryReplayStore, NumericDate, SigningKey, SystemClock, TokenBuilder, Validation, Verified,
-    dangerous,
+    Algorithm, AlgorithmError, ClaimName, ClaimsError, Clock, CustomClaims, Error, FixedClock,
+    FormatError, JwkSet, KeySet, MemoryReplayStore, NumericDate, SigningKey, SystemClock,
+    TokenBuilder, Validation, Verified, dangerous,
 };
 use serde_json::Value;
 
@@ -173,35 +173,33 @@ pub(super) fn run(report: &mut Report) -> Result<(), Failed> {
         report,
         "agent-3, ES256 (legacy, not PQC)",
         &legacy,
-        Expect::Reject(code(&Error::Algorithm(pqjose::AlgorithmError::NotAllowed(
-            Algorithm::Es256,
-        )))),
+        rejected(AlgorithmError::NotAllowed(Algorithm::Es256)),
     );
     let tampered = tamper(&pq)?;
     present(
         report,
         "agent-1's with a forged payload (admin:*)",
         &tampered,
-        Expect::Reject(code(&Error::InvalidSignature)),
+        rejected(Error::InvalidSignature),
     );
     present(
         report,
         "agent-5's, minted for billing",
         &billing,
-        Expect::Reject(code(&pqjose::ClaimsError::Audience.into())),
+        rejected(ClaimsError::Audience),
     );
     present(
         report,
         "agent-1's again (replayed)",
         &pq,
-        Expect::Reject(code(&Error::Replayed)),
+        rejected(Error::Replayed),
     );
     let reused = reuse_jti(&t, &issuer.hybrid, &hybrid)?;
     present(
         report,
         "new token reusing agent-2's jti",
         &reused,
-        Expect::Reject(code(&Error::Replayed)),
+        rejected(Error::Replayed),
     );
 
     t.set(6 * 60);
@@ -214,7 +212,7 @@ pub(super) fn run(report: &mut Report) -> Result<(), Failed> {
         report,
         "agent-4, ML-DSA-65, issued t+0:00",
         &idle,
-        Expect::Reject(code(&pqjose::ClaimsError::Expired.into())),
+        rejected(ClaimsError::Expired),
     );
 
     let new_key = rotate(report, &t, &issuer, &gateway, present)?;
@@ -223,9 +221,9 @@ pub(super) fn run(report: &mut Report) -> Result<(), Failed> {
     Ok(())
 }
 
-/// The error code of `e` (so expectations name errors, not numbers).
-fn code(e: &Error) -> u32 {
-    e.code()
+/// Expect a rejection with the code of `e` (so expectations name errors, not numbers).
+fn rejected(e: impl Into<Error>) -> Expect {
+    Expect::Reject(e.into().code())
 }
 
 /// Step 1: the issuer's keys and its public JWK Set.
@@ -527,7 +525,7 @@ fn rotate(
         report,
         "agent-6's from pq-1, after its retirement",
         &before_b,
-        Expect::Reject(code(&Error::KeyNotFound)),
+        rejected(Error::KeyNotFound),
     );
     let now = t.clock.now();
     let purged = gateway.purge_retired(now) + issuer.published.purge_retired(now);
