@@ -148,7 +148,8 @@ impl MlDsaSecret {
     }
 
     fn from_seed_level<P: Level>(seed: &[u8; SEED_LEN]) -> Self {
-        let xi: Zeroizing<Seed> = Zeroizing::new(Seed::from(*seed));
+        let mut xi: Zeroizing<Seed> = Zeroizing::new(Seed::default());
+        xi.copy_from_slice(seed);
         let pair = ml_dsa::SigningKey::<P>::from_seed(&xi);
         Self {
             seed: Some(Zeroizing::new(*seed)),
