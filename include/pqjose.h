@@ -178,6 +178,10 @@ enum pqj_status
    */
   PQJ_STATUS_NOT_EXPORTABLE = 212,
   /**
+   * A key with this `kid` and algorithm is already in the key set.
+   */
+  PQJ_STATUS_DUPLICATE_KEY = 213,
+  /**
    * `alg` `none` is never accepted.
    */
   PQJ_STATUS_ALG_NONE = 300,
@@ -262,6 +266,10 @@ enum pqj_status
    */
   PQJ_STATUS_REVOKED = 602,
   /**
+   * The replay store is full; the token was refused.
+   */
+  PQJ_STATUS_REPLAY_STORE_FULL = 603,
+  /**
    * A cryptographic operation (or the system random generator) failed.
    */
   PQJ_STATUS_CRYPTO = 700,
@@ -290,6 +298,43 @@ typedef struct pqj_error pqj_error;
  * or token builder may hold its own reference) lets go.
  */
 typedef struct pqj_key pqj_key;
+
+/**
+ * A set of verifying keys, any mix of algorithms, selected by `kid` then `alg`.
+ *
+ * Thread safety: every function on a key set may be called from any number of threads at
+ * once; rotation (add, retire, remove) is atomic, and a verification in progress sees either
+ * the old or the new set, never a mix. Verifiers made from the set see later rotations.
+ */
+typedef struct pqj_keyset pqj_keyset;
+
+/**
+ * Builds and signs JWTs from a claims JSON object. Defaults: `iat` now, `exp` five minutes
+ * later, a random `jti`, header `typ` `JWT`, `kid` from the signing key. Reusable: each sign
+ * takes a fresh `iat`, `exp` and `jti`.
+ *
+ * Thread safety: configure it from one thread at a time; signing (`pqj_token_builder_sign`)
+ * only reads it and may run on several threads at once when no thread is configuring it.
+ */
+typedef struct pqj_token_builder pqj_token_builder;
+
+/**
+ * A JWT validation policy being configured. Defaults (RFC 8725): `exp` required, 30 s
+ * leeway, an `iat` in the future refused, a token carrying an unexpected `aud` refused, any
+ * algorithm the key implements (narrow it with `pqj_validation_set_policy`).
+ *
+ * Thread safety: not synchronized; configure it from one thread at a time. It is copied into
+ * each verifier made from it, so it may be changed or freed afterwards.
+ */
+typedef struct pqj_validation pqj_validation;
+
+/**
+ * A key set and a frozen validation policy: verifies JWTs.
+ *
+ * Thread safety: immutable; one verifier may be used by any number of threads at once,
+ * including while another thread rotates the keys of its key set.
+ */
+typedef struct pqj_verifier pqj_verifier;
 
 #ifdef __cplusplus
 extern "C" {
@@ -437,12 +482,320 @@ pqj_status pqj_key_thumbprint(const pqj_key *key, char **thumbprint_out, pqj_err
 void pqj_key_free(const pqj_key *key);
 
 /**
+ * Make an empty key set.
+ *
+ * On success stores a new handle in `*set_out` (free with `pqj_keyset_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_keyset_new(const pqj_keyset **set_out, pqj_error **err_out);
+
+/**
+ * Make a key set from a JWK Set (`{"keys":[...]}`, `jwks_len` bytes of UTF-8), such as an
+ * issuer's `/.well-known/jwks.json`. Entries that cannot be used (unsupported, malformed,
+ * symmetric, duplicate) are skipped; their number is stored in `*skipped_out` unless
+ * `skipped_out` is NULL. A document that is not a JWK Set is an error.
+ *
+ * On success stores a new handle in `*set_out` (free with `pqj_keyset_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_keyset_from_jwks(const uint8_t *jwks,
+                                size_t jwks_len,
+                                const pqj_keyset **set_out,
+                                size_t *skipped_out,
+                                pqj_error **err_out);
+
+/**
+ * Add a key (its public part; for HMAC the shared secret). A key whose `kid` and algorithm
+ * both match one already present is refused (`PQJ_STATUS_DUPLICATE_KEY`). The caller keeps
+ * ownership of `key`.
+ *
+ * Thread safety: safe from any thread, concurrently with verification.
+ */
+pqj_status pqj_keyset_add(const pqj_keyset *set, const pqj_key *key, pqj_error **err_out);
+
+/**
+ * Retire every key with this `kid` at once: it no longer verifies and is no longer
+ * published. `PQJ_STATUS_KEY_NOT_FOUND` if no key has this `kid`.
+ *
+ * Thread safety: safe from any thread, concurrently with verification.
+ */
+pqj_status pqj_keyset_retire(const pqj_keyset *set, const char *kid, pqj_error **err_out);
+
+/**
+ * Retire every key with this `kid` after an overlap: it keeps verifying and being published
+ * until `not_after` (seconds since the Unix epoch) inclusive, then neither.
+ * `PQJ_STATUS_KEY_NOT_FOUND` if no key has this `kid`.
+ *
+ * Thread safety: safe from any thread, concurrently with verification.
+ */
+pqj_status pqj_keyset_retire_after(const pqj_keyset *set,
+                                   const char *kid,
+                                   int64_t not_after,
+                                   pqj_error **err_out);
+
+/**
+ * Remove every key with this `kid`. `PQJ_STATUS_KEY_NOT_FOUND` if no key has it.
+ *
+ * Thread safety: safe from any thread, concurrently with verification.
+ */
+pqj_status pqj_keyset_remove(const pqj_keyset *set, const char *kid, pqj_error **err_out);
+
+/**
+ * The number of keys in the set, in any status (0 for NULL).
+ *
+ * Thread safety: safe from any thread.
+ */
+size_t pqj_keyset_len(const pqj_keyset *set);
+
+/**
+ * The public JWK Set to publish (`{"keys":[...]}`): active and retiring keys without private
+ * members; HMAC keys are left out.
+ *
+ * On success stores a new string in `*jwks_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_keyset_public_jwks(const pqj_keyset *set, char **jwks_out, pqj_error **err_out);
+
+/**
+ * Release a key set handle. `NULL` does nothing. Verifiers made from the set keep their own
+ * reference.
+ *
+ * Thread safety: call once per handle, when no other thread is using this handle.
+ */
+void pqj_keyset_free(const pqj_keyset *set);
+
+/**
  * A fixed, static English description of a status number (never NULL; "unknown status" for a
  * number this version does not know). The string is never freed.
  *
  * Thread safety: safe to call from any thread.
  */
 const char *pqj_status_str(uint32_t status);
+
+/**
+ * Make a token builder from a claims JSON object (`claims_json`, `claims_len` bytes of UTF-8;
+ * NULL with length 0 for no claims). Registered claims in it are typed: `iss`, `sub`, `aud`
+ * (string or array) are used as given; an `exp`, `iat` or `jti` replaces the derived one. The
+ * JSON is parsed strictly (duplicate members, deep nesting and ill-typed registered claims are
+ * refused).
+ *
+ * On success stores a new handle in `*builder_out` (free with `pqj_token_builder_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_token_builder_new(const uint8_t *claims_json,
+                                 size_t claims_len,
+                                 pqj_token_builder **builder_out,
+                                 pqj_error **err_out);
+
+/**
+ * Set the lifetime: `exp` = `iat` + `seconds` (default 300).
+ */
+pqj_status pqj_token_builder_set_ttl(pqj_token_builder *builder,
+                                     uint64_t seconds,
+                                     pqj_error **err_out);
+
+/**
+ * Set the header `typ` (default `"JWT"`; for example `"at+jwt"`, RFC 9068).
+ */
+pqj_status pqj_token_builder_set_typ(pqj_token_builder *builder,
+                                     const char *typ,
+                                     pqj_error **err_out);
+
+/**
+ * Add extra protected header members from a JSON object (`header_json`, `header_len` bytes),
+ * for example `{"x-tenant":"acme"}`. Registered names (`alg`, `kid`, `typ`, `cty`, `crit`,
+ * `jwk`, ...) are refused with `PQJ_STATUS_HEADER_MEMBER`; duplicate names with
+ * `PQJ_STATUS_DUPLICATE_MEMBER`.
+ */
+pqj_status pqj_token_builder_add_header_json(pqj_token_builder *builder,
+                                             const uint8_t *header_json,
+                                             size_t header_len,
+                                             pqj_error **err_out);
+
+/**
+ * Sign a token with a private key, at the current system time.
+ *
+ * On success stores the compact JWT in `*token_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: `key` may be shared; see `pqj_token_builder` for the builder.
+ */
+pqj_status pqj_token_builder_sign(const pqj_token_builder *builder,
+                                  const pqj_key *key,
+                                  char **token_out,
+                                  pqj_error **err_out);
+
+/**
+ * `pqj_token_builder_sign` with `iat` = `now` (seconds since the Unix epoch) instead of the
+ * system clock: for tests.
+ */
+pqj_status pqj_token_builder_sign_at(const pqj_token_builder *builder,
+                                     const pqj_key *key,
+                                     int64_t now,
+                                     char **token_out,
+                                     pqj_error **err_out);
+
+/**
+ * Free a token builder. `NULL` does nothing.
+ */
+void pqj_token_builder_free(pqj_token_builder *builder);
+
+/**
+ * **Read a token without verifying it.** Nothing is checked but the structure (as strictly as
+ * when verifying): every value may have been written by an attacker, so use this to display or
+ * log a token, never to decide anything. Unless NULL, `*header_out` receives the protected
+ * header and `*claims_out` the claims, each as JSON (free with `pqj_string_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_inspect(const uint8_t *token,
+                       size_t token_len,
+                       char **header_out,
+                       char **claims_out,
+                       pqj_error **err_out);
+
+/**
+ * Make a validation policy with the defaults.
+ *
+ * On success stores a new handle in `*validation_out` (free with `pqj_validation_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_validation_new(pqj_validation **validation_out, pqj_error **err_out);
+
+/**
+ * Set the algorithm policy: `"pqc"` (ML-DSA, SLH-DSA, composites), `"hybrid"` (post-quantum
+ * or hybrid) or `"any"` (the default). `PQJ_STATUS_ALG_UNKNOWN` for any other name.
+ */
+pqj_status pqj_validation_set_policy(pqj_validation *validation,
+                                     const char *policy,
+                                     pqj_error **err_out);
+
+/**
+ * Add an algorithm (a JOSE name) to an explicit allow-list; once called, an algorithm must be
+ * both in the list and allowed by the policy.
+ */
+pqj_status pqj_validation_allow_alg(pqj_validation *validation,
+                                    const char *alg,
+                                    pqj_error **err_out);
+
+/**
+ * Accept this issuer (exact match); call again to accept several. Once any issuer is set,
+ * `iss` is required.
+ */
+pqj_status pqj_validation_add_issuer(pqj_validation *validation,
+                                     const char *issuer,
+                                     pqj_error **err_out);
+
+/**
+ * Accept this audience: the token's `aud` must contain one of the accepted audiences; call
+ * again to accept several. Once any audience is set, `aud` is required.
+ */
+pqj_status pqj_validation_add_audience(pqj_validation *validation,
+                                       const char *audience,
+                                       pqj_error **err_out);
+
+/**
+ * Require this subject (exact match); `sub` becomes required.
+ */
+pqj_status pqj_validation_set_subject(pqj_validation *validation,
+                                      const char *subject,
+                                      pqj_error **err_out);
+
+/**
+ * Require this header `typ` (case-insensitive, `application/` prefix optional), for example
+ * `"at+jwt"`.
+ */
+pqj_status pqj_validation_set_typ(pqj_validation *validation, const char *typ, pqj_error **err_out);
+
+/**
+ * Set the clock-skew allowance for `exp`, `nbf` and `iat`, in seconds (default 30).
+ */
+pqj_status pqj_validation_set_leeway(pqj_validation *validation,
+                                     uint64_t seconds_,
+                                     pqj_error **err_out);
+
+/**
+ * Refuse tokens whose `iat` is more than this many seconds old (plus the leeway); `iat`
+ * becomes required.
+ */
+pqj_status pqj_validation_set_max_age(pqj_validation *validation,
+                                      uint64_t seconds_,
+                                      pqj_error **err_out);
+
+/**
+ * Require a claim to be present, by JSON member name (registered, such as `"jti"`, or
+ * custom, such as `"task"`).
+ */
+pqj_status pqj_validation_require_claim(pqj_validation *validation,
+                                        const char *name,
+                                        pqj_error **err_out);
+
+/**
+ * **Weakens the default**: accept tokens without `exp` (a present `exp` is still checked).
+ */
+pqj_status pqj_validation_allow_missing_exp(pqj_validation *validation, pqj_error **err_out);
+
+/**
+ * **Weakens the default**: accept a token carrying `aud` although no audience is set.
+ */
+pqj_status pqj_validation_allow_unexpected_audience(pqj_validation *validation,
+                                                    pqj_error **err_out);
+
+/**
+ * Free a validation policy. `NULL` does nothing.
+ */
+void pqj_validation_free(pqj_validation *validation);
+
+/**
+ * Make a verifier from a key set (shared: later rotation of `keys` applies) and a copy of
+ * `validation` (later changes to it do not apply). The caller keeps ownership of both.
+ *
+ * On success stores a new handle in `*verifier_out` (free with `pqj_verifier_free`).
+ *
+ * Thread safety: safe from any thread, provided no other thread is changing `validation`.
+ */
+pqj_status pqj_verifier_new(const pqj_keyset *keys,
+                            const pqj_validation *validation,
+                            const pqj_verifier **verifier_out,
+                            pqj_error **err_out);
+
+/**
+ * Verify a compact JWT (`token`, `token_len` bytes) against the verifier's key set and
+ * policy, at the current system time: size limits, header, key selection, signature, then
+ * claims. On success, unless `claims_out` is NULL, stores the verified claims JSON (exactly as
+ * signed) in `*claims_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: safe from any number of threads at once on one verifier.
+ */
+pqj_status pqj_verifier_verify(const pqj_verifier *verifier,
+                               const uint8_t *token,
+                               size_t token_len,
+                               char **claims_out,
+                               pqj_error **err_out);
+
+/**
+ * `pqj_verifier_verify` at a given time (`now`, seconds since the Unix epoch) instead of the
+ * system clock: for tests and for re-checking logged tokens.
+ *
+ * Thread safety: safe from any number of threads at once on one verifier.
+ */
+pqj_status pqj_verifier_verify_at(const pqj_verifier *verifier,
+                                  const uint8_t *token,
+                                  size_t token_len,
+                                  int64_t now,
+                                  char **claims_out,
+                                  pqj_error **err_out);
+
+/**
+ * Release a verifier. `NULL` does nothing.
+ *
+ * Thread safety: call once per handle, when no other thread is using it.
+ */
+void pqj_verifier_free(const pqj_verifier *verifier);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -131,7 +131,10 @@ mod tests {
             (FormatError::DuplicateMember.into(), S::DuplicateMember),
             (FormatError::TooDeep.into(), S::TooDeep),
             (FormatError::HeaderMember.into(), S::HeaderMember),
-            (FormatError::UnsupportedCritical.into(), S::UnsupportedCritical),
+            (
+                FormatError::UnsupportedCritical.into(),
+                S::UnsupportedCritical,
+            ),
             (FormatError::UnencodedPayload.into(), S::UnencodedPayload),
             (FormatError::EmbeddedKey.into(), S::EmbeddedKey),
             (FormatError::SignatureLength.into(), S::SignatureLength),
@@ -148,6 +151,7 @@ mod tests {
             (KeyError::PemUnsupported.into(), S::PemUnsupported),
             (KeyError::MalformedJwkSet.into(), S::MalformedJwkSet),
             (KeyError::NotExportable.into(), S::NotExportable),
+            (KeyError::DuplicateKey.into(), S::DuplicateKey),
             (AlgorithmError::None.into(), S::AlgNone),
             (AlgorithmError::Unknown.into(), S::AlgUnknown),
             (
@@ -167,7 +171,10 @@ mod tests {
             (ClaimsError::TooOld.into(), S::TooOld),
             (ClaimsError::Issuer.into(), S::Issuer),
             (ClaimsError::Audience.into(), S::Audience),
-            (ClaimsError::UnexpectedAudience.into(), S::UnexpectedAudience),
+            (
+                ClaimsError::UnexpectedAudience.into(),
+                S::UnexpectedAudience,
+            ),
             (ClaimsError::Subject.into(), S::Subject),
             (ClaimsError::Type.into(), S::Type),
             (
@@ -182,6 +189,7 @@ mod tests {
             (Error::KeyNotFound, S::KeyNotFound),
             (Error::Replayed, S::Replayed),
             (Error::Revoked, S::Revoked),
+            (Error::ReplayStoreFull, S::ReplayStoreFull),
             (Error::Crypto, S::Crypto),
         ];
         for (e, want) in &cases {

@@ -16,18 +16,20 @@
 mod boundary;
 mod error;
 mod key;
+mod keyset;
 mod ptr;
 mod status;
+mod token;
+mod verify;
 
 use core::ffi::{CStr, c_char};
 
-pub use error::{pqj_error, pqj_error_free, pqj_error_message, pqj_error_status};
-pub use key::{
-    pqj_key, pqj_key_alg, pqj_key_free, pqj_key_from_jwk, pqj_key_from_pem, pqj_key_generate,
-    pqj_key_is_private, pqj_key_kid, pqj_key_private_jwk, pqj_key_public_jwk,
-    pqj_key_thumbprint,
-};
-pub use status::{pqj_status, pqj_status_str};
+pub use error::*;
+pub use key::*;
+pub use keyset::*;
+pub use status::*;
+pub use token::*;
+pub use verify::*;
 
 use boundary::guard_value;
 
@@ -39,7 +41,13 @@ macro_rules! backend {
 }
 
 /// `pqjose <version> (<backend>)` with a NUL, for [`pqj_version`].
-const VERSION: &str = concat!("pqjose ", env!("CARGO_PKG_VERSION"), " (", backend!(), ")\0");
+const VERSION: &str = concat!(
+    "pqjose ",
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    backend!(),
+    ")\0"
+);
 
 /// The library version and cryptographic backend, for example `"pqjose 0.1.0 (rustcrypto)"`.
 /// A static string: never freed.

@@ -86,7 +86,11 @@ pub(crate) fn box_free<T>(ptr: *mut T) {
 }
 
 /// A `(ptr, len)` byte input. `NULL` is accepted only with `len == 0` (an empty input).
-pub(crate) fn bytes<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a [u8], Failure> {
+pub(crate) fn bytes<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &'static str,
+) -> Result<&'a [u8], Failure> {
     if ptr.is_null() {
         return if len == 0 { Ok(&[]) } else { Err(null(name)) };
     }
@@ -152,14 +156,24 @@ impl Out<*mut c_char> {
     /// Store a library-owned NUL-terminated copy of `s` (freed by [`crate::pqj_string_free`]).
     /// Fails, writing nothing, if `s` contains a NUL byte.
     pub(crate) fn write_string(self, s: String) -> Result<(), Failure> {
-        let c = CString::new(s).map_err(|e| {
-            let mut v = e.into_vec();
-            v.zeroize();
-            Failure::internal("output contains a NUL byte")
-        })?;
-        self.write(c.into_raw());
+        self.write_cstring(c_string(s)?);
         Ok(())
     }
+
+    /// Store a string made by [`c_string`].
+    pub(crate) fn write_cstring(self, s: CString) {
+        self.write(s.into_raw());
+    }
+}
+
+/// `s` as a C string (zeroized and refused if it contains a NUL byte), to be written with
+/// [`Out::write_cstring`] once every other fallible step is done.
+pub(crate) fn c_string(s: String) -> Result<CString, Failure> {
+    CString::new(s).map_err(|e| {
+        let mut v = e.into_vec();
+        v.zeroize();
+        Failure::internal("output contains a NUL byte")
+    })
 }
 
 /// Free (after zeroizing) a string made by [`Out::write_string`]. `NULL` does nothing.

@@ -88,6 +88,8 @@ pub enum pqj_status {
     MalformedJwkSet = 211,
     /// The key cannot be exported in this form.
     NotExportable = 212,
+    /// A key with this `kid` and algorithm is already in the key set.
+    DuplicateKey = 213,
 
     /// `alg` `none` is never accepted.
     AlgNone = 300,
@@ -134,6 +136,8 @@ pub enum pqj_status {
     Replayed = 601,
     /// The token or its key was revoked.
     Revoked = 602,
+    /// The replay store is full; the token was refused.
+    ReplayStoreFull = 603,
 
     /// A cryptographic operation (or the system random generator) failed.
     Crypto = 700,
@@ -176,6 +180,7 @@ impl pqj_status {
         Self::PemUnsupported,
         Self::MalformedJwkSet,
         Self::NotExportable,
+        Self::DuplicateKey,
         Self::AlgNone,
         Self::AlgUnknown,
         Self::AlgMismatch,
@@ -197,6 +202,7 @@ impl pqj_status {
         Self::KeyNotFound,
         Self::Replayed,
         Self::Revoked,
+        Self::ReplayStoreFull,
         Self::Crypto,
     ];
 
@@ -251,6 +257,7 @@ impl pqj_status {
             Self::PemUnsupported => c"this algorithm has no PEM form",
             Self::MalformedJwkSet => c"malformed JWK Set",
             Self::NotExportable => c"key cannot be exported in this form",
+            Self::DuplicateKey => c"a key with this kid and algorithm is already in the key set",
             Self::AlgNone => c"alg none is not accepted",
             Self::AlgUnknown => c"unknown algorithm",
             Self::AlgMismatch => c"algorithm does not match the key's algorithm",
@@ -272,6 +279,7 @@ impl pqj_status {
             Self::KeyNotFound => c"key not found",
             Self::Replayed => c"token replayed",
             Self::Revoked => c"token or key revoked",
+            Self::ReplayStoreFull => c"replay store is full; token refused",
             Self::Crypto => c"cryptographic operation failed",
         }
     }
@@ -307,6 +315,9 @@ mod tests {
     fn ffi_codes_never_come_from_library_errors() {
         assert_eq!(pqj_status::from_error_code(4), pqj_status::Other);
         assert_eq!(pqj_status::from_error_code(9999), pqj_status::Other);
-        assert_eq!(pqj_status::from_error_code(400), pqj_status::InvalidSignature);
+        assert_eq!(
+            pqj_status::from_error_code(400),
+            pqj_status::InvalidSignature
+        );
     }
 }
