@@ -715,7 +715,7 @@ pqj_status pqj_validation_set_typ(pqj_validation *validation, const char *typ, p
  * Set the clock-skew allowance for `exp`, `nbf` and `iat`, in seconds (default 30).
  */
 pqj_status pqj_validation_set_leeway(pqj_validation *validation,
-                                     uint64_t seconds_,
+                                     uint64_t seconds,
                                      pqj_error **err_out);
 
 /**
@@ -723,7 +723,7 @@ pqj_status pqj_validation_set_leeway(pqj_validation *validation,
  * becomes required.
  */
 pqj_status pqj_validation_set_max_age(pqj_validation *validation,
-                                      uint64_t seconds_,
+                                      uint64_t seconds,
                                       pqj_error **err_out);
 
 /**

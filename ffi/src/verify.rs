@@ -38,7 +38,7 @@ fn configure(
 }
 
 /// Seconds as a `Duration`, refusing values past `i64` seconds (which no date can reach).
-fn seconds(secs: u64, name: &'static str) -> Result<Duration, Failure> {
+fn duration(secs: u64, name: &'static str) -> Result<Duration, Failure> {
     if i64::try_from(secs).is_err() {
         return Err(Failure::invalid(format!(
             "argument `{name}` is out of range"
@@ -147,11 +147,11 @@ pub extern "C" fn pqj_validation_set_typ(
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_set_leeway(
     validation: *mut pqj_validation,
-    seconds_: u64,
+    seconds: u64,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
     configure(validation, err_out, |v| {
-        Ok(v.leeway(seconds(seconds_, "seconds")?))
+        Ok(v.leeway(duration(seconds, "seconds")?))
     })
 }
 
@@ -160,11 +160,11 @@ pub extern "C" fn pqj_validation_set_leeway(
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_set_max_age(
     validation: *mut pqj_validation,
-    seconds_: u64,
+    seconds: u64,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
     configure(validation, err_out, |v| {
-        Ok(v.max_age(seconds(seconds_, "seconds")?))
+        Ok(v.max_age(duration(seconds, "seconds")?))
     })
 }
 
