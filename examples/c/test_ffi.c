@@ -418,7 +418,7 @@ static void test_keyset_rotation_and_jwks(void) {
 }
 
 static void test_builder_and_inspect(void) {
-  const pqj_key *key = gen("ML-DSA-44", "hybrid");
+  const pqj_key *key = gen("ML-DSA-44-Ed25519", "hybrid");
   pqj_token_builder *b = NULL;
   char *token = NULL, *header = NULL, *claims = NULL;
   const char *c = "{\"sub\":\"agent\",\"n\":1}";
@@ -440,7 +440,7 @@ static void test_builder_and_inspect(void) {
 
   CHECK_STATUS(PQJ_STATUS_OK,
                pqj_inspect(bytes(token), strlen(token), &header, &claims, err_out));
-  CHECK(header != NULL && strstr(header, "\"alg\":\"ML-DSA-44\"") != NULL);
+  CHECK(header != NULL && strstr(header, "\"alg\":\"ML-DSA-44-Ed25519\"") != NULL);
   CHECK(header != NULL && strstr(header, "\"typ\":\"at+jwt\"") != NULL);
   CHECK(header != NULL && strstr(header, "\"x-tenant\":\"acme\"") != NULL);
   CHECK(header != NULL && strstr(header, "\"kid\":\"hybrid\"") != NULL);

@@ -66,8 +66,9 @@ pub extern "C" fn pqj_validation_new(
     })
 }
 
-/// Set the algorithm policy: `"pqc"` (ML-DSA, SLH-DSA, composites), `"hybrid"` (post-quantum
-/// or hybrid) or `"any"` (the default). `PQJ_STATUS_ALG_UNKNOWN` for any other name.
+/// Set the algorithm policy by its command-line name: `"pqc"` (ML-DSA, SLH-DSA, composites),
+/// `"hybrid"` (post-quantum or hybrid), `"composite"` (composite ML-DSA hybrids only) or
+/// `"any"` (the default). `PQJ_STATUS_ALG_UNKNOWN` for any other name.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_set_policy(
     validation: *mut pqj_validation,
