@@ -593,6 +593,8 @@ pqj_status pqj_token_builder_new(const uint8_t *claims_json,
 
 /**
  * Set the lifetime: `exp` = `iat` + `seconds` (default 300).
+ *
+ * Thread safety: changes `builder`; do not use it from another thread at the same time.
  */
 pqj_status pqj_token_builder_set_ttl(pqj_token_builder *builder,
                                      uint64_t seconds,
@@ -600,6 +602,8 @@ pqj_status pqj_token_builder_set_ttl(pqj_token_builder *builder,
 
 /**
  * Set the header `typ` (default `"JWT"`; for example `"at+jwt"`, RFC 9068).
+ *
+ * Thread safety: changes `builder`; do not use it from another thread at the same time.
  */
 pqj_status pqj_token_builder_set_typ(pqj_token_builder *builder,
                                      const char *typ,
@@ -610,6 +614,8 @@ pqj_status pqj_token_builder_set_typ(pqj_token_builder *builder,
  * for example `{"x-tenant":"acme"}`. Registered names (`alg`, `kid`, `typ`, `cty`, `crit`,
  * `jwk`, ...) are refused with `PQJ_STATUS_HEADER_MEMBER`; duplicate names with
  * `PQJ_STATUS_DUPLICATE_MEMBER`.
+ *
+ * Thread safety: changes `builder`; do not use it from another thread at the same time.
  */
 pqj_status pqj_token_builder_add_header_json(pqj_token_builder *builder,
                                              const uint8_t *header_json,
@@ -621,7 +627,8 @@ pqj_status pqj_token_builder_add_header_json(pqj_token_builder *builder,
  *
  * On success stores the compact JWT in `*token_out` (free with `pqj_string_free`).
  *
- * Thread safety: `key` may be shared; see `pqj_token_builder` for the builder.
+ * Thread safety: `key` may be shared by any number of threads; the builder is only read, so
+ * several threads may sign with it at once while no thread changes it.
  */
 pqj_status pqj_token_builder_sign(const pqj_token_builder *builder,
                                   const pqj_key *key,
@@ -631,6 +638,8 @@ pqj_status pqj_token_builder_sign(const pqj_token_builder *builder,
 /**
  * `pqj_token_builder_sign` with `iat` = `now` (seconds since the Unix epoch) instead of the
  * system clock: for tests.
+ *
+ * Thread safety: as for `pqj_token_builder_sign`.
  */
 pqj_status pqj_token_builder_sign_at(const pqj_token_builder *builder,
                                      const pqj_key *key,
@@ -640,6 +649,8 @@ pqj_status pqj_token_builder_sign_at(const pqj_token_builder *builder,
 
 /**
  * Free a token builder. `NULL` does nothing.
+ *
+ * Thread safety: call once per handle, when no other thread is using it.
  */
 void pqj_token_builder_free(pqj_token_builder *builder);
 
@@ -667,8 +678,11 @@ pqj_status pqj_inspect(const uint8_t *token,
 pqj_status pqj_validation_new(pqj_validation **validation_out, pqj_error **err_out);
 
 /**
- * Set the algorithm policy: `"pqc"` (ML-DSA, SLH-DSA, composites), `"hybrid"` (post-quantum
- * or hybrid) or `"any"` (the default). `PQJ_STATUS_ALG_UNKNOWN` for any other name.
+ * Set the algorithm policy by its command-line name: `"pqc"` (ML-DSA, SLH-DSA, composites),
+ * `"hybrid"` (post-quantum or hybrid), `"composite"` (composite ML-DSA hybrids only) or
+ * `"any"` (the default). `PQJ_STATUS_ALG_UNKNOWN` for any other name.
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */
 pqj_status pqj_validation_set_policy(pqj_validation *validation,
                                      const char *policy,
@@ -677,6 +691,8 @@ pqj_status pqj_validation_set_policy(pqj_validation *validation,
 /**
  * Add an algorithm (a JOSE name) to an explicit allow-list; once called, an algorithm must be
  * both in the list and allowed by the policy.
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */
 pqj_status pqj_validation_allow_alg(pqj_validation *validation,
                                     const char *alg,
@@ -685,6 +701,8 @@ pqj_status pqj_validation_allow_alg(pqj_validation *validation,
 /**
  * Accept this issuer (exact match); call again to accept several. Once any issuer is set,
  * `iss` is required.
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */
 pqj_status pqj_validation_add_issuer(pqj_validation *validation,
                                      const char *issuer,
@@ -693,6 +711,8 @@ pqj_status pqj_validation_add_issuer(pqj_validation *validation,
 /**
  * Accept this audience: the token's `aud` must contain one of the accepted audiences; call
  * again to accept several. Once any audience is set, `aud` is required.
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */
 pqj_status pqj_validation_add_audience(pqj_validation *validation,
                                        const char *audience,
@@ -700,6 +720,8 @@ pqj_status pqj_validation_add_audience(pqj_validation *validation,
 
 /**
  * Require this subject (exact match); `sub` becomes required.
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */
 pqj_status pqj_validation_set_subject(pqj_validation *validation,
                                       const char *subject,
@@ -708,11 +730,15 @@ pqj_status pqj_validation_set_subject(pqj_validation *validation,
 /**
  * Require this header `typ` (case-insensitive, `application/` prefix optional), for example
  * `"at+jwt"`.
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */
 pqj_status pqj_validation_set_typ(pqj_validation *validation, const char *typ, pqj_error **err_out);
 
 /**
  * Set the clock-skew allowance for `exp`, `nbf` and `iat`, in seconds (default 30).
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */
 pqj_status pqj_validation_set_leeway(pqj_validation *validation,
                                      uint64_t seconds,
@@ -721,6 +747,8 @@ pqj_status pqj_validation_set_leeway(pqj_validation *validation,
 /**
  * Refuse tokens whose `iat` is more than this many seconds old (plus the leeway); `iat`
  * becomes required.
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */
 pqj_status pqj_validation_set_max_age(pqj_validation *validation,
                                       uint64_t seconds,
@@ -729,6 +757,8 @@ pqj_status pqj_validation_set_max_age(pqj_validation *validation,
 /**
  * Require a claim to be present, by JSON member name (registered, such as `"jti"`, or
  * custom, such as `"task"`).
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */
 pqj_status pqj_validation_require_claim(pqj_validation *validation,
                                         const char *name,
@@ -736,17 +766,23 @@ pqj_status pqj_validation_require_claim(pqj_validation *validation,
 
 /**
  * **Weakens the default**: accept tokens without `exp` (a present `exp` is still checked).
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */
 pqj_status pqj_validation_allow_missing_exp(pqj_validation *validation, pqj_error **err_out);
 
 /**
  * **Weakens the default**: accept a token carrying `aud` although no audience is set.
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */
 pqj_status pqj_validation_allow_unexpected_audience(pqj_validation *validation,
                                                     pqj_error **err_out);
 
 /**
  * Free a validation policy. `NULL` does nothing.
+ *
+ * Thread safety: call once per handle, when no other thread is using it.
  */
 void pqj_validation_free(pqj_validation *validation);
 

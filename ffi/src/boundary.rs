@@ -36,3 +36,19 @@ where
 {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(on_panic)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_status_and_an_error() {
+        let mut err: *mut pqj_error = core::ptr::null_mut();
+        let status = guard(&mut err, || panic!("boom"));
+        assert_eq!(status, pqj_status::Panic);
+        assert_eq!(crate::pqj_error_status(err), pqj_status::Panic);
+        crate::pqj_error_free(err);
+        assert_eq!(guard_value(7, || panic!("boom")), 7);
+        assert_eq!(guard(core::ptr::null_mut(), || Ok(())), pqj_status::Ok);
+    }
+}

@@ -210,8 +210,8 @@ mod tests {
         report(&mut err, Failure::invalid("argument `ttl` is out of range"));
         assert!(!err.is_null());
         assert_eq!(pqj_error_status(err), pqj_status::InvalidArgument);
-        let msg = unsafe { core::ffi::CStr::from_ptr(pqj_error_message(err)) };
-        assert_eq!(msg.to_str().unwrap(), "argument `ttl` is out of range");
+        let msg = ptr::read_cstr(pqj_error_message(err));
+        assert_eq!(msg, "argument `ttl` is out of range");
         pqj_error_free(err);
         pqj_error_free(core::ptr::null_mut());
         assert_eq!(

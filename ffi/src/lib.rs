@@ -75,7 +75,7 @@ mod tests {
 
     #[test]
     fn version_names_the_backend() {
-        let v = unsafe { CStr::from_ptr(pqj_version()) }.to_str().unwrap();
+        let v = ptr::read_cstr(pqj_version());
         assert!(v.starts_with("pqjose 0."), "{v}");
         assert!(v.ends_with(concat!("(", backend!(), ")")), "{v}");
     }

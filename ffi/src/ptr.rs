@@ -166,10 +166,15 @@ impl Out<*mut c_char> {
     }
 }
 
-/// `s` as a C string (zeroized and refused if it contains a NUL byte), to be written with
-/// [`Out::write_cstring`] once every other fallible step is done.
-pub(crate) fn c_string(s: String) -> Result<CString, Failure> {
-    CString::new(s).map_err(|e| {
+/// `s` as a C string, to be written with [`Out::write_cstring`] once every other fallible step
+/// is done. The bytes are copied into an allocation that already has room for the NUL (so no
+/// reallocation leaves a stray copy) and `s` is zeroized: outputs may hold secrets (a private
+/// JWK). Refused if `s` contains a NUL byte.
+pub(crate) fn c_string(mut s: String) -> Result<CString, Failure> {
+    let mut bytes = Vec::with_capacity(s.len().saturating_add(1));
+    bytes.extend_from_slice(s.as_bytes());
+    s.zeroize();
+    CString::new(bytes).map_err(|e| {
         let mut v = e.into_vec();
         v.zeroize();
         Failure::internal("output contains a NUL byte")
@@ -191,4 +196,12 @@ pub(crate) fn string_free(ptr: *mut c_char) {
 /// A `'static` NUL-terminated string as a C pointer.
 pub(crate) fn static_cstr(s: &'static CStr) -> *const c_char {
     s.as_ptr()
+}
+
+/// Test helper: copy a NUL-terminated string the library returned.
+#[cfg(test)]
+pub(crate) fn read_cstr(p: *const c_char) -> String {
+    assert!(!p.is_null());
+    // SAFETY: tests pass only pointers this library returned, NUL-terminated and alive.
+    unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
 }

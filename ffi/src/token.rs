@@ -68,6 +68,8 @@ pub extern "C" fn pqj_token_builder_new(
 }
 
 /// Set the lifetime: `exp` = `iat` + `seconds` (default 300).
+///
+/// Thread safety: changes `builder`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_token_builder_set_ttl(
     builder: *mut pqj_token_builder,
@@ -83,6 +85,8 @@ pub extern "C" fn pqj_token_builder_set_ttl(
 }
 
 /// Set the header `typ` (default `"JWT"`; for example `"at+jwt"`, RFC 9068).
+///
+/// Thread safety: changes `builder`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_token_builder_set_typ(
     builder: *mut pqj_token_builder,
@@ -96,6 +100,8 @@ pub extern "C" fn pqj_token_builder_set_typ(
 /// for example `{"x-tenant":"acme"}`. Registered names (`alg`, `kid`, `typ`, `cty`, `crit`,
 /// `jwk`, ...) are refused with `PQJ_STATUS_HEADER_MEMBER`; duplicate names with
 /// `PQJ_STATUS_DUPLICATE_MEMBER`.
+///
+/// Thread safety: changes `builder`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_token_builder_add_header_json(
     builder: *mut pqj_token_builder,
@@ -144,7 +150,8 @@ fn sign_into(
 ///
 /// On success stores the compact JWT in `*token_out` (free with `pqj_string_free`).
 ///
-/// Thread safety: `key` may be shared; see `pqj_token_builder` for the builder.
+/// Thread safety: `key` may be shared by any number of threads; the builder is only read, so
+/// several threads may sign with it at once while no thread changes it.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_token_builder_sign(
     builder: *const pqj_token_builder,
@@ -157,6 +164,8 @@ pub extern "C" fn pqj_token_builder_sign(
 
 /// `pqj_token_builder_sign` with `iat` = `now` (seconds since the Unix epoch) instead of the
 /// system clock: for tests.
+///
+/// Thread safety: as for `pqj_token_builder_sign`.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_token_builder_sign_at(
     builder: *const pqj_token_builder,
@@ -169,6 +178,8 @@ pub extern "C" fn pqj_token_builder_sign_at(
 }
 
 /// Free a token builder. `NULL` does nothing.
+///
+/// Thread safety: call once per handle, when no other thread is using it.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_token_builder_free(builder: *mut pqj_token_builder) {
     guard_value((), || ptr::box_free(builder));

@@ -69,6 +69,8 @@ pub extern "C" fn pqj_validation_new(
 /// Set the algorithm policy by its command-line name: `"pqc"` (ML-DSA, SLH-DSA, composites),
 /// `"hybrid"` (post-quantum or hybrid), `"composite"` (composite ML-DSA hybrids only) or
 /// `"any"` (the default). `PQJ_STATUS_ALG_UNKNOWN` for any other name.
+///
+/// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_set_policy(
     validation: *mut pqj_validation,
@@ -83,6 +85,8 @@ pub extern "C" fn pqj_validation_set_policy(
 
 /// Add an algorithm (a JOSE name) to an explicit allow-list; once called, an algorithm must be
 /// both in the list and allowed by the policy.
+///
+/// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_allow_alg(
     validation: *mut pqj_validation,
@@ -97,6 +101,8 @@ pub extern "C" fn pqj_validation_allow_alg(
 
 /// Accept this issuer (exact match); call again to accept several. Once any issuer is set,
 /// `iss` is required.
+///
+/// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_add_issuer(
     validation: *mut pqj_validation,
@@ -110,6 +116,8 @@ pub extern "C" fn pqj_validation_add_issuer(
 
 /// Accept this audience: the token's `aud` must contain one of the accepted audiences; call
 /// again to accept several. Once any audience is set, `aud` is required.
+///
+/// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_add_audience(
     validation: *mut pqj_validation,
@@ -122,6 +130,8 @@ pub extern "C" fn pqj_validation_add_audience(
 }
 
 /// Require this subject (exact match); `sub` becomes required.
+///
+/// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_set_subject(
     validation: *mut pqj_validation,
@@ -135,6 +145,8 @@ pub extern "C" fn pqj_validation_set_subject(
 
 /// Require this header `typ` (case-insensitive, `application/` prefix optional), for example
 /// `"at+jwt"`.
+///
+/// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_set_typ(
     validation: *mut pqj_validation,
@@ -145,6 +157,8 @@ pub extern "C" fn pqj_validation_set_typ(
 }
 
 /// Set the clock-skew allowance for `exp`, `nbf` and `iat`, in seconds (default 30).
+///
+/// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_set_leeway(
     validation: *mut pqj_validation,
@@ -158,6 +172,8 @@ pub extern "C" fn pqj_validation_set_leeway(
 
 /// Refuse tokens whose `iat` is more than this many seconds old (plus the leeway); `iat`
 /// becomes required.
+///
+/// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_set_max_age(
     validation: *mut pqj_validation,
@@ -171,6 +187,8 @@ pub extern "C" fn pqj_validation_set_max_age(
 
 /// Require a claim to be present, by JSON member name (registered, such as `"jti"`, or
 /// custom, such as `"task"`).
+///
+/// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_require_claim(
     validation: *mut pqj_validation,
@@ -187,6 +205,8 @@ pub extern "C" fn pqj_validation_require_claim(
 }
 
 /// **Weakens the default**: accept tokens without `exp` (a present `exp` is still checked).
+///
+/// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_allow_missing_exp(
     validation: *mut pqj_validation,
@@ -196,6 +216,8 @@ pub extern "C" fn pqj_validation_allow_missing_exp(
 }
 
 /// **Weakens the default**: accept a token carrying `aud` although no audience is set.
+///
+/// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_allow_unexpected_audience(
     validation: *mut pqj_validation,
@@ -205,6 +227,8 @@ pub extern "C" fn pqj_validation_allow_unexpected_audience(
 }
 
 /// Free a validation policy. `NULL` does nothing.
+///
+/// Thread safety: call once per handle, when no other thread is using it.
 #[unsafe(no_mangle)]
 pub extern "C" fn pqj_validation_free(validation: *mut pqj_validation) {
     guard_value((), || ptr::box_free(validation));
