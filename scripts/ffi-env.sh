@@ -1,31 +1,14 @@
-# Sourced by scripts/test/3*-*.sh: builds the C ABI library (release) and exports what the
-# C, Go and Python consumers need to find it. Run from the repository root.
-set -euo pipefail
+# Sourced by the C ABI steps (scripts/test/3*-*.sh; not a step itself): the shared helpers,
+# a release build of libpqjose_ffi, and the variables the C, Go and Python consumers use to
+# find it (pqjose.pc at the repository root, PQJOSE_LIB for Python).
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-FFI_ROOT="$(pwd)"
-export FFI_ROOT
-export PKG_CONFIG_PATH="$FFI_ROOT${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
-export PQJOSE_LIB="$FFI_ROOT/target/release/libpqjose_ffi.so"
-FFI_OUT="$FFI_ROOT/target/ffi-tests"
+need_cmd cargo
+need_cmd cc gcc
+need_cmd pkg-config
+export PKG_CONFIG_PATH="$PQJOSE_ROOT${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+export PQJOSE_LIB="$PQJOSE_ROOT/target/release/libpqjose_ffi.so"
+FFI_OUT="$PQJOSE_ROOT/target/ffi-tests"
 export FFI_OUT
 mkdir -p "$FFI_OUT"
-
-# Debian packages, installed only when missing (CI has no stdin; apt-get runs as root here).
-ffi_need_apt() {
-  local missing=()
-  local pkg
-  for pkg in "$@"; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-  done
-  if ((${#missing[@]})); then
-    echo "installing ${missing[*]}"
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-}
-
-ffi_need_apt gcc libc6-dev pkg-config
-command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)"; exit 1; }
-cargo build -q -p pqjose-ffi --release
+step "cargo build -p pqjose-ffi --release" cargo build -p pqjose-ffi --release --locked --quiet

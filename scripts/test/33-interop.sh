@@ -2,17 +2,14 @@
 # Cross-language check: C, Go and Python each generate keys (ML-DSA, composite, classical),
 # sign tokens and publish a public JWK Set into one directory; then each verifies the tokens
 # of the other two with their JWK Set (and refuses tampered copies).
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-source scripts/ffi-env.sh
+source "$(dirname "$0")/../ffi-env.sh"
+need_cmd go golang-go
 
 # The consumers built by the earlier steps; build them here too so this step runs alone.
 read -r -a PQJ <<<"$(pkg-config --cflags --libs pqjose)"
 cc -std=c99 -Wall -Wextra -Werror -O1 examples/c/interop.c "${PQJ[@]}" -o "$FFI_OUT/interop-c"
 (cd examples/go && CGO_ENABLED=1 go build -o "$FFI_OUT/interop-go" ./cmd/interop)
-VENV="$FFI_ROOT/target/py-venv"
-PYBIN="$VENV/bin/python"
-[ -x "$PYBIN" ] || PYBIN="${PYTHON:-python3}"
+need_cmd python3
 
 DIR="$FFI_OUT/interop"
 rm -rf "$DIR"
@@ -21,7 +18,7 @@ run() { # run LANG ARGS...
   case "$1" in
     c) "$FFI_OUT/interop-c" "${@:2}" ;;
     go) "$FFI_OUT/interop-go" "${@:2}" ;;
-    python) PYTHONPATH="$FFI_ROOT/examples/python" "$PYBIN" examples/python/interop.py "${@:2}" ;;
+    python) PYTHONPATH="$PQJOSE_ROOT/examples/python" python3 examples/python/interop.py "${@:2}" ;;
   esac
 }
 
