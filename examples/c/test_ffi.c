@@ -233,6 +233,18 @@ static void test_sign_verify_and_claims(void) {
   CHECK(verify_at(ver, "a.b", NOW) == PQJ_STATUS_SEGMENT_COUNT);
   CHECK(verify_at(ver, "a.b.c.d", NOW) == PQJ_STATUS_SEGMENT_COUNT);
   CHECK(verify_at(ver, "", NOW) == PQJ_STATUS_SEGMENT_COUNT);
+  /* Oversized input is refused by length before anything else (even invalid UTF-8). */
+  size_t big_len = (size_t)1 << 21;
+  uint8_t *big = malloc(big_len);
+  if (big != NULL) {
+    memset(big, 0xff, big_len);
+    CHECK(pqj_verifier_verify_at(ver, big, big_len, NOW, NULL, NULL) ==
+          PQJ_STATUS_TOKEN_TOO_LARGE);
+    CHECK(pqj_inspect(big, big_len, NULL, NULL, NULL) == PQJ_STATUS_TOKEN_TOO_LARGE);
+    const pqj_key *none = NULL;
+    CHECK(pqj_key_from_jwk(big, big_len, &none, NULL) == PQJ_STATUS_MALFORMED_JWK);
+    free(big);
+  }
 
   /* A token by another key of the same algorithm (same kid). */
   const pqj_key *other = gen("ML-DSA-65", pqj_key_kid(key));

@@ -36,6 +36,11 @@ impl Failure {
         Self::new(pqj_status::Other, message)
     }
 
+    /// A pqjose error as a failure (for refusals decided in the FFI, such as size limits).
+    pub(crate) fn lib(e: impl Into<pqjose::Error>) -> Self {
+        e.into().into()
+    }
+
     pub(crate) fn panic() -> Self {
         Self::new(
             pqj_status::Panic,

@@ -122,7 +122,10 @@ pub extern "C" fn pqj_key_from_jwk(
 ) -> pqj_status {
     guard(err_out, || {
         let out = ptr::out(key_out, "key_out")?;
-        let jwk = Jwk::from_json(ptr::text(jwk, jwk_len, "jwk")?)?;
+        let jwk = ptr::text_max(jwk, jwk_len, "jwk", pqjose::jwk::MAX_JWK_LEN, || {
+            Failure::lib(pqjose::KeyError::MalformedJwk)
+        })?;
+        let jwk = Jwk::from_json(jwk)?;
         let key = if jwk.is_private() {
             pqj_key::from_signing(SigningKey::from_jwk(&jwk)?)?
         } else {

@@ -7,7 +7,7 @@ use core::ffi::c_char;
 use pqjose::{KeySet, NumericDate};
 
 use crate::boundary::{guard, guard_value};
-use crate::error::pqj_error;
+use crate::error::{Failure, pqj_error};
 use crate::key::pqj_key;
 use crate::ptr;
 use crate::status::pqj_status;
@@ -65,7 +65,10 @@ pub extern "C" fn pqj_keyset_from_jwks(
     guard(err_out, || {
         let out = ptr::out(set_out, "set_out")?;
         let skipped_out = ptr::out(skipped_out, "skipped_out").ok();
-        let (keys, skipped) = KeySet::from_jwk_set_json(ptr::text(jwks, jwks_len, "jwks")?)?;
+        let jwks = ptr::text_max(jwks, jwks_len, "jwks", pqjose::jwk::MAX_JWK_SET_LEN, || {
+            Failure::lib(pqjose::KeyError::MalformedJwkSet)
+        })?;
+        let (keys, skipped) = KeySet::from_jwk_set_json(jwks)?;
         if let Some(s) = skipped_out {
             s.write(skipped.len());
         }

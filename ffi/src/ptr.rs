@@ -107,6 +107,21 @@ pub(crate) fn text<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result
     core::str::from_utf8(bytes(ptr, len, name)?).map_err(|_| utf8(name))
 }
 
+/// A `(ptr, len)` UTF-8 text input of at most `max` bytes: a longer one fails with `too_long`
+/// before any byte is looked at (limits before parsing).
+pub(crate) fn text_max<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &'static str,
+    max: usize,
+    too_long: impl FnOnce() -> Failure,
+) -> Result<&'a str, Failure> {
+    if len > max {
+        return Err(too_long());
+    }
+    text(ptr, len, name)
+}
+
 /// A required NUL-terminated UTF-8 string.
 pub(crate) fn cstr<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a str, Failure> {
     opt_cstr(ptr, name)?.ok_or_else(|| null(name))

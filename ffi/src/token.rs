@@ -202,7 +202,7 @@ pub extern "C" fn pqj_inspect(
     guard(err_out, || {
         let header_out = ptr::out(header_out, "header_out").ok();
         let claims_out = ptr::out(claims_out, "claims_out").ok();
-        let token = ptr::text(token, token_len, "token")?;
+        let token = token_text(token, token_len)?;
         let unverified = pqjose::dangerous::decode_unverified(token)?;
         let header = header_json(unverified.header())?;
         let claims = serde_json::to_string(&unverified.claims_json()?)
@@ -216,6 +216,18 @@ pub extern "C" fn pqj_inspect(
             out.write_cstring(claims);
         }
         Ok(())
+    })
+}
+
+/// Longest token accepted at the ABI, checked before UTF-8 validation. Far above what the
+/// default limits let through (4 KiB header, 64 KiB payload, the largest signature), which the
+/// library then applies exactly.
+const MAX_TOKEN_INPUT: usize = 1024 * 1024;
+
+/// A token argument: length cap first (`PQJ_STATUS_TOKEN_TOO_LARGE`), then UTF-8.
+pub(crate) fn token_text<'a>(token: *const u8, len: usize) -> Result<&'a str, Failure> {
+    ptr::text_max(token, len, "token", MAX_TOKEN_INPUT, || {
+        Failure::lib(pqjose::FormatError::TooLarge)
     })
 }
 

@@ -290,7 +290,7 @@ fn verify_into(
     guard(err_out, || {
         let out = ptr::out(claims_out, "claims_out").ok();
         let verifier = ptr::arc_ref(verifier, "verifier")?;
-        let token = ptr::text(token, token_len, "token")?;
+        let token = crate::token::token_text(token, token_len)?;
         let verified = verifier.verify(token, now)?;
         match out {
             Some(out) => {

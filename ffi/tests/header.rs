@@ -77,3 +77,11 @@ fn header_status_numbers_match() {
     assert_eq!(found, pqjose_ffi::pqj_status::ALL.len());
     eprintln!("{found} status constants agree");
 }
+
+/// `pqjose.pc` names the crate's version.
+#[test]
+fn pkg_config_version_matches() {
+    let pc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../pqjose.pc")).unwrap();
+    let want = format!("Version: {}", env!("CARGO_PKG_VERSION"));
+    assert!(pc.lines().any(|l| l == want), "pqjose.pc lacks `{want}`");
+}

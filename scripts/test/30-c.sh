@@ -10,6 +10,10 @@ read -r -a PQJ <<<"$(pkg-config --cflags --libs pqjose)"
 OUT="$FFI_OUT/c"
 mkdir -p "$OUT"
 
+# The library exports exactly the functions the header declares, all with the pqj_ prefix.
+exported=$(nm -D --defined-only target/release/libpqjose_ffi.so | awk '{print $3}' | sort)
+declared=$(grep -oE '\bpqj_[a-z0-9_]+\(' include/pqjose.h | tr -d '(' | sort -u)
+step "exports match the header" test "$exported" = "$declared"
 # The header compiles on its own, as C99 and as C++.
 cc "${CFLAGS[@]}" -fsyntax-only -x c include/pqjose.h
 if command -v c++ >/dev/null; then c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/pqjose.h; fi
