@@ -15,7 +15,7 @@
 #include "pqjose.h"
 
 static const char *ALGS[] = {"ML-DSA-44", "ML-DSA-65", "ML-DSA-87", "ML-DSA-65-Ed25519",
-                             "ML-DSA-44-ES256", "Ed25519", "ES256"};
+                             "ML-DSA-44-ES256", "SLH-DSA-SHA2-128s", "Ed25519", "ES256"};
 #define NALGS (sizeof ALGS / sizeof ALGS[0])
 
 static int fail(const char *what, pqj_status st, pqj_error *err) {

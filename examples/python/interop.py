@@ -12,7 +12,7 @@ import sys
 
 import pqjose
 
-ALGS = ["ML-DSA-44", "ML-DSA-65", "ML-DSA-87", "ML-DSA-65-Ed25519", "ML-DSA-44-ES256", "Ed25519", "ES256"]
+ALGS = ["ML-DSA-44", "ML-DSA-65", "ML-DSA-87", "ML-DSA-65-Ed25519", "ML-DSA-44-ES256", "SLH-DSA-SHA2-128s", "Ed25519", "ES256"]
 
 
 def sign(d: pathlib.Path, name: str) -> None:

@@ -79,7 +79,7 @@ def test_pem_rfc8037():
     assert e.value.status is Status.PEM
 
 
-@pytest.mark.parametrize("alg", ["ML-DSA-44", "ML-DSA-87-Ed448", "Ed25519", "ES384"])
+@pytest.mark.parametrize("alg", ["ML-DSA-44", "ML-DSA-87-Ed448", "SLH-DSA-SHA2-128f", "Ed25519", "ES384", "PS256"])
 def test_sign_verify(alg):
     key = Key.generate(alg)
     verifier = Verifier(

@@ -14,7 +14,7 @@ import (
 	"pqjose.example/pqjose"
 )
 
-var algs = []string{"ML-DSA-44", "ML-DSA-65", "ML-DSA-87", "ML-DSA-65-Ed25519", "ML-DSA-44-ES256", "Ed25519", "ES256"}
+var algs = []string{"ML-DSA-44", "ML-DSA-65", "ML-DSA-87", "ML-DSA-65-Ed25519", "ML-DSA-44-ES256", "SLH-DSA-SHA2-128s", "Ed25519", "ES256"}
 
 func sign(dir, name string) error {
 	set, err := pqjose.NewKeySet()
