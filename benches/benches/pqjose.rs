@@ -1,1 +1,183 @@
-fn main() {}
+//! Criterion benchmarks. Results are named `<backend>.<group>/<op>/<alg>` so the default run
+//! (`rustcrypto`) and the `aws-lc` run sit side by side under `target/criterion`, and
+//! `cargo run --release --bin report` turns them into the ratio table of docs/PERFORMANCE.md.
+//!
+//! Groups: `raw` (keygen/sign/verify through the backend seam, no JOSE work), `lib` (aws-lc-rs
+//! called directly, aws-lc run only), `token` (JWT sign / verify with claim checks, cached
+//! key), `overhead` (token verify with a verifier that accepts everything: base64, JSON and
+//! claims alone), `peer` (jsonwebtoken 11 decode of the same token, matching backend).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use pqjose::{Algorithm, JwsVerifier, SigningKey};
+use pqjose_benches::token::{self, AcceptAll};
+use pqjose_benches::{Claims, algorithms, backend, keys, now};
+
+fn config() -> Criterion {
+    let secs: f64 = std::env::var("PQJOSE_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0);
+    Criterion::default()
+        .warm_up_time(Duration::from_secs_f64(secs / 2.0))
+        .measurement_time(Duration::from_secs_f64(secs))
+        .sample_size(20)
+        .without_plots()
+        .configure_from_args()
+}
+
+/// Key generation is slow for RSA (and SLH-DSA): measure it once per family.
+fn keygen_worth_measuring(alg: Algorithm) -> bool {
+    !matches!(
+        alg,
+        Algorithm::Rs384
+            | Algorithm::Rs512
+            | Algorithm::Ps256
+            | Algorithm::Ps384
+            | Algorithm::Ps512
+    )
+}
+
+fn raw(c: &mut Criterion) {
+    let mut g = c.benchmark_group(format!("{}.raw", backend()));
+    for alg in algorithms() {
+        let name = alg.as_str();
+        let (sk, vk) = keys(alg);
+        let tok = token::mint(&sk, &Claims::typical());
+        let (input, sig) = token::split(&tok);
+        if keygen_worth_measuring(alg) {
+            g.bench_function(BenchmarkId::new("keygen", name), |b| {
+                b.iter(|| SigningKey::generate(black_box(alg)).unwrap())
+            });
+        }
+        g.bench_function(BenchmarkId::new("sign", name), |b| {
+            b.iter(|| token::raw_sign(&sk, black_box(&input)))
+        });
+        g.bench_function(BenchmarkId::new("verify", name), |b| {
+            b.iter(|| vk.verify(black_box(&input), black_box(&sig)).unwrap())
+        });
+    }
+    g.finish();
+}
+
+fn tokens(c: &mut Criterion) {
+    let mut g = c.benchmark_group(format!("{}.token", backend()));
+    let claims = Claims::typical();
+    let t = now();
+    for alg in algorithms() {
+        let name = alg.as_str();
+        let (sk, vk) = keys(alg);
+        let tok = token::mint(&sk, &claims);
+        g.bench_function(BenchmarkId::new("sign", name), |b| {
+            b.iter(|| token::mint(&sk, black_box(&claims)))
+        });
+        g.bench_function(BenchmarkId::new("verify", name), |b| {
+            b.iter(|| token::verify(&vk, black_box(&tok), t).unwrap())
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group(format!("{}.overhead", backend()));
+    for alg in algorithms() {
+        let (sk, _) = keys(alg);
+        let tok = token::mint(&sk, &claims);
+        g.bench_function(BenchmarkId::new("verify", alg.as_str()), |b| {
+            b.iter(|| token::verify(&AcceptAll(alg), black_box(&tok), t).unwrap())
+        });
+    }
+    g.finish();
+}
+
+fn peer(c: &mut Criterion) {
+    use jsonwebtoken as jwt;
+    let mut g = c.benchmark_group(format!("{}.peer", backend()));
+    let claims = Claims::typical();
+    let t = now();
+    for (alg, theirs) in [
+        (Algorithm::EdDsa, jwt::Algorithm::EdDSA),
+        (Algorithm::Es256, jwt::Algorithm::ES256),
+        (Algorithm::Rs256, jwt::Algorithm::RS256),
+        (Algorithm::Hs256, jwt::Algorithm::HS256),
+    ] {
+        let name = alg.as_str();
+        let (sk, vk) = keys(alg);
+        let tok = token::mint(&sk, &claims);
+        let jwk: serde_json::Value = serde_json::from_str(&sk.to_jwk().unwrap().to_json()).unwrap();
+        let s = |m: &str| jwk[m].as_str().unwrap().to_owned();
+        let key = match theirs {
+            jwt::Algorithm::EdDSA => jwt::DecodingKey::from_ed_components(&s("x")).unwrap(),
+            jwt::Algorithm::ES256 => jwt::DecodingKey::from_ec_components(&s("x"), &s("y")).unwrap(),
+            jwt::Algorithm::RS256 => jwt::DecodingKey::from_rsa_components(&s("n"), &s("e")).unwrap(),
+            _ => jwt::DecodingKey::from_base64_secret(&s("k")).unwrap(),
+        };
+        let mut validation = jwt::Validation::new(theirs);
+        validation.set_issuer(&[pqjose_benches::ISSUER]);
+        validation.set_audience(&[pqjose_benches::AUDIENCE]);
+        validation.validate_nbf = true;
+        validation.leeway = 30;
+        // Same token, same claims, both accept it.
+        jwt::decode::<Claims>(&tok, &key, &validation).unwrap();
+        token::verify(&vk, &tok, t).unwrap();
+        g.bench_function(BenchmarkId::new("pqjose-verify", name), |b| {
+            b.iter(|| token::verify(&vk, black_box(&tok), t).unwrap())
+        });
+        g.bench_function(BenchmarkId::new("jsonwebtoken-decode", name), |b| {
+            b.iter(|| jwt::decode::<Claims>(black_box(&tok), &key, &validation).unwrap())
+        });
+    }
+    g.finish();
+}
+
+/// aws-lc-rs called directly, for the algorithms of the targets: the seam's own cost.
+#[cfg(feature = "aws-lc")]
+fn lib(c: &mut Criterion) {
+    use aws_lc_rs::signature::{
+        ED25519, Ed25519KeyPair, ML_DSA_65, ML_DSA_65_SIGNING, ParsedPublicKey, PqdsaKeyPair,
+    };
+    let mut g = c.benchmark_group(format!("{}.lib", backend()));
+    let claims = Claims::typical();
+    for alg in [Algorithm::MlDsa65, Algorithm::Ed25519] {
+        let (sk, _) = keys(alg);
+        let tok = token::mint(&sk, &claims);
+        let (input, sig) = token::split(&tok);
+        let jwk: serde_json::Value = serde_json::from_str(&sk.to_jwk().unwrap().to_json()).unwrap();
+        let bytes = |m: &str| {
+            use base64ct::{Base64UrlUnpadded, Encoding};
+            Base64UrlUnpadded::decode_vec(jwk[m].as_str().unwrap()).unwrap()
+        };
+        let name = alg.as_str();
+        if alg == Algorithm::MlDsa65 {
+            let pair = PqdsaKeyPair::from_seed(&ML_DSA_65_SIGNING, &bytes("priv")).unwrap();
+            let public = ParsedPublicKey::new(&ML_DSA_65, bytes("pub")).unwrap();
+            let mut out = vec![0u8; 3309];
+            g.bench_function(BenchmarkId::new("sign", name), |b| {
+                b.iter(|| pair.sign(black_box(&input), &mut out).unwrap())
+            });
+            g.bench_function(BenchmarkId::new("verify", name), |b| {
+                b.iter(|| public.verify_sig(black_box(&input), black_box(&sig)).unwrap())
+            });
+        } else {
+            let pair = Ed25519KeyPair::from_seed_unchecked(&bytes("d")).unwrap();
+            let public = ParsedPublicKey::new(&ED25519, bytes("x")).unwrap();
+            g.bench_function(BenchmarkId::new("sign", name), |b| {
+                b.iter(|| pair.sign(black_box(&input)))
+            });
+            g.bench_function(BenchmarkId::new("verify", name), |b| {
+                b.iter(|| public.verify_sig(black_box(&input), black_box(&sig)).unwrap())
+            });
+        }
+    }
+    g.finish();
+}
+
+#[cfg(not(feature = "aws-lc"))]
+fn lib(_: &mut Criterion) {}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = raw, lib, tokens, peer
+}
+criterion_main!(benches);
