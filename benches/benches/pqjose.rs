@@ -5,15 +5,16 @@
 //! Groups: `raw` (keygen/sign/verify through the backend seam, no JOSE work), `lib` (aws-lc-rs
 //! called directly, aws-lc run only), `token` (JWT sign / verify with claim checks, cached
 //! key), `overhead` (token verify with a verifier that accepts everything: base64, JSON and
-//! claims alone), `peer` (jsonwebtoken 11 decode of the same token, matching backend).
+//! claims alone), `keyset` (token verify through a `KeySet` of 1, 10, 1000 keys), `peer`
+//! (jsonwebtoken 11 decode of the same token, matching backend).
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use pqjose::{Algorithm, JwsVerifier, SigningKey};
+use pqjose::{Algorithm, JwsVerifier, KeySet, SigningKey};
 use pqjose_benches::token::{self, AcceptAll};
-use pqjose_benches::{Claims, algorithms, backend, keys, now};
+use pqjose_benches::{algorithms, backend, keys};
 
 fn config() -> Criterion {
     let secs: f64 = std::env::var("PQJOSE_BENCH_SECS")
@@ -45,7 +46,7 @@ fn raw(c: &mut Criterion) {
     for alg in algorithms() {
         let name = alg.as_str();
         let (sk, vk) = keys(alg);
-        let tok = token::mint(&sk, &Claims::typical());
+        let tok = token::mint(&sk);
         let (input, sig) = token::split(&tok);
         if keygen_worth_measuring(alg) {
             g.bench_function(BenchmarkId::new("keygen", name), |b| {
@@ -64,17 +65,17 @@ fn raw(c: &mut Criterion) {
 
 fn tokens(c: &mut Criterion) {
     let mut g = c.benchmark_group(format!("{}.token", backend()));
-    let claims = Claims::typical();
-    let t = now();
+    let validation = token::validation();
+    let builder = token::builder(0);
     for alg in algorithms() {
         let name = alg.as_str();
         let (sk, vk) = keys(alg);
-        let tok = token::mint(&sk, &claims);
+        let tok = token::mint(&sk);
         g.bench_function(BenchmarkId::new("sign", name), |b| {
-            b.iter(|| token::mint(&sk, black_box(&claims)))
+            b.iter(|| builder.sign(black_box(&sk)).unwrap())
         });
         g.bench_function(BenchmarkId::new("verify", name), |b| {
-            b.iter(|| token::verify(&vk, black_box(&tok), t).unwrap())
+            b.iter(|| token::verify(&validation, &vk, black_box(&tok)).unwrap())
         });
     }
     g.finish();
@@ -82,9 +83,42 @@ fn tokens(c: &mut Criterion) {
     let mut g = c.benchmark_group(format!("{}.overhead", backend()));
     for alg in algorithms() {
         let (sk, _) = keys(alg);
-        let tok = token::mint(&sk, &claims);
+        let tok = token::mint(&sk);
         g.bench_function(BenchmarkId::new("verify", alg.as_str()), |b| {
-            b.iter(|| token::verify(&AcceptAll(alg), black_box(&tok), t).unwrap())
+            b.iter(|| token::verify(&validation, &AcceptAll(alg), black_box(&tok)).unwrap())
+        });
+    }
+    g.finish();
+}
+
+/// Token verify through a key set of 1, 10 and 1000 keys (the token's `kid` selects), against
+/// the same verify with the key given directly.
+fn keyset(c: &mut Criterion) {
+    let mut g = c.benchmark_group(format!("{}.keyset", backend()));
+    let validation = token::validation();
+    let alg = Algorithm::Ed25519;
+    let (sk, vk) = keys(alg);
+    let tok = token::mint(&sk);
+    let others: Vec<_> = (0..999).map(|_| keys(alg).1).collect();
+    g.bench_function(BenchmarkId::new("direct", alg.as_str()), |b| {
+        b.iter(|| token::verify(&validation, &vk, black_box(&tok)).unwrap())
+    });
+    for n in [1usize, 10, 1000] {
+        let set = KeySet::new();
+        for k in others.iter().take(n / 2) {
+            set.add(k.clone()).unwrap();
+        }
+        set.add(vk.clone()).unwrap();
+        for k in others.iter().skip(n / 2).take(n - 1 - n / 2) {
+            set.add(k.clone()).unwrap();
+        }
+        assert_eq!(set.len(), n);
+        g.bench_function(BenchmarkId::new(format!("keys-{n}"), alg.as_str()), |b| {
+            b.iter(|| {
+                validation
+                    .verify_with_keys::<token::Custom>(black_box(&tok), &set)
+                    .unwrap()
+            })
         });
     }
     g.finish();
@@ -93,8 +127,7 @@ fn tokens(c: &mut Criterion) {
 fn peer(c: &mut Criterion) {
     use jsonwebtoken as jwt;
     let mut g = c.benchmark_group(format!("{}.peer", backend()));
-    let claims = Claims::typical();
-    let t = now();
+    let validation = token::validation();
     for (alg, theirs) in [
         (Algorithm::EdDsa, jwt::Algorithm::EdDSA),
         (Algorithm::Es256, jwt::Algorithm::ES256),
@@ -103,28 +136,35 @@ fn peer(c: &mut Criterion) {
     ] {
         let name = alg.as_str();
         let (sk, vk) = keys(alg);
-        let tok = token::mint(&sk, &claims);
+        let tok = token::mint(&sk);
         let jwk: serde_json::Value = serde_json::from_str(&sk.to_jwk().unwrap().to_json()).unwrap();
         let s = |m: &str| jwk[m].as_str().unwrap().to_owned();
         let key = match theirs {
             jwt::Algorithm::EdDSA => jwt::DecodingKey::from_ed_components(&s("x")).unwrap(),
-            jwt::Algorithm::ES256 => jwt::DecodingKey::from_ec_components(&s("x"), &s("y")).unwrap(),
-            jwt::Algorithm::RS256 => jwt::DecodingKey::from_rsa_components(&s("n"), &s("e")).unwrap(),
+            jwt::Algorithm::ES256 => {
+                jwt::DecodingKey::from_ec_components(&s("x"), &s("y")).unwrap()
+            }
+            jwt::Algorithm::RS256 => {
+                jwt::DecodingKey::from_rsa_components(&s("n"), &s("e")).unwrap()
+            }
             _ => jwt::DecodingKey::from_base64_secret(&s("k")).unwrap(),
         };
-        let mut validation = jwt::Validation::new(theirs);
-        validation.set_issuer(&[pqjose_benches::ISSUER]);
-        validation.set_audience(&[pqjose_benches::AUDIENCE]);
-        validation.validate_nbf = true;
-        validation.leeway = 30;
+        // jsonwebtoken's policy set to pqjose's: issuer, audience, exp and nbf, 30 s leeway.
+        let mut theirs_validation = jwt::Validation::new(theirs);
+        theirs_validation.set_issuer(&[pqjose_benches::ISSUER]);
+        theirs_validation.set_audience(&[pqjose_benches::AUDIENCE]);
+        theirs_validation.validate_nbf = true;
+        theirs_validation.leeway = 30;
         // Same token, same claims, both accept it.
-        jwt::decode::<Claims>(&tok, &key, &validation).unwrap();
-        token::verify(&vk, &tok, t).unwrap();
+        jwt::decode::<token::PeerClaims>(&tok, &key, &theirs_validation).unwrap();
+        token::verify(&validation, &vk, &tok).unwrap();
         g.bench_function(BenchmarkId::new("pqjose-verify", name), |b| {
-            b.iter(|| token::verify(&vk, black_box(&tok), t).unwrap())
+            b.iter(|| token::verify(&validation, &vk, black_box(&tok)).unwrap())
         });
         g.bench_function(BenchmarkId::new("jsonwebtoken-decode", name), |b| {
-            b.iter(|| jwt::decode::<Claims>(black_box(&tok), &key, &validation).unwrap())
+            b.iter(|| {
+                jwt::decode::<token::PeerClaims>(black_box(&tok), &key, &theirs_validation).unwrap()
+            })
         });
     }
     g.finish();
@@ -137,10 +177,9 @@ fn lib(c: &mut Criterion) {
         ED25519, Ed25519KeyPair, ML_DSA_65, ML_DSA_65_SIGNING, ParsedPublicKey, PqdsaKeyPair,
     };
     let mut g = c.benchmark_group(format!("{}.lib", backend()));
-    let claims = Claims::typical();
     for alg in [Algorithm::MlDsa65, Algorithm::Ed25519] {
         let (sk, _) = keys(alg);
-        let tok = token::mint(&sk, &claims);
+        let tok = token::mint(&sk);
         let (input, sig) = token::split(&tok);
         let jwk: serde_json::Value = serde_json::from_str(&sk.to_jwk().unwrap().to_json()).unwrap();
         let bytes = |m: &str| {
@@ -156,7 +195,11 @@ fn lib(c: &mut Criterion) {
                 b.iter(|| pair.sign(black_box(&input), &mut out).unwrap())
             });
             g.bench_function(BenchmarkId::new("verify", name), |b| {
-                b.iter(|| public.verify_sig(black_box(&input), black_box(&sig)).unwrap())
+                b.iter(|| {
+                    public
+                        .verify_sig(black_box(&input), black_box(&sig))
+                        .unwrap()
+                })
             });
         } else {
             let pair = Ed25519KeyPair::from_seed_unchecked(&bytes("d")).unwrap();
@@ -165,7 +208,11 @@ fn lib(c: &mut Criterion) {
                 b.iter(|| pair.sign(black_box(&input)))
             });
             g.bench_function(BenchmarkId::new("verify", name), |b| {
-                b.iter(|| public.verify_sig(black_box(&input), black_box(&sig)).unwrap())
+                b.iter(|| {
+                    public
+                        .verify_sig(black_box(&input), black_box(&sig))
+                        .unwrap()
+                })
             });
         }
     }
@@ -178,6 +225,6 @@ fn lib(_: &mut Criterion) {}
 criterion_group! {
     name = benches;
     config = config();
-    targets = raw, lib, tokens, peer
+    targets = raw, lib, tokens, keyset, peer
 }
 criterion_main!(benches);

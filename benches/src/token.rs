@@ -1,35 +1,72 @@
-//! Token minting and verification as an application does it: a header with `typ` and `kid`,
-//! the [`Claims`], and on verify the claims checked (`exp`, `nbf`, `iss`, `aud`).
-//!
-//! Until the JWT layer (TokenBuilder / Validation) lands this uses the compact JWS API and checks
-//! the claims here; the cost is the same shape (one JSON parse of the claims after the signature).
+//! Tokens as an application mints and checks them: [`TokenBuilder`] with a typical claims set,
+//! and [`Validation`] with issuer, audience, `exp`/`nbf`/`iat` checks (RFC 8725 defaults).
 
-use pqjose::{Algorithm, Error, JwsSigner, JwsVerifier, SigningKey, jws};
+use std::time::Duration;
 
-use crate::{AUDIENCE, Claims, ISSUER};
+use pqjose::{Algorithm, Error, JwsSigner, JwsVerifier, SigningKey, TokenBuilder, Validation};
+use serde::{Deserialize, Serialize};
 
-/// Sign `claims` as a JWT.
-pub fn mint(key: &SigningKey, claims: &Claims) -> String {
-    let payload = serde_json::to_vec(claims).expect("claims");
-    let header = pqjose::Header::new(key.algorithm())
-        .with_kid(key.kid())
-        .with_typ("JWT");
-    jws::sign(key, &header, &payload).expect("sign")
+use crate::{AUDIENCE, ISSUER};
+
+/// The custom claims of a typical per-task token (registered claims are pqjose's).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Custom {
+    /// Granted scopes.
+    pub scope: String,
+    /// Padding to grow the claims (allocation counting); absent by default.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pad: String,
 }
 
-/// Verify a JWT against one verifier and check its claims at `now`.
-pub fn verify(verifier: &(impl JwsVerifier + ?Sized), token: &str, now: i64) -> Result<Claims, Error> {
-    let verified = jws::verify(verifier, token)?;
-    let claims: Claims = serde_json::from_slice(verified.payload())
-        .map_err(|_| Error::Format(pqjose::FormatError::PayloadJson))?;
-    let leeway = 30;
-    if claims.exp + leeway <= now || claims.nbf - leeway > now {
-        return Err(Error::Claims(pqjose::ClaimsError::Expired));
-    }
-    if claims.iss != ISSUER || claims.aud != AUDIENCE {
-        return Err(Error::Claims(pqjose::ClaimsError::Issuer));
-    }
-    Ok(claims)
+/// The whole claims set, as a peer library sees it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PeerClaims {
+    /// Issuer.
+    pub iss: String,
+    /// Subject.
+    pub sub: String,
+    /// Audience.
+    pub aud: String,
+    /// Expiry.
+    pub exp: i64,
+    /// Issued at.
+    pub iat: i64,
+    /// Token id.
+    pub jti: String,
+    /// Granted scopes.
+    pub scope: String,
+}
+
+/// A builder for typical tokens: `iss`, `sub`, `aud`, `iat`, `exp` (one hour), a random `jti`,
+/// `scope`, and `pad` extra bytes of padding (0 for a typical token, about 250 bytes of claims).
+pub fn builder(pad: usize) -> TokenBuilder<Custom> {
+    TokenBuilder::with_custom(Custom {
+        scope: "inventory:read orders:write".to_owned(),
+        pad: "x".repeat(pad),
+    })
+    .issuer(ISSUER)
+    .subject("agent-7f3a/task-0192")
+    .audience(AUDIENCE)
+    .ttl(Duration::from_secs(3600))
+}
+
+/// Sign a typical token.
+pub fn mint(key: &SigningKey) -> String {
+    builder(0).sign(key).expect("sign")
+}
+
+/// The gateway's policy: issuer, audience, default leeway, `exp` required.
+pub fn validation() -> Validation {
+    Validation::new().issuer(ISSUER).audience(AUDIENCE)
+}
+
+/// Verify and validate a token against one key.
+pub fn verify(
+    validation: &Validation,
+    verifier: &(impl JwsVerifier + ?Sized),
+    token: &str,
+) -> Result<pqjose::Verified<Custom>, Error> {
+    validation.verify::<Custom>(token, verifier)
 }
 
 /// A verifier that accepts every signature: verifying through it measures everything but the
