@@ -12,7 +12,9 @@ const BACKENDS: [&str; 2] = ["rustcrypto", "aws-lc"];
 fn root() -> PathBuf {
     std::env::var_os("CRITERION_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/criterion")))
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/criterion"))
+        })
 }
 
 /// The median of one benchmark in microseconds, if it was run.
@@ -59,7 +61,9 @@ fn main() {
             continue;
         }
         println!("\n### Backend `{backend}` (medians)\n");
-        println!("| alg | keygen | raw sign | raw verify | token sign | token verify | JOSE overhead | verify ratio | sign ratio |");
+        println!(
+            "| alg | keygen | raw sign | raw verify | token sign | token verify | JOSE overhead | verify ratio | sign ratio |"
+        );
         println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for alg in Algorithm::ALL {
             let a = alg.as_str();
@@ -67,7 +71,10 @@ fn main() {
             if tv.is_none() {
                 continue;
             }
-            let (rs, rv) = (median(backend, "raw", "sign", a), median(backend, "raw", "verify", a));
+            let (rs, rv) = (
+                median(backend, "raw", "sign", a),
+                median(backend, "raw", "verify", a),
+            );
             let ts = median(backend, "token", "sign", a);
             println!(
                 "| {a} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -90,7 +97,9 @@ fn main() {
             let t = median(backend, "keyset", &format!("keys-{n}"), "Ed25519");
             println!("| {n} | {} | {} |", us(t), r(ratio(t, direct)));
         }
-        println!("\nPeer (same token, same claims checks; jsonwebtoken 11 with the matching backend):\n");
+        println!(
+            "\nPeer (same token, same claims checks; jsonwebtoken 11 with the matching backend):\n"
+        );
         println!("| alg | pqjose verify | jsonwebtoken decode | pqjose / jsonwebtoken |");
         println!("|---|---:|---:|---:|");
         for a in ["EdDSA", "ES256", "RS256", "HS256"] {
@@ -137,5 +146,7 @@ fn main() {
         }
     }
     println!("| 4 | C ABI verify / Rust API verify | – | 1.05× | not run (no C ABI verify yet) |");
-    println!("| 5 | allocations per token verify | see `alloc_count` | small, flat in claims size | – |");
+    println!(
+        "| 5 | allocations per token verify | see `alloc_count` | small, flat in claims size | – |"
+    );
 }
