@@ -13,7 +13,7 @@ use aws_lc_rs::signature::{
 };
 use zeroize::Zeroizing;
 
-use super::{AwsPublic, rejected, spki_key_bytes};
+use super::{AwsPublic, rejected};
 use crate::alg::Algorithm;
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, jwk_for, member};
 use crate::backend::{ecdsa as rustcrypto, secret_member};
@@ -181,20 +181,18 @@ pub(crate) fn public_from_jwk(alg: Algorithm, jwk: &Jwk) -> Result<Arc<dyn Publi
     public_from_point(alg, &point_of(&curve(alg)?, jwk)?)
 }
 
+/// PKCS#8 and SPKI are parsed by the RustCrypto backend (same acceptance and errors, e.g.
+/// `WrongKeyType` for another curve), then the key moves over as a JWK.
 pub(crate) fn secret_from_pkcs8(
     alg: Algorithm,
     der: &[u8],
 ) -> Result<Box<dyn SecretBackend>, Error> {
-    let pair = EcdsaKeyPair::from_pkcs8(curve(alg)?.signing, der).map_err(rejected)?;
-    Ok(Box::new(EcdsaSecret::new(alg, pair)?))
+    secret_from_jwk(alg, &rustcrypto::secret_from_pkcs8(alg, der)?.to_jwk()?)
 }
 
 pub(crate) fn public_from_spki(
     alg: Algorithm,
     der: &[u8],
 ) -> Result<Arc<dyn PublicBackend>, Error> {
-    let c = curve(alg)?;
-    // aws-lc checks the algorithm and curve; the point then feeds the JWK.
-    ParsedPublicKey::new(c.verifying, der).map_err(rejected)?;
-    public_from_point(alg, &spki_key_bytes(der)?)
+    public_from_jwk(alg, &rustcrypto::public_from_spki(alg, der)?.to_jwk()?)
 }

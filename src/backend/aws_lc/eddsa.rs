@@ -9,14 +9,13 @@
 
 use std::sync::Arc;
 
-use aws_lc_rs::encoding::AsBigEndian;
 use aws_lc_rs::signature::{ED25519, Ed25519KeyPair, KeyPair as _, ParsedPublicKey};
 use zeroize::Zeroizing;
 
-use super::{AwsPublic, rejected, spki_key_bytes};
+use super::{AwsPublic, rejected};
 use crate::alg::Algorithm;
-use crate::backend::secret_member;
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, jwk_for, member, rng};
+use crate::backend::{eddsa as rustcrypto, secret_member};
 use crate::error::{AlgorithmError, Error, KeyError};
 use crate::jwk::{Jwk, SecretMember};
 
@@ -137,26 +136,18 @@ pub(crate) fn public_from_jwk(alg: Algorithm, jwk: &Jwk) -> Result<Arc<dyn Publi
     public_from_raw(alg, &member(&jwk.x)?)
 }
 
+/// PKCS#8 and SPKI are parsed by the RustCrypto backend (same acceptance and errors, e.g.
+/// `WrongKeyType` for another key type), then the key moves over as a JWK.
 pub(crate) fn secret_from_pkcs8(
     alg: Algorithm,
     der: &[u8],
 ) -> Result<Box<dyn SecretBackend>, Error> {
-    // v1 (seed only) and v2 (seed and public key, checked to agree).
-    let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).map_err(rejected)?;
-    let seed = pair.seed().map_err(|_| Error::Crypto)?;
-    let seed = seed.as_be_bytes().map_err(|_| Error::Crypto)?;
-    let seed = Zeroizing::new(seed.as_ref().to_vec());
-    Ok(Box::new(Ed25519Secret::from_seed(alg, &seed)?))
+    secret_from_jwk(alg, &rustcrypto::secret_from_pkcs8(alg, der)?.to_jwk()?)
 }
 
 pub(crate) fn public_from_spki(
     alg: Algorithm,
     der: &[u8],
 ) -> Result<Arc<dyn PublicBackend>, Error> {
-    if der.len() == KEY_LEN {
-        // aws-lc would take 32 bytes as a raw key; SPKI is never that short.
-        return Err(KeyError::InvalidEncoding.into());
-    }
-    ParsedPublicKey::new(&ED25519, der).map_err(rejected)?;
-    public_from_raw(alg, &spki_key_bytes(der)?)
+    public_from_jwk(alg, &rustcrypto::public_from_spki(alg, der)?.to_jwk()?)
 }

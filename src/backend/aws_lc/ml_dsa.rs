@@ -11,7 +11,7 @@ use aws_lc_rs::signature::{
 };
 use zeroize::Zeroizing;
 
-use super::{AwsPublic, pkcs8_private_octets, rejected, spki_key_bytes};
+use super::{AwsPublic, rejected};
 use crate::alg::Algorithm;
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, jwk_for, member, rng};
 use crate::backend::{ml_dsa as rustcrypto, secret_member};
@@ -19,8 +19,6 @@ use crate::error::{AlgorithmError, Error, KeyError};
 use crate::jwk::{Jwk, SecretMember};
 
 const SEED_LEN: usize = 32;
-/// The seed-only `ML-DSA-PrivateKey` form: `[0] IMPLICIT OCTET STRING (SIZE (32))`.
-const SEED_TAG: [u8; 2] = [0x80, 0x20];
 
 type Params = (
     &'static PqdsaSigningAlgorithm,
@@ -42,7 +40,8 @@ struct MlDsaSecret {
     alg: Algorithm,
     pair: PqdsaKeyPair,
     seed: Option<Zeroizing<[u8; SEED_LEN]>>,
-    /// PKCS#8: the seed form when the seed is known, else the document imported.
+    /// PKCS#8: the seed form when the seed is known, else the (expanded) document imported,
+    /// kept for the deterministic signer only: such keys are not exportable.
     pkcs8: Zeroizing<Vec<u8>>,
     /// The RustCrypto key, built on first deterministic signature.
     deterministic: OnceLock<Box<dyn SecretBackend>>,
@@ -108,6 +107,9 @@ impl SecretBackend for MlDsaSecret {
     }
 
     fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
+        if self.seed.is_none() {
+            return Err(KeyError::NotExportable.into());
+        }
         Ok(self.pkcs8.clone())
     }
 }
@@ -138,7 +140,6 @@ pub(crate) fn generate(alg: Algorithm) -> Result<Box<dyn SecretBackend>, Error> 
 }
 
 pub(crate) fn secret_from_jwk(alg: Algorithm, jwk: &Jwk) -> Result<Box<dyn SecretBackend>, Error> {
-    let declared = member(&jwk.pub_)?;
     let priv_ = secret_member(&jwk.priv_)?;
     let mut seed = Zeroizing::new([0u8; SEED_LEN]);
     if priv_.len() != SEED_LEN {
@@ -146,8 +147,9 @@ pub(crate) fn secret_from_jwk(alg: Algorithm, jwk: &Jwk) -> Result<Box<dyn Secre
     }
     seed.copy_from_slice(&priv_);
     let key = MlDsaSecret::from_seed(alg, seed)?;
-    // RFC 9964 §7.4: recompute `pub` from the seed and refuse a mismatch.
-    if declared.as_slice() != key.pair.public_key().as_ref() {
+    // RFC 9964 §7.4: recompute `pub` from the seed and refuse a mismatch (a seed-only JWK is
+    // accepted, as by the RustCrypto backend).
+    if jwk.pub_.is_some() && member(&jwk.pub_)?.as_slice() != key.pair.public_key().as_ref() {
         return Err(KeyError::Mismatch.into());
     }
     Ok(Box::new(key))
@@ -157,49 +159,37 @@ pub(crate) fn public_from_jwk(alg: Algorithm, jwk: &Jwk) -> Result<Arc<dyn Publi
     public_from_raw(alg, &member(&jwk.pub_)?)
 }
 
-/// Accepts the seed-only, expanded-only and both forms (aws-lc checks that both agree); keys
-/// without a seed can sign but not be exported as a JWK.
+/// Accepts the seed-only, expanded-only and both forms. The document is checked by the
+/// RustCrypto backend (same acceptance and errors); keys without a seed can sign but not be
+/// exported.
 pub(crate) fn secret_from_pkcs8(
     alg: Algorithm,
     der: &[u8],
 ) -> Result<Box<dyn SecretBackend>, Error> {
-    let (signing, _) = params(alg)?;
-    let pair = PqdsaKeyPair::from_pkcs8(signing, der).map_err(rejected)?;
-    let seed_form = pair.to_pkcs8v1().ok();
-    let seed = match &seed_form {
-        Some(doc) => Some(seed_of(doc.as_ref())?),
-        None => None,
-    };
-    let pkcs8 = match &seed_form {
-        Some(doc) => Zeroizing::new(doc.as_ref().to_vec()),
-        None => Zeroizing::new(der.to_vec()),
-    };
-    Ok(Box::new(MlDsaSecret {
-        alg,
-        pair,
-        seed,
-        pkcs8,
-        deterministic: OnceLock::new(),
-    }))
-}
-
-fn seed_of(seed_form_der: &[u8]) -> Result<Zeroizing<[u8; SEED_LEN]>, Error> {
-    let octets = pkcs8_private_octets(seed_form_der)?;
-    let raw = octets
-        .strip_prefix(SEED_TAG.as_slice())
-        .filter(|s| s.len() == SEED_LEN)
-        .ok_or(Error::Key(KeyError::InvalidEncoding))?;
-    let mut seed = Zeroizing::new([0u8; SEED_LEN]);
-    seed.copy_from_slice(raw);
-    Ok(seed)
+    let reference = rustcrypto::secret_from_pkcs8(alg, der)?;
+    match reference.to_jwk() {
+        Ok(jwk) => secret_from_jwk(alg, &jwk),
+        Err(_) => {
+            let (signing, _) = params(alg)?;
+            let pair = PqdsaKeyPair::from_pkcs8(signing, der).map_err(rejected)?;
+            let deterministic = OnceLock::new();
+            let _ = deterministic.set(reference);
+            Ok(Box::new(MlDsaSecret {
+                alg,
+                pair,
+                seed: None,
+                pkcs8: Zeroizing::new(der.to_vec()),
+                deterministic,
+            }))
+        }
+    }
 }
 
 pub(crate) fn public_from_spki(
     alg: Algorithm,
     der: &[u8],
 ) -> Result<Arc<dyn PublicBackend>, Error> {
-    let (_, verifying) = params(alg)?;
-    // aws-lc checks the algorithm identifier; the raw key then feeds the JWK.
-    ParsedPublicKey::new(verifying, der).map_err(rejected)?;
-    public_from_raw(alg, &spki_key_bytes(der)?)
+    // Checked by the RustCrypto backend (same acceptance and errors); aws-lc takes the raw key.
+    let reference = rustcrypto::public_from_spki(alg, der)?.to_jwk()?;
+    public_from_raw(alg, &member(&reference.pub_)?)
 }

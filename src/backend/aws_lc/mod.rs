@@ -7,7 +7,10 @@
 //! - deterministic signing ([`SigningMode::Deterministic`](crate::SigningMode)) for ML-DSA and
 //!   ECDSA, which `aws-lc-rs` signs hedged/randomized only;
 //! - RSA key import and export (`aws-lc-rs` does not expose the private components), so RSA
-//!   keys are checked and encoded exactly as the RustCrypto backend does.
+//!   keys are checked and encoded exactly as the RustCrypto backend does;
+//! - PKCS#8 and SPKI import (ML-DSA's three OpenSSL private-key forms, PKCS#8 v1/v2, curve
+//!   and key-type checks), for the same acceptance and the same errors; the key then moves
+//!   over as a JWK. Import is not the hot path; signing and verifying are aws-lc's.
 //!
 //! Public keys are parsed once into an `aws-lc-rs` `ParsedPublicKey`, so a verify is one call.
 
@@ -163,21 +166,4 @@ impl PublicBackend for AwsPublic {
 /// A key `aws-lc-rs` refused on import.
 pub(super) fn rejected<E>(_: E) -> Error {
     KeyError::InvalidEncoding.into()
-}
-
-/// The subject public key bytes of an SPKI document (after `aws-lc-rs` accepted it).
-pub(super) fn spki_key_bytes(der: &[u8]) -> Result<Vec<u8>, Error> {
-    let spki = spki::SubjectPublicKeyInfoRef::try_from(der).map_err(rejected)?;
-    spki.subject_public_key
-        .as_bytes()
-        .map(<[u8]>::to_vec)
-        .ok_or(Error::Key(KeyError::InvalidEncoding))
-}
-
-/// The private key octets of a PKCS#8 document (after `aws-lc-rs` accepted it), zeroizing.
-pub(super) fn pkcs8_private_octets(der: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
-    let info = pkcs8::PrivateKeyInfoRef::try_from(der).map_err(rejected)?;
-    Ok(zeroize::Zeroizing::new(
-        info.private_key.as_bytes().to_vec(),
-    ))
 }
