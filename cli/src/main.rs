@@ -16,6 +16,7 @@
 //! 0600), [`exit`] (exit status 0/1/2 and the one-line `error:` message).
 
 mod args;
+mod bench;
 mod demo;
 mod exit;
 mod input;
@@ -48,6 +49,7 @@ const COMMANDS: &[&Command] = &[
     &verify::VERIFY,
     &inspect::INSPECT,
     &demo::DEMO,
+    &bench::BENCH,
 ];
 
 fn main() -> ExitCode {
