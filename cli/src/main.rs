@@ -16,6 +16,7 @@
 //! 0600), [`exit`] (exit status 0/1/2 and the one-line `error:` message).
 
 mod args;
+mod demo;
 mod exit;
 mod input;
 mod inspect;
@@ -46,6 +47,7 @@ const COMMANDS: &[&Command] = &[
     &sign::SIGN,
     &verify::VERIFY,
     &inspect::INSPECT,
+    &demo::DEMO,
 ];
 
 fn main() -> ExitCode {
