@@ -10,7 +10,7 @@ fn root() -> PathBuf {
 }
 
 fn read(rel: &str) -> String {
-    fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    fs::read_to_string(root().join(rel)).unwrap()
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
