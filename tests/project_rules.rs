@@ -2,6 +2,9 @@
 //! them: `unsafe` only in `ffi/`, the clippy denials in `[workspace.lints]`, and the
 //! disallowed panicking/ambient-time methods in `clippy.toml`.
 
+// Test helpers outside `#[test]` functions may unwrap and panic too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +13,7 @@ fn root() -> PathBuf {
 }
 
 fn read(rel: &str) -> String {
-    fs::read_to_string(root().join(rel)).unwrap()
+    fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
