@@ -5,7 +5,12 @@
 //! so that any later stage would have given a different error (invalid base64, a verifier that
 //! fails the test when called), proving the early check ran first.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
