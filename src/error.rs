@@ -29,6 +29,9 @@ pub enum Error {
     Replayed,
     /// The token's `jti` or `kid` has been revoked.
     Revoked,
+    /// The replay store is full of unexpired entries, so a new `jti` cannot be recorded; the
+    /// token is refused (fail closed) rather than an entry forgotten early.
+    ReplayStoreFull,
     /// The cryptographic backend failed to sign (or the system random generator failed).
     Crypto,
 }
@@ -100,6 +103,8 @@ pub enum KeyError {
     /// The key cannot be exported in the requested form (for example an ML-DSA key imported
     /// from an expanded-only PKCS#8 document has no seed for a JWK `priv`).
     NotExportable,
+    /// A key set already holds a key with this `kid` and algorithm.
+    DuplicateKey,
 }
 
 /// Algorithm problems.
@@ -248,6 +253,7 @@ impl Error {
                 KeyError::PemUnsupported => 210,
                 KeyError::MalformedJwkSet => 211,
                 KeyError::NotExportable => 212,
+                KeyError::DuplicateKey => 213,
             },
             Self::Algorithm(a) => match a {
                 AlgorithmError::None => 300,
@@ -274,6 +280,7 @@ impl Error {
             Self::KeyNotFound => 600,
             Self::Replayed => 601,
             Self::Revoked => 602,
+            Self::ReplayStoreFull => 603,
             Self::Crypto => 700,
         }
     }
@@ -317,6 +324,7 @@ impl fmt::Display for KeyError {
             Self::PemUnsupported => "this algorithm has no PEM form",
             Self::MalformedJwkSet => "malformed JWK Set",
             Self::NotExportable => "key cannot be exported in this form",
+            Self::DuplicateKey => "a key with this kid and algorithm is already in the key set",
         })
     }
 }
@@ -368,6 +376,7 @@ impl fmt::Display for Error {
             Self::KeyNotFound => f.write_str("key not found"),
             Self::Replayed => f.write_str("token replayed (jti seen before)"),
             Self::Revoked => f.write_str("token or key revoked"),
+            Self::ReplayStoreFull => f.write_str("replay store is full; token refused"),
             Self::Crypto => f.write_str("cryptographic operation failed"),
         }
     }
@@ -419,6 +428,8 @@ mod tests {
             Error::KeyNotFound,
             Error::Replayed,
             Error::Revoked,
+            Error::ReplayStoreFull,
+            Error::Key(KeyError::DuplicateKey),
             Error::Crypto,
         ];
         let mut codes: Vec<u32> = all.iter().map(Error::code).collect();

@@ -135,6 +135,10 @@ impl<'a> Parsed<'a> {
         &self.header
     }
 
+    pub(crate) fn into_header(self) -> Header {
+        self.header
+    }
+
     /// Check that `verifier`'s algorithm accepts the header's, then verify the signature.
     pub(crate) fn verify_signature(
         &self,
@@ -150,6 +154,11 @@ impl<'a> Parsed<'a> {
         }
         let sig = b64::decode(self.signature_b64)?;
         verifier.verify(self.signing_input.as_bytes(), &sig)
+    }
+
+    /// Decode the signature (in `dangerous`; verification decodes it in `verify_signature`).
+    pub(crate) fn signature(&self) -> Result<Vec<u8>, Error> {
+        b64::decode(self.signature_b64)
     }
 
     /// Decode the payload (call after the signature verified, or in `dangerous`).

@@ -1,0 +1,491 @@
+//! The single JWT verification pipeline, in this order and no other:
+//!
+//! 1. size limits (before any base64 or JSON work),
+//! 2. header: split, strict base64url, strict JSON, `alg` allowed, `kid` bounded,
+//! 3. key selection: the key decides the algorithm; the header only has to agree with it,
+//! 4. signature,
+//! 5. claims: the payload is decoded and parsed once, as strict JSON, then every check of the
+//!    [`Validation`] runs, the custom claims are deserialized, and finally the replay store is
+//!    consulted.
+//!
+//! Only then does a [`Verified`] exist. The [`Validation`] checks live here too, in the order
+//! the pipeline applies them.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::alg::Algorithm;
+use crate::claims::{self, Claims, CustomClaims};
+use crate::error::{AlgorithmError, ClaimName, ClaimsError, Error, FormatError, RegisteredClaim};
+use crate::header::Header;
+use crate::jws::Parsed;
+use crate::key::MAX_KID_LEN;
+use crate::keyset::KeySet;
+use crate::signer::JwsVerifier;
+use crate::time::NumericDate;
+use crate::validate::{ReplayMode, Validation};
+
+/// A JWT whose signature and every claim check passed. There is no other way to obtain one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verified<T = CustomClaims> {
+    header: Header,
+    claims: Claims<T>,
+    payload: Vec<u8>,
+    algorithm: Algorithm,
+    kid: Option<String>,
+}
+
+impl<T> Verified<T> {
+    /// The protected header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The claims.
+    pub fn claims(&self) -> &Claims<T> {
+        &self.claims
+    }
+
+    /// The custom claims.
+    pub fn custom(&self) -> &T {
+        self.claims.custom()
+    }
+
+    /// The claims, by value.
+    pub fn into_claims(self) -> Claims<T> {
+        self.claims
+    }
+
+    /// The verified payload exactly as signed (the claims JSON text, UTF-8).
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// The algorithm of the key that verified the signature.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The id of the key that verified the signature, if it has one.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+}
+
+impl Validation {
+    /// Verify `token` with one key, then check its claims. The token's `kid`, if any, is not
+    /// compared with the key's (the caller chose the key); use [`Validation::verify_with_keys`]
+    /// to select among several.
+    ///
+    /// `T` receives the custom claims (every member except the registered ones); use
+    /// [`CustomClaims`] to keep them as a JSON map.
+    pub fn verify<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        key: &(impl JwsVerifier + ?Sized),
+    ) -> Result<Verified<T>, Error> {
+        let now = self.clock.now();
+        let alg = key.algorithm();
+        let parsed = Parsed::parse(token, &self.limits, alg.max_signature_len())?;
+        self.check_header(parsed.header())?;
+        self.check_key_alg(alg)?;
+        parsed.verify_signature(key)?;
+        self.finish(parsed, alg, key.key_id(), now)
+    }
+
+    /// Verify `token` against a [`KeySet`], then check its claims.
+    ///
+    /// The key is chosen by the token's `kid`, then by algorithm, among the keys usable now
+    /// whose algorithm the policy allows; a token without `kid` is tried against at most
+    /// [`crate::MAX_KIDLESS_CANDIDATES`] keys of its algorithm. The set is read through
+    /// one lock-free snapshot, so concurrent rotation never affects a verification midway.
+    pub fn verify_with_keys<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        keys: &KeySet,
+    ) -> Result<Verified<T>, Error> {
+        let now = self.clock.now();
+        let snapshot = keys.snapshot();
+        if snapshot.is_empty() {
+            // Nothing could verify it; do not even look at it.
+            return Err(Error::KeyNotFound);
+        }
+        let parsed = Parsed::parse(token, &self.limits, snapshot.max_signature_len())?;
+        let header = parsed.header();
+        self.check_header(header)?;
+        let candidates = snapshot.select(header.alg(), header.kid(), now, |a| self.allows(a))?;
+        let mut last = Error::InvalidSignature;
+        for c in candidates {
+            match parsed.verify_signature(c.verifier) {
+                Ok(()) => return self.finish(parsed, c.alg, c.kid, now),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    /// After the signature verified: decode and parse the payload once, check the claims,
+    /// deserialize the custom ones, and last consult the replay store (so a token refused for
+    /// any other reason does not use up its `jti`).
+    fn finish<T: DeserializeOwned>(
+        &self,
+        parsed: Parsed<'_>,
+        algorithm: Algorithm,
+        key_kid: Option<&str>,
+        now: NumericDate,
+    ) -> Result<Verified<T>, Error> {
+        let payload = parsed.payload()?;
+        let (registered, rest) = claims::parse_payload(&payload, self.limits.depth())?;
+        let header = parsed.into_header();
+        self.check_claims(&header, &registered, &rest, now)?;
+        let claims: Claims<T> = registered.with_custom_from(rest)?;
+        self.check_replay(&claims, key_kid.or(header.kid()), now)?;
+        let kid = key_kid.map(str::to_owned);
+        Ok(Verified {
+            header,
+            claims,
+            payload,
+            algorithm,
+            kid,
+        })
+    }
+}
+
+/// The checks a [`Validation`] makes, in pipeline order.
+impl Validation {
+    /// Before key selection: the header's `alg` is allowed; its `kid`, if any, is not too long.
+    pub(crate) fn check_header(&self, header: &Header) -> Result<(), Error> {
+        if !self.allows(header.alg()) {
+            return Err(AlgorithmError::NotAllowed(header.alg()).into());
+        }
+        if header.kid().is_some_and(|k| k.len() > MAX_KID_LEN) {
+            return Err(FormatError::HeaderMember.into());
+        }
+        Ok(())
+    }
+
+    /// The key's algorithm is allowed (it decides, but it must be acceptable too).
+    pub(crate) fn check_key_alg(&self, alg: Algorithm) -> Result<(), Error> {
+        if self.allows(alg) {
+            Ok(())
+        } else {
+            Err(AlgorithmError::NotAllowed(alg).into())
+        }
+    }
+
+    /// Every claim check, after the signature verified. `rest` holds the custom members.
+    pub(crate) fn check_claims(
+        &self,
+        header: &Header,
+        claims: &Claims<()>,
+        rest: &Map<String, Value>,
+        now: NumericDate,
+    ) -> Result<(), Error> {
+        self.check_times(claims, now)?;
+        if !self.issuers.is_empty() {
+            let iss = claims
+                .issuer()
+                .ok_or_else(|| missing(RegisteredClaim::Issuer))?;
+            if !self.issuers.iter().any(|i| i == iss) {
+                return Err(ClaimsError::Issuer.into());
+            }
+        }
+        match (claims.audience(), self.audiences.is_empty()) {
+            (None, false) => return Err(missing(RegisteredClaim::Audience)),
+            (Some(aud), false) if !self.audiences.iter().any(|a| aud.contains(a)) => {
+                return Err(ClaimsError::Audience.into());
+            }
+            (Some(_), true) if !self.allow_unexpected_audience => {
+                return Err(ClaimsError::UnexpectedAudience.into());
+            }
+            _ => {}
+        }
+        if let Some(expected) = &self.subject {
+            let sub = claims
+                .subject()
+                .ok_or_else(|| missing(RegisteredClaim::Subject))?;
+            if sub != expected {
+                return Err(ClaimsError::Subject.into());
+            }
+        }
+        if let Some(expected) = &self.typ
+            && !header.typ().is_some_and(|t| typ_matches(expected, t))
+        {
+            return Err(ClaimsError::Type.into());
+        }
+        for claim in &self.required {
+            let present = match claim {
+                ClaimName::Registered(c) => claims.has(*c),
+                ClaimName::Custom(name) => rest.contains_key(name),
+            };
+            if !present {
+                return Err(ClaimsError::Missing(claim.clone()).into());
+            }
+        }
+        if self.single_use() && claims.jwt_id().is_none() {
+            return Err(missing(RegisteredClaim::JwtId));
+        }
+        Ok(())
+    }
+
+    fn check_times(&self, claims: &Claims<()>, now: NumericDate) -> Result<(), Error> {
+        let leeway = self.leeway;
+        if let Some(exp) = claims.expires_at() {
+            // Valid while now < exp + leeway (RFC 7519 §4.1.4).
+            let end = exp
+                .checked_add(leeway)
+                .ok_or_else(|| invalid(RegisteredClaim::Expiration))?;
+            if now >= end {
+                return Err(ClaimsError::Expired.into());
+            }
+        } else if self.require_exp {
+            return Err(missing(RegisteredClaim::Expiration));
+        }
+        if let Some(nbf) = claims.not_before() {
+            let start = nbf
+                .checked_sub(leeway)
+                .ok_or_else(|| invalid(RegisteredClaim::NotBefore))?;
+            if now < start {
+                return Err(ClaimsError::NotYetValid.into());
+            }
+        }
+        match (claims.issued_at(), self.max_age) {
+            (Some(iat), max_age) => {
+                let latest = iat
+                    .checked_sub(leeway)
+                    .ok_or_else(|| invalid(RegisteredClaim::IssuedAt))?;
+                if now < latest {
+                    return Err(ClaimsError::IssuedInFuture.into());
+                }
+                if let Some(max_age) = max_age {
+                    let oldest = iat
+                        .checked_add(max_age)
+                        .and_then(|t| t.checked_add(leeway))
+                        .ok_or_else(|| invalid(RegisteredClaim::IssuedAt))?;
+                    if now > oldest {
+                        return Err(ClaimsError::TooOld.into());
+                    }
+                }
+            }
+            (None, Some(_)) => return Err(missing(RegisteredClaim::IssuedAt)),
+            (None, None) => {}
+        }
+        Ok(())
+    }
+
+    fn single_use(&self) -> bool {
+        matches!(self.replay, Some((_, ReplayMode::SingleUse)))
+    }
+
+    /// After every claim check: revocation of the `jti` or the key, then (single use) record the
+    /// `jti`, to be remembered until the token can no longer pass the `exp` check.
+    pub(crate) fn check_replay<T>(
+        &self,
+        claims: &Claims<T>,
+        kid: Option<&str>,
+        now: NumericDate,
+    ) -> Result<(), Error> {
+        let Some((store, mode)) = &self.replay else {
+            return Ok(());
+        };
+        store.check_revoked(claims.jwt_id(), kid)?;
+        if *mode == ReplayMode::SingleUse {
+            let jti = claims
+                .jwt_id()
+                .ok_or_else(|| missing(RegisteredClaim::JwtId))?;
+            let until = match claims.expires_at() {
+                Some(exp) => Some(
+                    exp.checked_add(self.leeway)
+                        .ok_or_else(|| invalid(RegisteredClaim::Expiration))?,
+                ),
+                None => None,
+            };
+            store.record_use(jti, until, now)?;
+        }
+        Ok(())
+    }
+}
+
+fn missing(c: RegisteredClaim) -> Error {
+    ClaimsError::Missing(c.into()).into()
+}
+
+fn invalid(c: RegisteredClaim) -> Error {
+    ClaimsError::Invalid(c.into()).into()
+}
+
+/// RFC 7515 §4.1.9: media types compare case-insensitively, and `application/` may be omitted.
+fn typ_matches(expected: &str, found: &str) -> bool {
+    fn bare(s: &str) -> &str {
+        const PREFIX: &str = "application/";
+        match s.get(..PREFIX.len()) {
+            Some(p) if p.eq_ignore_ascii_case(PREFIX) => s.get(PREFIX.len()..).unwrap_or(s),
+            _ => s,
+        }
+    }
+    bare(expected).eq_ignore_ascii_case(bare(found))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::claims::parse_payload;
+
+    const NOW: i64 = 1_700_000_000;
+
+    fn check(v: &Validation, header: &Header, json: &str) -> Result<(), Error> {
+        let (claims, rest) = parse_payload(json.as_bytes(), 16)?;
+        v.check_claims(header, &claims, &rest, NumericDate::from_secs(NOW))
+    }
+
+    fn hdr() -> Header {
+        Header::new(Algorithm::MlDsa65)
+    }
+
+    fn c(e: ClaimsError) -> Result<(), Error> {
+        Err(Error::Claims(e))
+    }
+
+    #[test]
+    fn time_windows_with_leeway() {
+        let v = Validation::new();
+        let h = hdr();
+        let at = |claim: &str, t: i64| format!(r#"{{"exp":{},"{claim}":{t}}}"#, NOW + 3600);
+        assert_eq!(check(&v, &h, &format!(r#"{{"exp":{}}}"#, NOW + 31)), Ok(()));
+        assert_eq!(check(&v, &h, &format!(r#"{{"exp":{}}}"#, NOW - 29)), Ok(()));
+        assert_eq!(
+            check(&v, &h, &format!(r#"{{"exp":{}}}"#, NOW - 30)),
+            c(ClaimsError::Expired)
+        );
+        assert_eq!(check(&v, &h, &at("nbf", NOW + 30)), Ok(()));
+        assert_eq!(
+            check(&v, &h, &at("nbf", NOW + 31)),
+            c(ClaimsError::NotYetValid)
+        );
+        assert_eq!(check(&v, &h, &at("iat", NOW + 30)), Ok(()));
+        assert_eq!(
+            check(&v, &h, &at("iat", NOW + 31)),
+            c(ClaimsError::IssuedInFuture)
+        );
+        assert_eq!(
+            check(&v, &h, "{}"),
+            c(ClaimsError::Missing(RegisteredClaim::Expiration.into()))
+        );
+        assert_eq!(check(&v.clone().allow_missing_exp(), &h, "{}"), Ok(()));
+        let strict = Validation::new().leeway(Duration::ZERO);
+        assert_eq!(
+            check(&strict, &h, &format!(r#"{{"exp":{NOW}}}"#)),
+            c(ClaimsError::Expired)
+        );
+    }
+
+    #[test]
+    fn overflowing_times_fail_closed() {
+        let v = Validation::new();
+        let h = hdr();
+        let max = i64::MAX;
+        let min = i64::MIN;
+        assert_eq!(
+            check(&v, &h, &format!(r#"{{"exp":{max}}}"#)),
+            c(ClaimsError::Invalid(RegisteredClaim::Expiration.into()))
+        );
+        let far = NOW + 3600;
+        assert_eq!(
+            check(&v, &h, &format!(r#"{{"exp":{far},"nbf":{min}}}"#)),
+            c(ClaimsError::Invalid(RegisteredClaim::NotBefore.into()))
+        );
+        assert_eq!(
+            check(&v, &h, &format!(r#"{{"exp":{far},"nbf":{max}}}"#)),
+            c(ClaimsError::NotYetValid)
+        );
+        let aged = Validation::new().max_age(Duration::from_secs(60));
+        assert_eq!(
+            check(&aged, &h, &format!(r#"{{"exp":{far},"iat":{}}}"#, max - 40)),
+            c(ClaimsError::IssuedInFuture)
+        );
+        let huge = Validation::new().leeway(Duration::from_secs(u64::MAX));
+        assert_eq!(
+            check(&huge, &h, &format!(r#"{{"exp":{far}}}"#)),
+            c(ClaimsError::Invalid(RegisteredClaim::Expiration.into()))
+        );
+    }
+
+    #[test]
+    fn max_age() {
+        let v = Validation::new().max_age(Duration::from_secs(300));
+        let h = hdr();
+        let far = NOW + 3600;
+        assert_eq!(
+            check(&v, &h, &format!(r#"{{"exp":{far},"iat":{}}}"#, NOW - 330)),
+            Ok(())
+        );
+        assert_eq!(
+            check(&v, &h, &format!(r#"{{"exp":{far},"iat":{}}}"#, NOW - 331)),
+            c(ClaimsError::TooOld)
+        );
+        assert_eq!(
+            check(&v, &h, &format!(r#"{{"exp":{far}}}"#)),
+            c(ClaimsError::Missing(RegisteredClaim::IssuedAt.into()))
+        );
+    }
+
+    #[test]
+    fn several_issuers_and_audiences() {
+        let h = hdr();
+        let far = NOW + 3600;
+        let v = Validation::new()
+            .issuer("a")
+            .issuer("b")
+            .audience("x")
+            .audience("y");
+        let tok = |iss: &str, aud: &str| format!(r#"{{"exp":{far},"iss":"{iss}","aud":{aud}}}"#);
+        assert_eq!(check(&v, &h, &tok("b", r#""y""#)), Ok(()));
+        assert_eq!(check(&v, &h, &tok("a", r#"["z","x"]"#)), Ok(()));
+        assert_eq!(check(&v, &h, &tok("c", r#""x""#)), c(ClaimsError::Issuer));
+        assert_eq!(
+            check(&v, &h, &tok("a", r#"["z"]"#)),
+            c(ClaimsError::Audience)
+        );
+    }
+
+    #[test]
+    fn typ_comparison() {
+        for (expected, found, ok) in [
+            ("at+jwt", "at+jwt", true),
+            ("at+jwt", "AT+JWT", true),
+            ("at+jwt", "application/at+jwt", true),
+            ("application/at+jwt", "At+Jwt", true),
+            ("JWT", "Application/jwt", true),
+            ("at+jwt", "JWT", false),
+            ("at+jwt", "at+jwt ", false),
+            ("at+jwt", "application/", false),
+            ("at+jwt", "applicationat+jwt", false),
+        ] {
+            assert_eq!(typ_matches(expected, found), ok, "{expected} vs {found}");
+        }
+    }
+
+    #[test]
+    fn required_custom_names_are_normalized() {
+        let body = format!(r#"{{"exp":{}}}"#, NOW + 3600);
+        // A custom name that is registered is treated as the registered claim.
+        let v = Validation::new().require(ClaimName::Custom("exp".into()));
+        assert_eq!(check(&v, &hdr(), &body), Ok(()));
+        let v = Validation::new().require(ClaimName::Custom("jti".into()));
+        assert_eq!(
+            check(&v, &hdr(), &body),
+            c(ClaimsError::Missing(RegisteredClaim::JwtId.into()))
+        );
+    }
+
+    #[test]
+    fn long_kid_refused() {
+        let h = Header::new(Algorithm::MlDsa65).with_kid("k".repeat(MAX_KID_LEN + 1));
+        assert_eq!(
+            Validation::new().check_header(&h),
+            Err(FormatError::HeaderMember.into())
+        );
+    }
+}
