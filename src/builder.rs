@@ -25,7 +25,7 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
 /// Builds and signs JWTs. Reusable: every [`sign`](TokenBuilder::sign) takes a fresh `iat`,
 /// `exp` and `jti`.
 ///
-/// ```no_run
+/// ```
 /// use std::time::Duration;
 /// use pqjose::{Algorithm, SigningKey, TokenBuilder};
 ///

@@ -22,6 +22,7 @@ use crate::json;
 pub(crate) struct SecretMember(String);
 
 impl SecretMember {
+    #[cfg(test)]
     pub(crate) fn new(s: String) -> Self {
         Self(s)
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use crate::alg::{Algorithm, Family};
+use crate::backend::composite::CompositeEncoding;
 use crate::backend::{self, PublicBackend, SecretBackend, SigningMode};
 use crate::error::{AlgorithmError, Error, KeyError};
 use crate::jwk::Jwk;
@@ -75,10 +76,8 @@ fn check_kty(jwk: &Jwk, alg: Algorithm) -> Result<(), Error> {
     if jwk.kty() != alg.key_type() {
         return Err(KeyError::WrongKeyType.into());
     }
-    if let Some(use_) = jwk.use_.as_deref() {
-        if use_ != "sig" {
-            return Err(KeyError::WrongKeyType.into());
-        }
+    if jwk.use_.as_deref().is_some_and(|u| u != "sig") {
+        return Err(KeyError::WrongKeyType.into());
     }
     Ok(())
 }
@@ -148,6 +147,30 @@ impl SigningKey {
     /// Import a private JWK from JSON text.
     pub fn from_jwk_json(json: &str) -> Result<Self, Error> {
         Self::from_jwk(&Jwk::from_json(json)?)
+    }
+
+    /// [`SigningKey::generate`] with an explicit [`CompositeEncoding`] for the ECDSA component
+    /// of a composite algorithm (no effect for other algorithms). JWK export, signatures and
+    /// the derived [`VerifyingKey`] use that encoding.
+    pub fn generate_with_encoding(
+        alg: Algorithm,
+        encoding: CompositeEncoding,
+    ) -> Result<Self, Error> {
+        if !alg.is_composite() {
+            return Self::generate(alg);
+        }
+        Self::from_backend(backend::composite::generate_with(alg, encoding)?, None)
+    }
+
+    /// [`SigningKey::from_jwk`] reading a composite key's ECDSA component in `encoding` (no
+    /// effect for other algorithms).
+    pub fn from_jwk_with_encoding(jwk: &Jwk, encoding: CompositeEncoding) -> Result<Self, Error> {
+        let alg = jwk_algorithm(jwk)?;
+        if !alg.is_composite() {
+            return Self::from_jwk(jwk);
+        }
+        let inner = backend::composite::secret_from_jwk_with(alg, jwk, encoding)?;
+        Self::from_backend(inner, checked_kid(jwk.kid())?)
     }
 
     /// Import an HMAC secret (`HS256`/`HS384`/`HS512`). It must be at least as long as the hash
@@ -286,6 +309,17 @@ impl VerifyingKey {
     /// Import a JWK from JSON text.
     pub fn from_jwk_json(json: &str) -> Result<Self, Error> {
         Self::from_jwk(&Jwk::from_json(json)?)
+    }
+
+    /// [`VerifyingKey::from_jwk`] reading a composite key's ECDSA component, and verifying its
+    /// signatures, in `encoding` (no effect for other algorithms).
+    pub fn from_jwk_with_encoding(jwk: &Jwk, encoding: CompositeEncoding) -> Result<Self, Error> {
+        let alg = jwk_algorithm(jwk)?;
+        if !alg.is_composite() {
+            return Self::from_jwk(jwk);
+        }
+        let inner = backend::composite::public_from_jwk_with(alg, jwk, encoding)?;
+        Self::from_backend(inner, checked_kid(jwk.kid())?)
     }
 
     /// An HMAC verifier from the shared secret.

@@ -173,7 +173,7 @@ fn candidate(e: &Arc<Entry>) -> Candidate<'_> {
 
 /// A set of verifying keys, safe to share between threads and to rotate while others verify.
 ///
-/// ```no_run
+/// ```
 /// use pqjose::{Algorithm, KeySet, NumericDate, SigningKey};
 ///
 /// let old = SigningKey::generate(Algorithm::MlDsa65)?;

@@ -21,7 +21,7 @@
 //! An issuer mints short-lived per-task tokens; a gateway verifies them against the issuer's
 //! published JWK Set, under a policy.
 //!
-//! ```no_run
+//! ```
 //! use std::time::Duration;
 //! use pqjose::{Algorithm, KeySet, SigningKey, TokenBuilder, Validation, Verified};
 //!
@@ -66,6 +66,15 @@
 //!   "absent", and time arithmetic fails closed.
 //! - Secret-holding types print no secret in `Debug`, have no `Display`, and zeroize on drop.
 #![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 mod alg;
 mod b64;
@@ -88,6 +97,7 @@ mod verify;
 
 pub use alg::{Algorithm, Family};
 pub use backend::SigningMode;
+pub use backend::composite::CompositeEncoding;
 pub use error::{
     AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, RegisteredClaim, Result,
 };

@@ -35,6 +35,9 @@ pub enum AlgorithmPolicy {
     /// Every algorithm pqjose implements (the key still decides).
     #[default]
     Any,
+    /// Composite (hybrid) ML-DSA + ECDSA/EdDSA only: a token must carry both a post-quantum
+    /// and a classical signature. Named `composite` on the command line.
+    CompositeOnly,
 }
 
 impl AlgorithmPolicy {
@@ -43,15 +46,17 @@ impl AlgorithmPolicy {
         match self {
             Self::PqcOnly | Self::HybridOrPqc => alg.is_post_quantum() || alg.is_composite(),
             Self::Any => true,
+            Self::CompositeOnly => alg.is_composite(),
         }
     }
 
-    /// The command-line name: `pqc`, `hybrid` or `any`.
+    /// The command-line name: `pqc`, `hybrid`, `any` or `composite`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::PqcOnly => "pqc",
             Self::HybridOrPqc => "hybrid",
             Self::Any => "any",
+            Self::CompositeOnly => "composite",
         }
     }
 }
@@ -59,12 +64,14 @@ impl AlgorithmPolicy {
 impl FromStr for AlgorithmPolicy {
     type Err = Error;
 
-    /// `pqc`, `hybrid` or `any` (exact). Anything else is [`AlgorithmError::Unknown`].
+    /// `pqc`, `hybrid`, `any` or `composite` (exact). Anything else is
+    /// [`AlgorithmError::Unknown`].
     fn from_str(s: &str) -> Result<Self, Error> {
         match s {
             "pqc" => Ok(Self::PqcOnly),
             "hybrid" => Ok(Self::HybridOrPqc),
             "any" => Ok(Self::Any),
+            "composite" => Ok(Self::CompositeOnly),
             _ => Err(AlgorithmError::Unknown.into()),
         }
     }
@@ -170,6 +177,12 @@ impl Validation {
     /// ([`AlgorithmPolicy::HybridOrPqc`]).
     pub fn hybrid_or_pqc() -> Self {
         Self::new().policy(AlgorithmPolicy::HybridOrPqc)
+    }
+
+    /// The default policy restricted to composite (hybrid) algorithms
+    /// ([`AlgorithmPolicy::CompositeOnly`]): both an ML-DSA and a classical signature required.
+    pub fn composite_only() -> Self {
+        Self::new().policy(AlgorithmPolicy::CompositeOnly)
     }
 
     /// Set the algorithm policy.
@@ -298,6 +311,12 @@ mod tests {
         assert!(!AlgorithmPolicy::PqcOnly.allows(Algorithm::Es256));
         assert!(!AlgorithmPolicy::HybridOrPqc.allows(Algorithm::Hs256));
         assert!(AlgorithmPolicy::Any.allows(Algorithm::Hs256));
+        for &alg in Algorithm::ALL {
+            assert_eq!(
+                AlgorithmPolicy::CompositeOnly.allows(alg),
+                alg.is_composite()
+            );
+        }
         let v = Validation::pqc_only().algorithms([Algorithm::MlDsa44, Algorithm::Es256]);
         assert!(v.allows(Algorithm::MlDsa44));
         assert!(!v.allows(Algorithm::MlDsa65));
@@ -310,6 +329,7 @@ mod tests {
             AlgorithmPolicy::PqcOnly,
             AlgorithmPolicy::HybridOrPqc,
             AlgorithmPolicy::Any,
+            AlgorithmPolicy::CompositeOnly,
         ] {
             assert_eq!(p.as_str().parse::<AlgorithmPolicy>().unwrap(), p);
         }

@@ -382,3 +382,61 @@ fn every_choice_is_used() {
         assert!(used, "{} {:?}: no case", choice.file, choice.select);
     }
 }
+
+/// Every classical algorithm through the public API: generate, compact JWS round trip, JWK and
+/// PEM export/import keep the key (same thumbprint), and the exported forms still verify.
+#[test]
+fn public_api_round_trips() {
+    // One RSA key (generation is slow in debug builds), without `alg`, for all six algorithms.
+    let rsa = SigningKey::generate(Algorithm::Rs256).unwrap();
+    let mut members: Value = serde_json::from_str(&rsa.to_jwk().unwrap().to_json()).unwrap();
+    members.as_object_mut().unwrap().remove("alg");
+    let rsa = Jwk::from_json(&members.to_string()).unwrap();
+    for alg in [
+        Algorithm::Ed25519,
+        Algorithm::EdDsa,
+        Algorithm::Es256,
+        Algorithm::Es384,
+        Algorithm::Rs256,
+        Algorithm::Rs384,
+        Algorithm::Rs512,
+        Algorithm::Ps256,
+        Algorithm::Ps384,
+        Algorithm::Ps512,
+        Algorithm::Hs256,
+        Algorithm::Hs384,
+        Algorithm::Hs512,
+    ] {
+        let sk = match alg.family() {
+            pqjose::Family::Rsa => SigningKey::from_jwk_with_alg(&rsa, alg).unwrap(),
+            _ => SigningKey::generate(alg).unwrap(),
+        };
+        let token = jws::sign_payload(&sk, b"payload").unwrap();
+        let vk = sk.verifying_key().unwrap();
+        assert_eq!(jws::verify(&vk, &token).unwrap().payload(), b"payload");
+        // The private JWK round-trips through JSON.
+        let again = SigningKey::from_jwk_json(&sk.to_jwk().unwrap().to_json()).unwrap();
+        assert_eq!(again.thumbprint().unwrap(), sk.thumbprint().unwrap());
+        jws::verify(&again.verifying_key().unwrap(), &token).unwrap();
+        if alg.is_symmetric() {
+            assert_eq!(
+                sk.to_pkcs8_pem().unwrap_err(),
+                Error::Key(KeyError::PemUnsupported)
+            );
+            assert_eq!(vk.to_jwk().unwrap_err(), Error::Key(KeyError::NoPublicForm));
+            continue;
+        }
+        let public = VerifyingKey::from_jwk_json(&vk.to_jwk().unwrap().to_json()).unwrap();
+        jws::verify(&public, &token).unwrap();
+        let pem = SigningKey::from_pkcs8_pem(alg, &sk.to_pkcs8_pem().unwrap()).unwrap();
+        assert_eq!(pem.thumbprint().unwrap(), sk.thumbprint().unwrap());
+        let spki = VerifyingKey::from_spki_pem(alg, &vk.to_spki_pem().unwrap()).unwrap();
+        jws::verify(&spki, &token).unwrap();
+        // A flipped signature bit is refused.
+        let (head, sig) = token.rsplit_once('.').unwrap();
+        let mut sig = sig.as_bytes().to_vec();
+        sig[0] = if sig[0] == b'A' { b'B' } else { b'A' };
+        let bad = format!("{head}.{}", String::from_utf8(sig).unwrap());
+        assert_eq!(jws::verify(&vk, &bad).unwrap_err(), Error::InvalidSignature);
+    }
+}

@@ -4,6 +4,12 @@
 //! signature scheme) standing in for a backend; `real` keys are pqjose's own `SigningKey` /
 //! `VerifyingKey`.
 #![allow(dead_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    unreachable_pub
+)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,24 +22,24 @@ use pqjose::{
 use sha2::{Digest, Sha256};
 
 /// The fixed "now" of every test.
-pub const NOW: i64 = 1_700_000_000;
+pub(crate) const NOW: i64 = 1_700_000_000;
 
-pub fn b64(bytes: &[u8]) -> String {
+pub(crate) fn b64(bytes: &[u8]) -> String {
     Base64UrlUnpadded::encode_string(bytes)
 }
 
 /// A test-only stand-in for a key: "signature" = SHA-256(alg ‖ 0 ‖ secret ‖ input).
 #[derive(Debug)]
-pub struct Fake {
+pub(crate) struct Fake {
     alg: Algorithm,
     kid: Option<String>,
     secret: Vec<u8>,
     /// How many times `verify` ran (to check bounds on tried keys).
-    pub verifications: AtomicUsize,
+    pub(crate) verifications: AtomicUsize,
 }
 
 impl Fake {
-    pub fn new(alg: Algorithm, kid: Option<&str>, secret: &[u8]) -> Self {
+    pub(crate) fn new(alg: Algorithm, kid: Option<&str>, secret: &[u8]) -> Self {
         Self {
             alg,
             kid: kid.map(str::to_owned),
@@ -83,19 +89,19 @@ impl JwsVerifier for Fake {
 
 /// A signer and the matching verifier.
 #[derive(Clone)]
-pub struct TestKey {
-    pub signer: Arc<dyn JwsSigner>,
-    pub verifier: Arc<dyn JwsVerifier>,
+pub(crate) struct TestKey {
+    pub(crate) signer: Arc<dyn JwsSigner>,
+    pub(crate) verifier: Arc<dyn JwsVerifier>,
     /// The pqjose verifying key, for real keys.
-    pub public: Option<VerifyingKey>,
+    pub(crate) public: Option<VerifyingKey>,
 }
 
 impl TestKey {
-    pub fn fake(alg: Algorithm, kid: &str) -> Self {
+    pub(crate) fn fake(alg: Algorithm, kid: &str) -> Self {
         Self::fake_with_secret(alg, kid, kid.as_bytes())
     }
 
-    pub fn fake_with_secret(alg: Algorithm, kid: &str, secret: &[u8]) -> Self {
+    pub(crate) fn fake_with_secret(alg: Algorithm, kid: &str, secret: &[u8]) -> Self {
         let f = Arc::new(Fake::new(alg, Some(kid), secret));
         Self {
             signer: f.clone(),
@@ -104,7 +110,7 @@ impl TestKey {
         }
     }
 
-    pub fn real(alg: Algorithm, kid: &str) -> Self {
+    pub(crate) fn real(alg: Algorithm, kid: &str) -> Self {
         let sk = SigningKey::generate(alg)
             .unwrap_or_else(|e| panic!("{alg}: {e}"))
             .with_kid(kid)
@@ -117,13 +123,13 @@ impl TestKey {
         }
     }
 
-    pub fn kid(&self) -> &str {
+    pub(crate) fn kid(&self) -> &str {
         self.signer.key_id().unwrap_or("")
     }
 }
 
 /// The algorithms exercised with real keys.
-pub const REAL_ALGS: &[Algorithm] = &[
+pub(crate) const REAL_ALGS: &[Algorithm] = &[
     Algorithm::MlDsa65,
     Algorithm::Ed25519,
     Algorithm::Es256,
@@ -131,12 +137,12 @@ pub const REAL_ALGS: &[Algorithm] = &[
 ];
 
 /// Whether the backend for `alg` is available in this build.
-pub fn backend_available(alg: Algorithm) -> bool {
+pub(crate) fn backend_available(alg: Algorithm) -> bool {
     SigningKey::generate(alg).is_ok()
 }
 
 /// A real key when the backend exists, otherwise a fake one.
-pub fn key(alg: Algorithm, kid: &str) -> TestKey {
+pub(crate) fn key(alg: Algorithm, kid: &str) -> TestKey {
     if backend_available(alg) {
         TestKey::real(alg, kid)
     } else {
@@ -144,29 +150,29 @@ pub fn key(alg: Algorithm, kid: &str) -> TestKey {
     }
 }
 
-pub fn clock() -> FixedClock {
+pub(crate) fn clock() -> FixedClock {
     FixedClock::at_secs(NOW)
 }
 
 /// The default validation at `NOW`.
-pub fn validation() -> Validation {
+pub(crate) fn validation() -> Validation {
     Validation::new().clock(clock())
 }
 
 /// A builder at `NOW`.
-pub fn builder() -> TokenBuilder {
+pub(crate) fn builder() -> TokenBuilder {
     TokenBuilder::new().clock(clock())
 }
 
 /// Claims that pass the default validation at `NOW`, plus `extra` members (JSON text without
 /// braces, may be empty).
-pub fn payload(extra: &str) -> String {
+pub(crate) fn payload(extra: &str) -> String {
     let sep = if extra.is_empty() { "" } else { "," };
     format!(r#"{{"exp":{},"iat":{NOW}{sep}{extra}}}"#, NOW + 300)
 }
 
 /// Sign arbitrary raw segments: `header_seg.payload_seg.sig`.
-pub fn sign_segments(signer: &dyn JwsSigner, header_seg: &str, payload_seg: &str) -> String {
+pub(crate) fn sign_segments(signer: &dyn JwsSigner, header_seg: &str, payload_seg: &str) -> String {
     let input = format!("{header_seg}.{payload_seg}");
     let sig = signer.sign(input.as_bytes()).unwrap();
     format!("{input}.{}", b64(&sig))
@@ -174,12 +180,12 @@ pub fn sign_segments(signer: &dyn JwsSigner, header_seg: &str, payload_seg: &str
 
 /// Sign an arbitrary header JSON text and payload bytes (what an attacker or a buggy issuer
 /// could produce).
-pub fn forge(signer: &dyn JwsSigner, header: &str, payload: &[u8]) -> String {
+pub(crate) fn forge(signer: &dyn JwsSigner, header: &str, payload: &[u8]) -> String {
     sign_segments(signer, &b64(header.as_bytes()), &b64(payload))
 }
 
 /// A header JSON text for `signer` with extra members (JSON text without braces).
-pub fn header_for(signer: &dyn JwsSigner, extra: &str) -> String {
+pub(crate) fn header_for(signer: &dyn JwsSigner, extra: &str) -> String {
     let kid = signer
         .key_id()
         .map(|k| format!(r#","kid":{}"#, serde_json::Value::from(k)))
