@@ -130,8 +130,16 @@ fn no_secret_in_debug_output() {
         // Control: the search does find the secret where it is meant to be.
         assert!(needles.iter().any(|n| private_json.contains(n.as_str())));
         let (_, bytes) = &secrets[0];
-        assert!(needles.iter().any(|n| format!("{bytes:?}").contains(n.as_str())));
-        assert!(needles.iter().any(|n| hex::encode(bytes).contains(n.as_str())));
+        assert!(
+            needles
+                .iter()
+                .any(|n| format!("{bytes:?}").contains(n.as_str()))
+        );
+        assert!(
+            needles
+                .iter()
+                .any(|n| hex::encode(bytes).contains(n.as_str()))
+        );
         for (what, text) in &outputs {
             assert_clean(what, text, &needles);
         }
