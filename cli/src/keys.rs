@@ -1,0 +1,180 @@
+//! `keygen` and `public`, and loading key files for the other commands.
+
+use pqjose::{Algorithm, Error, Jwk, JwkSet, KeyError, SigningKey, VerifyingKey};
+use zeroize::Zeroizing;
+
+use crate::Command;
+use crate::args::{Args, Opt};
+use crate::exit::Exit;
+use crate::input;
+
+/// `pqjose keygen`.
+pub(crate) const KEYGEN: Command = Command {
+    name: "keygen",
+    summary: "generate a private key (JWK)",
+    usage: "Generate a private key as a JWK (JSON), written with file mode 0600.
+
+Usage: pqjose keygen --alg ALG [--kid KID] [--out FILE]
+
+Options:
+  --alg ALG    the algorithm the key is bound to, for example ML-DSA-65, ML-DSA-44,
+               SLH-DSA-SHA2-128s, ML-DSA-65-Ed25519, Ed25519, ES256, RS256, PS256, HS256
+  --kid KID    the key id (default: the RFC 7638 thumbprint)
+  --out FILE   write the key to FILE (mode 0600) instead of stdout
+
+HS256/384/512 keys are `oct` JWKs: shared secrets with no public form.
+RSA keys are 2048 bits and take a moment to generate; the SLH-DSA `s` sets sign slowly.
+",
+    run: keygen,
+};
+
+/// `pqjose public`.
+pub(crate) const PUBLIC: Command = Command {
+    name: "public",
+    summary: "derive the public JWK (or JWK Set) from a private one",
+    usage: "Print the public form of a private JWK or JWK Set (every private member removed).
+
+Usage: pqjose public [FILE|-]
+
+Reads FILE, or stdin when FILE is `-` or absent. A single key is checked (the public part is
+recomputed from the private one) and printed with its `kid`. HS* (`oct`) keys are shared
+secrets with no public form: a single one is refused; in a JWK Set they are left out with a
+note on stderr.
+",
+    run: public,
+};
+
+const KEYGEN_OPTS: &[Opt] = &[Opt::value("alg"), Opt::value("kid"), Opt::value("out")];
+
+fn keygen(argv: &[String]) -> Result<(), Exit> {
+    let args = Args::parse(argv, KEYGEN_OPTS, KEYGEN.usage)?;
+    args.no_positional()?;
+    let alg = parse_alg(&args, args.required("alg")?)?;
+    let mut key = SigningKey::generate(alg).map_err(|e| Exit::rejected(&e))?;
+    if let Some(kid) = args.value("kid") {
+        key = key
+            .with_kid(kid)
+            .map_err(|_| args.error("`--kid` must be 1 to 256 bytes"))?;
+    }
+    let jwk = key.to_jwk().map_err(|e| Exit::rejected(&e))?;
+    let mut text = Zeroizing::new(jwk.to_json());
+    text.push('\n');
+    input::write_private(args.value("out"), &text)
+}
+
+/// Parse an algorithm name given on the command line; unknown names are a usage error that
+/// lists the known ones.
+pub(crate) fn parse_alg(args: &Args, name: &str) -> Result<Algorithm, Exit> {
+    name.parse::<Algorithm>().map_err(|_| {
+        let known: Vec<&str> = Algorithm::ALL.iter().map(|a| a.as_str()).collect();
+        args.error(format!(
+            "unknown algorithm `{name}`; known: {}",
+            known.join(", ")
+        ))
+    })
+}
+
+fn public(argv: &[String]) -> Result<(), Exit> {
+    let args = Args::parse(argv, &[], PUBLIC.usage)?;
+    let path = args.one_positional()?.unwrap_or("-");
+    let text = input::read_secret_text(path)?;
+    let out = match JwkSet::from_json(&text) {
+        Ok(set) => public_set(path, &set)?,
+        Err(_) => {
+            let jwk = Jwk::from_json(&text).map_err(|e| unusable(path, &e))?;
+            if jwk.kty() == "oct" {
+                return Err(Exit::Rejected(format!(
+                    "{path} is a symmetric (oct, HS*) key: a shared secret has no public form; \
+                     give the verifier the same secret file"
+                )));
+            }
+            public_jwk(&jwk).map_err(|e| unusable(path, &e))?.to_json()
+        }
+    };
+    input::write_stdout(format!("{out}\n").as_bytes())
+}
+
+fn public_set(path: &str, set: &JwkSet) -> Result<String, Exit> {
+    let mut keys = Vec::new();
+    let mut symmetric = 0usize;
+    for (index, jwk) in set.keys().iter().enumerate() {
+        if jwk.kty() == "oct" {
+            symmetric += 1;
+            continue;
+        }
+        let public = public_jwk(jwk).map_err(|e| unusable(&format!("{path} key #{index}"), &e))?;
+        keys.push(public);
+    }
+    if symmetric > 0 {
+        eprintln!("note: left out {symmetric} symmetric (oct) key(s): they have no public form");
+    }
+    for skipped in set.skipped() {
+        eprintln!(
+            "note: left out entry #{} of the set: {}",
+            skipped.index, skipped.reason
+        );
+    }
+    Ok(keys.into_iter().collect::<JwkSet>().to_json())
+}
+
+/// The public form of one asymmetric JWK, checked by loading it. A key without `alg` whose key
+/// type allows several algorithms (RSA) cannot be loaded; its private members are stripped.
+fn public_jwk(jwk: &Jwk) -> Result<Jwk, Error> {
+    let loaded = if jwk.is_private() {
+        SigningKey::from_jwk(jwk).and_then(|k| k.to_public_jwk())
+    } else {
+        VerifyingKey::from_jwk(jwk).and_then(|k| k.to_jwk())
+    };
+    match loaded {
+        Err(Error::Key(KeyError::AlgorithmRequired)) => jwk.to_public(),
+        other => other,
+    }
+}
+
+fn unusable(what: &str, err: &Error) -> Exit {
+    Exit::Io(format!("cannot use {what}: {err}"))
+}
+
+/// Load a private JWK for signing.
+pub(crate) fn load_signing_key(path: &str) -> Result<SigningKey, Exit> {
+    let text = input::read_secret_text(path)?;
+    let jwk = Jwk::from_json(&text).map_err(|e| unusable(path, &e))?;
+    if !jwk.is_private() {
+        return Err(unusable(path, &KeyError::NotPrivate.into()));
+    }
+    SigningKey::from_jwk(&jwk).map_err(|e| unusable(path, &e))
+}
+
+/// Load one JWK (public, or private: an HS* key is its own secret) for verifying.
+pub(crate) fn load_verifying_key(path: &str) -> Result<VerifyingKey, Exit> {
+    let text = input::read_secret_text(path)?;
+    let jwk = match Jwk::from_json(&text) {
+        Ok(jwk) => jwk,
+        Err(e) if JwkSet::from_json(&text).is_ok() => {
+            return Err(Exit::Io(format!(
+                "cannot use {path}: {e} (it is a JWK Set: use --jwks)"
+            )));
+        }
+        Err(e) => return Err(unusable(path, &e)),
+    };
+    VerifyingKey::from_jwk(&jwk).map_err(|e| unusable(path, &e))
+}
+
+/// Load every usable key of a JWK Set for verifying, HS* (`oct`) keys included (the file is
+/// the caller's own). Keys that cannot be used (unknown `kty` or `alg`, malformed) are skipped;
+/// a set with no usable key is an error.
+pub(crate) fn load_key_set(path: &str) -> Result<Vec<VerifyingKey>, Exit> {
+    let text = input::read_secret_text(path)?;
+    let set = JwkSet::from_json(&text).map_err(|e| unusable(path, &e))?;
+    let keys: Vec<VerifyingKey> = set
+        .keys()
+        .iter()
+        .filter_map(|jwk| VerifyingKey::from_jwk(jwk).ok())
+        .collect();
+    if keys.is_empty() {
+        return Err(Exit::Io(format!(
+            "cannot use {path}: no usable key in the set"
+        )));
+    }
+    Ok(keys)
+}
