@@ -47,11 +47,17 @@ fuzz_target!(|data: &[u8]| {
     match builder.clock(FixedClock::at_secs(NOW)).sign(&f.hmac) {
         Ok(token) => {
             let d = dangerous::decode_unverified(&token).expect("built token decodes");
-            let c = d.claims::<CustomClaims>().expect("built token's claims parse");
+            let c = d
+                .claims::<CustomClaims>()
+                .expect("built token's claims parse");
             // Registered claims given in the input are signed as given.
             let input: CustomClaims = serde_json::from_str(text).expect("builder accepted it");
             let given = |name: &str| input.get(name).and_then(|v| v.as_str());
-            for (name, got) in [("iss", c.issuer()), ("sub", c.subject()), ("jti", c.jwt_id())] {
+            for (name, got) in [
+                ("iss", c.issuer()),
+                ("sub", c.subject()),
+                ("jti", c.jwt_id()),
+            ] {
                 if let Some(want) = given(name) {
                     assert_eq!(got, Some(want), "{name} changed by the builder");
                 }

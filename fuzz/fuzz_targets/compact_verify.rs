@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pqjose::jws::{self, Limits};
 use pqjose::Algorithm;
+use pqjose::jws::{self, Limits};
 use pqjose_fuzz::{AcceptAny, check_error, verifiers};
 
 fuzz_target!(|data: &[u8]| {

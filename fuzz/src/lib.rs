@@ -67,21 +67,23 @@ pub fn check_error(e: &Error) {
     let code = e.code();
     assert!((100..1000).contains(&code), "code {code} out of range");
     let msg = e.to_string();
-    assert!(!msg.is_empty() && msg.len() <= 160, "unbounded error message");
+    assert!(
+        !msg.is_empty() && msg.len() <= 160,
+        "unbounded error message"
+    );
 }
 
 /// Algorithms whose signing is slow enough to hurt fuzzing throughput.
 pub fn slow_to_sign(alg: Algorithm) -> bool {
-    matches!(
-        alg.family(),
-        pqjose::Family::SlhDsa | pqjose::Family::Rsa
-    )
+    matches!(alg.family(), pqjose::Family::SlhDsa | pqjose::Family::Rsa)
 }
 
 /// A private key imported from untrusted input must be self-consistent: it signs, its own
 /// verifying key accepts the signature, and its JWK export imports back to the same key.
 pub fn check_signing_key(sk: &SigningKey) {
-    let vk = sk.verifying_key().expect("verifying key of an imported signing key");
+    let vk = sk
+        .verifying_key()
+        .expect("verifying key of an imported signing key");
     assert_eq!(vk.algorithm(), sk.algorithm());
     assert_eq!(vk.kid(), sk.kid());
     let jwk = sk.to_jwk().expect("export of an imported signing key");
@@ -201,15 +203,24 @@ pub mod jwt {
         assert!(v.algorithm().accepts_header(v.header().alg()));
         let now = NOW;
         if let Some(exp) = c.expires_at() {
-            assert!(exp.as_secs().saturating_add(LEEWAY) >= now, "expired token accepted");
+            assert!(
+                exp.as_secs().saturating_add(LEEWAY) >= now,
+                "expired token accepted"
+            );
         } else {
             assert_eq!(policy, 3, "token without exp accepted");
         }
         if let Some(nbf) = c.not_before() {
-            assert!(nbf.as_secs() <= now.saturating_add(LEEWAY), "nbf in the future");
+            assert!(
+                nbf.as_secs() <= now.saturating_add(LEEWAY),
+                "nbf in the future"
+            );
         }
         if let Some(iat) = c.issued_at() {
-            assert!(iat.as_secs() <= now.saturating_add(LEEWAY), "iat in the future");
+            assert!(
+                iat.as_secs() <= now.saturating_add(LEEWAY),
+                "iat in the future"
+            );
         }
         match policy {
             0..=2 => {
@@ -221,7 +232,10 @@ pub mod jwt {
         if policy == 1 {
             assert!(c.jwt_id().is_some() && c.subject().is_some());
             let iat = c.issued_at().expect("max_age requires iat");
-            assert!(iat.as_secs() >= now - 3600 - LEEWAY, "token older than max_age");
+            assert!(
+                iat.as_secs() >= now - 3600 - LEEWAY,
+                "token older than max_age"
+            );
             let typ = v.header().typ().expect("typ required").to_ascii_lowercase();
             assert!(typ == "jwt" || typ == "application/jwt", "typ {typ}");
         }

@@ -6,8 +6,8 @@
 #   FUZZ_TARGETS="a b"  only these targets (default: every target in fuzz/Cargo.toml)
 #
 # cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP=1 enables them on the stable toolchain.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/../lib/common.sh"
+need_cmd cargo
 
 export RUSTC_BOOTSTRAP=1
 seconds="${FUZZ_SECONDS:-5}"
@@ -17,6 +17,9 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "fuzz-smoke: installing cargo-fuzz $fuzz_version"
     cargo install cargo-fuzz --version "$fuzz_version" --locked
 fi
+
+# The fuzz crate is its own workspace, so the root `cargo fmt --all` does not see it.
+(cd fuzz && cargo fmt --check) || { echo "fuzz-smoke: run 'cargo fmt' in fuzz/" >&2; exit 1; }
 
 targets="${FUZZ_TARGETS:-$(cargo fuzz list --fuzz-dir fuzz)}"
 work="$(mktemp -d)"
