@@ -246,3 +246,172 @@ fn jwk_set_key_count_and_size_are_bounded() {
         Err(Error::Key(KeyError::MalformedJwkSet))
     );
 }
+
+/// A verifier that counts calls and accepts every signature (so claims parsing is reached).
+struct Counting {
+    alg: Algorithm,
+    kid: Option<&'static str>,
+    accept: bool,
+    calls: std::sync::Arc<AtomicUsize>,
+}
+
+impl JwsVerifier for Counting {
+    fn algorithm(&self) -> Algorithm {
+        self.alg
+    }
+    fn key_id(&self) -> Option<&str> {
+        self.kid
+    }
+    fn verify(&self, _: &[u8], _: &[u8]) -> Result<(), Error> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.accept {
+            Ok(())
+        } else {
+            Err(Error::InvalidSignature)
+        }
+    }
+}
+
+fn jwt(header: &str, payload: &str, sig_len: usize) -> String {
+    format!(
+        "{}.{}.{}",
+        b64(header.as_bytes()),
+        b64(payload.as_bytes()),
+        b64(&vec![0u8; sig_len])
+    )
+}
+
+fn validation() -> pqjose::Validation {
+    pqjose::Validation::new()
+        .allow_missing_exp()
+        .clock(pqjose::FixedClock::at_secs(1_700_000_000))
+}
+
+#[test]
+fn key_set_size_bounds_the_work_per_token() {
+    use pqjose::{CustomClaims, KeySet, MAX_KIDLESS_CANDIDATES};
+    let calls = std::sync::Arc::new(AtomicUsize::new(0));
+    let set = KeySet::new();
+    // 500 kidless ES256 verifiers and 500 with distinct kids, all refusing.
+    for _ in 0..500 {
+        set.add_verifier(std::sync::Arc::new(Counting {
+            alg: Algorithm::Es256,
+            kid: None,
+            accept: false,
+            calls: calls.clone(),
+        }))
+        .unwrap();
+    }
+    let kids: Vec<&'static str> = (0..500)
+        .map(|i| &*Box::leak(format!("k{i}").into_boxed_str()))
+        .collect();
+    for kid in &kids {
+        set.add_verifier(std::sync::Arc::new(Counting {
+            alg: Algorithm::Es256,
+            kid: Some(kid),
+            accept: false,
+            calls: calls.clone(),
+        }))
+        .unwrap();
+    }
+    assert_eq!(set.len(), 1000);
+    let v = validation();
+    let check = |header: &str, max_calls: usize, want: Error| {
+        calls.store(0, Ordering::SeqCst);
+        let token = jwt(header, "{}", 64);
+        let got = v
+            .verify_with_keys::<CustomClaims>(&token, &set)
+            .unwrap_err();
+        assert_eq!(got, want, "{header}");
+        let n = calls.load(Ordering::SeqCst);
+        assert!(n <= max_calls, "{header}: {n} signature checks");
+        n
+    };
+    // Without kid: at most MAX_KIDLESS_CANDIDATES signature checks, whatever the set size.
+    let n = check(
+        r#"{"alg":"ES256"}"#,
+        MAX_KIDLESS_CANDIDATES,
+        Error::InvalidSignature,
+    );
+    assert!(n >= 1);
+    // With a kid: only that key.
+    check(
+        r#"{"alg":"ES256","kid":"k499"}"#,
+        1,
+        Error::InvalidSignature,
+    );
+    // Unknown kid or an algorithm no key has: no signature check at all.
+    check(r#"{"alg":"ES256","kid":"nope"}"#, 0, Error::KeyNotFound);
+    check(r#"{"alg":"ES384"}"#, 0, Error::KeyNotFound);
+    eprintln!("1000-key set: kidless token ran {n} signature checks");
+}
+
+#[test]
+fn empty_key_set_does_not_look_at_the_token() {
+    let junk = "!".repeat(1 << 20);
+    let got = validation()
+        .verify_with_keys::<pqjose::CustomClaims>(&junk, &pqjose::KeySet::new())
+        .unwrap_err();
+    assert_eq!(got, Error::KeyNotFound);
+}
+
+#[test]
+fn megabyte_token_is_refused_by_the_jwt_validator() {
+    let calls = std::sync::Arc::new(AtomicUsize::new(0));
+    let key = Counting {
+        alg: Algorithm::MlDsa87,
+        kid: Some("k"),
+        accept: true,
+        calls: calls.clone(),
+    };
+    let set = pqjose::KeySet::new();
+    set.add_verifier(std::sync::Arc::new(Counting {
+        calls: calls.clone(),
+        ..key
+    }))
+    .unwrap();
+    let junk = "!".repeat(1 << 20);
+    let token = format!("{junk}.{junk}.{junk}");
+    let v = validation();
+    assert_eq!(
+        v.verify_with_keys::<pqjose::CustomClaims>(&token, &set)
+            .unwrap_err(),
+        Error::Format(FormatError::TooLarge)
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn claims_json_depth_is_bounded_after_the_signature() {
+    let calls = std::sync::Arc::new(AtomicUsize::new(0));
+    let key = Counting {
+        alg: Algorithm::Es256,
+        kid: None,
+        accept: true,
+        calls: calls.clone(),
+    };
+    let v = validation();
+    let nested = |depth: usize| {
+        format!(
+            r#"{{"sub":"s","x":{}1{}}}"#,
+            "[".repeat(depth - 1),
+            "]".repeat(depth - 1)
+        )
+    };
+    let ok = v
+        .verify::<pqjose::CustomClaims>(&jwt(r#"{"alg":"ES256"}"#, &nested(16), 64), &key)
+        .unwrap();
+    assert_eq!(ok.claims().subject(), Some("s"));
+    assert_eq!(
+        v.verify::<pqjose::CustomClaims>(&jwt(r#"{"alg":"ES256"}"#, &nested(17), 64), &key)
+            .unwrap_err(),
+        Error::Format(FormatError::TooDeep)
+    );
+    // Deep nesting within the payload limit (64 KiB): depth, not stack, stops it.
+    assert_eq!(
+        v.verify::<pqjose::CustomClaims>(&jwt(r#"{"alg":"ES256"}"#, &nested(30_000), 64), &key)
+            .unwrap_err(),
+        Error::Format(FormatError::TooDeep)
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
