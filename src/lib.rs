@@ -4,7 +4,7 @@
 //! composite ML-DSA + ECDSA/EdDSA hybrids, and the classical algorithms (EdDSA, ECDSA, RSA,
 //! HMAC), with JWK/JWKS key management and secure defaults.
 //!
-//! ```no_run
+//! ```
 //! use pqjose::{jws, Algorithm, SigningKey};
 //!
 //! let key = SigningKey::generate(Algorithm::MlDsa65)?;
