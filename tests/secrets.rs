@@ -12,8 +12,10 @@
     clippy::indexing_slicing
 )]
 
+mod harden_support;
+
 use base64ct::{Base64UrlUnpadded, Encoding};
-use pqjose::{AlgorithmError, Error, Jwk, JwkSet, KeySet, SigningKey, TokenBuilder, VerifyingKey};
+use pqjose::{Error, Jwk, JwkSet, KeySet, SigningKey, TokenBuilder, VerifyingKey};
 use serde_json::Value;
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
@@ -73,16 +75,20 @@ fn no_secret_in_debug_output() {
     let mut checked = 0;
     let mut unsupported = Vec::new();
     for &alg in pqjose::Algorithm::ALL {
-        let sk = match SigningKey::generate(alg) {
-            Ok(k) => k,
-            Err(Error::Algorithm(AlgorithmError::Unsupported(_))) => {
-                unsupported.push(alg);
-                continue;
-            }
-            Err(e) => panic!("{alg}: {e}"),
+        let Some(sk) = harden_support::test_key(alg) else {
+            unsupported.push(alg);
+            continue;
         };
         let jwk = sk.to_jwk().unwrap();
-        let secrets = secrets_of(&jwk);
+        let mut secrets = secrets_of(&jwk);
+        if alg.family() == pqjose::Family::SlhDsa {
+            // SLH-DSA's `priv` is SK.seed ‖ SK.prf ‖ PK.seed ‖ PK.root: only the first half is
+            // secret (the second is the public key, which output may show).
+            for (text, bytes) in &mut secrets {
+                bytes.truncate(bytes.len() / 2);
+                *text = Base64UrlUnpadded::encode_string(bytes);
+            }
+        }
         let needles: Vec<String> = secrets.iter().flat_map(|(s, b)| needles(s, b)).collect();
         let vk = sk.verifying_key().unwrap();
         let private_json = Zeroizing::new(jwk.to_json());
@@ -91,7 +97,11 @@ fn no_secret_in_debug_output() {
         let parsed_set = JwkSet::from_json(&set.to_json()).unwrap();
         let keys = KeySet::from_keys([vk.clone()]).unwrap();
         let builder = TokenBuilder::new().issuer("i").claim("c", 1);
-        let token = builder.sign(&sk).unwrap();
+        let token = if harden_support::signs_quickly(alg) {
+            builder.sign(&sk).unwrap()
+        } else {
+            String::new()
+        };
 
         let mut outputs: Vec<(String, String)> = Vec::new();
         let mut add = |name: &str, forms: [String; 2]| {

@@ -17,11 +17,13 @@
     clippy::indexing_slicing
 )]
 
+mod harden_support;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use pqjose::{Algorithm, AlgorithmError, Error, SigningKey};
+use pqjose::{Algorithm, SigningKey};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -113,12 +115,16 @@ fn dropped_keys_leave_no_secret_in_freed_memory() {
     let mut checked = Vec::new();
     let mut failures = Vec::new();
     for &alg in Algorithm::ALL {
-        let sk = match SigningKey::generate(alg) {
-            Ok(k) => k,
-            Err(Error::Algorithm(AlgorithmError::Unsupported(_))) => continue,
-            Err(e) => panic!("{alg}: {e}"),
+        let Some(sk) = harden_support::test_key(alg) else {
+            continue;
         };
-        let (text, bytes) = secret(&sk);
+        let (text, mut bytes) = secret(&sk);
+        if alg.family() == pqjose::Family::SlhDsa {
+            // SLH-DSA's `priv` is SK.seed ‖ SK.prf ‖ PK.seed ‖ PK.root: only the first half
+            // is secret.
+            let half = bytes.len() / 2;
+            bytes.truncate(half);
+        }
         let json = Zeroizing::new(sk.to_jwk().unwrap().to_json());
         let reversed: Zeroizing<Vec<u8>> = Zeroizing::new(bytes.iter().rev().copied().collect());
         set_needles(&[
@@ -130,9 +136,11 @@ fn dropped_keys_leave_no_secret_in_freed_memory() {
         // Use the key (sign, export a JWK and PKCS#8, derive the public key), then drop it
         // all: nothing freed on the way may still hold the secret.
         let hits = armed(|| {
-            let token = pqjose::jws::sign_payload(&sk, b"payload").unwrap();
             let vk = sk.verifying_key().unwrap();
-            pqjose::jws::verify(&vk, &token).unwrap();
+            if harden_support::signs_quickly(alg) {
+                let token = pqjose::jws::sign_payload(&sk, b"payload").unwrap();
+                pqjose::jws::verify(&vk, &token).unwrap();
+            }
             drop(sk.to_jwk().unwrap());
             drop(sk.to_pkcs8_der());
             drop(vk);
