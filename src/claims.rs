@@ -120,6 +120,8 @@ impl Serialize for Audience {
 /// Build one with [`Claims::new`] and the `with_*` methods (or let [`crate::TokenBuilder`] do it);
 /// a verified token's claims are in [`crate::Verified::claims`]. `T` must serialize to a JSON
 /// object (or `null`/unit, meaning no custom claim) and must not use a registered claim's name.
+/// When verifying, `T = ()` accepts a token without custom claims; to accept any custom claims
+/// and ignore them, use `serde::de::IgnoredAny`, or keep them with [`CustomClaims`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Claims<T = CustomClaims> {
     iss: Option<String>,
@@ -356,8 +358,14 @@ impl Claims<()> {
         self,
         rest: Map<String, Value>,
     ) -> Result<Claims<T>, Error> {
-        let custom = serde_json::from_value(Value::Object(rest))
-            .map_err(|_| Error::Claims(ClaimsError::Deserialize))?;
+        let empty = rest.is_empty();
+        let custom = match serde_json::from_value(Value::Object(rest)) {
+            Ok(c) => c,
+            // No custom claim: a `T` that reads from unit/`null` (such as `()`) fits too.
+            Err(_) if empty => serde_json::from_value(Value::Null)
+                .map_err(|_| Error::Claims(ClaimsError::Deserialize))?,
+            Err(_) => return Err(ClaimsError::Deserialize.into()),
+        };
         Ok(self.map_custom(custom))
     }
 }

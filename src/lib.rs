@@ -4,6 +4,11 @@
 //! composite ML-DSA + ECDSA/EdDSA hybrids, and the classical algorithms (EdDSA, ECDSA, RSA,
 //! HMAC), with JWK/JWKS key management and secure defaults.
 //!
+//! ## Sign and verify
+//!
+//! Every key is bound to one [`Algorithm`]; signing and verifying take the algorithm from the
+//! key.
+//!
 //! ```
 //! use pqjose::{jws, Algorithm, SigningKey};
 //!
@@ -13,8 +18,16 @@
 //! let public = key.verifying_key()?;
 //! let verified = jws::verify(&public, &token)?;
 //! assert_eq!(verified.payload(), b"hello");
+//!
+//! // Any change to the token, or another key, and verification fails.
+//! let other = SigningKey::generate(Algorithm::MlDsa65)?.verifying_key()?;
+//! assert_eq!(jws::verify(&other, &token).unwrap_err(), pqjose::Error::InvalidSignature);
 //! # Ok::<(), pqjose::Error>(())
 //! ```
+//!
+//! Keys are imported and exported as JWK ([`SigningKey::from_jwk_json`], [`Jwk`], [`JwkSet`])
+//! or PEM ([`SigningKey::from_pkcs8_pem`], [`VerifyingKey::from_spki_pem`]); any signer or
+//! verifier (an HSM, a KMS) can plug in through [`JwsSigner`] and [`JwsVerifier`].
 //!
 //! ## JWT
 //!
@@ -48,23 +61,83 @@
 //! # Ok::<(), pqjose::Error>(())
 //! ```
 //!
+//! Custom claims can be any serde type ([`TokenBuilder::with_custom`],
+//! `verify_with_keys::<MyClaims>`); replay and revocation checks plug in through
+//! [`ReplayStore`] ([`MemoryReplayStore`] is a bounded in-memory one); keys rotate live in a
+//! [`KeySet`] ([`KeySet::retire`] with an overlap, [`KeySet::purge_retired`]).
+//!
+//! More: the examples in `examples/` (`cargo run --example issuer`, `gateway`, `rotation`,
+//! `openssl_pem`), and `pqjose demo`, which walks through the whole agent-credential flow.
+//!
 //! ## Security
 //!
-//! - The key decides the algorithm. A header's `alg` must agree with the key's; it never selects
-//!   a key type. `none` is never accepted.
-//! - Size limits are checked before any base64 or JSON work; base64url is strict; duplicate JSON
-//!   member names are rejected; `crit` extensions are refused (none are understood); header
-//!   keys (`jwk`, `jku`, `x5u`, `x5c`) are refused, never used.
-//! - Everything in a token is untrusted until its signature has verified. JWT verification runs
-//!   one pipeline: size limits, header, key selection, signature, then claims; the claims JSON
-//!   is parsed once, after the signature. A [`Verified`] token exists only when the signature
-//!   and every claim check passed. Reading a token without verification is confined to
-//!   [`dangerous`].
-//! - [`Validation`] defaults follow RFC 8725: `exp` required, 30 s leeway, an `iat` in the
-//!   future refused, a token carrying an unexpected `aud` refused; weakening any of these takes
-//!   a call whose name says so. `NumericDate`s of the wrong type or range are errors, never
-//!   "absent", and time arithmetic fails closed.
-//! - Secret-holding types print no secret in `Debug`, have no `Display`, and zeroize on drop.
+//! ### What is untrusted before verification
+//!
+//! Everything in a token: the header (`alg`, `kid`, `typ` and any other member), the payload and
+//! every claim, and the signature. Before the signature has verified, pqjose reads only the
+//! protected header, and only to choose the key: its `alg` must be allowed by the policy and
+//! agree with the key's algorithm, and its `kid` selects among the keys *you* loaded (compared
+//! byte for byte; never fetched, never a path or a URL). The payload is not even decoded until
+//! the signature has verified. A [`Verified`] token exists only when the signature and every
+//! configured claim check passed; it has no public constructor.
+//!
+//! Reading a token without verification is confined to [`dangerous`], whose results stay
+//! untrusted (for display and logs). After verification, claims are as trustworthy as the key
+//! and the checks you configured: custom claims are only deserialized into your type, so
+//! authorization decisions on them (a scope, a task id) remain yours.
+//!
+//! ### Defaults
+//!
+//! - **The key decides the algorithm.** The header's `alg` must agree with the key's (with the
+//!   one alias `EdDSA`/`Ed25519`); it never selects a key type. `none` (in any case) is never
+//!   accepted, and there is no default algorithm.
+//! - **Algorithm policy.** [`Validation::new`] accepts the algorithm of any key you loaded
+//!   ([`AlgorithmPolicy::Any`]). [`Validation::pqc_only`] and [`Validation::hybrid_or_pqc`]
+//!   accept ML-DSA, SLH-DSA and the composites only; [`Validation::composite_only`] only the
+//!   composites; [`Validation::algorithms`] narrows further.
+//! - **Claims** ([`Validation`], RFC 8725): `exp` required; `exp`, `nbf` and `iat` checked with a
+//!   30 s leeway ([`DEFAULT_LEEWAY`]); an `iat` in the future refused; a token carrying an `aud`
+//!   refused unless an audience is configured; `iss`, `sub` and `typ` checked, and required
+//!   claims checked for presence, when configured. Weakening a default takes a call whose
+//!   name says so ([`Validation::allow_missing_exp`],
+//!   [`Validation::allow_unexpected_audience`]). A `NumericDate` of the wrong type or range is
+//!   an error, never "absent"; time arithmetic is checked and fails closed; time comes from a
+//!   [`Clock`], never read directly.
+//! - **Issuing** ([`TokenBuilder`]): `exp` five minutes after `iat` ([`DEFAULT_TTL`]), a random
+//!   128-bit `jti`, `typ: JWT`, `kid` from the key.
+//! - **Limits before parsing** ([`jws::Limits`]): header 4 KiB, payload 64 KiB, JSON depth 16,
+//!   and a token length derived from the largest signature the candidate keys produce, all
+//!   checked before any base64 or JSON work. Base64url is strict (no padding, canonical);
+//!   duplicate JSON member names are rejected everywhere; a `kid` longer than
+//!   [`MAX_KID_LEN`] bytes is refused; a token without `kid` is tried against at most
+//!   [`MAX_KIDLESS_CANDIDATES`] keys.
+//! - **Header.** `crit` is refused (pqjose understands no extension); `b64: false` is refused;
+//!   header-supplied keys (`jwk`, `jku`, `x5u`, `x5c`) are refused, never used or fetched.
+//! - **Replay.** Opt-in ([`Validation::replay_store`]): consulted after every other check, so a
+//!   refused token does not use up its `jti`. [`MemoryReplayStore`] keeps SHA-256 digests of
+//!   `jti`s until their token expires and refuses new tokens when full rather than forget early.
+//! - **Signatures.** ML-DSA and SLH-DSA are the pure variants with an empty context, and their
+//!   signing is hedged ([`SigningMode::Hedged`]) unless deterministic signing is asked for.
+//!   Composite signatures verify both components, always both. Ed25519 verification is strict
+//!   (canonical `S`, no small-order `R` or public key); ECDSA signatures are fixed-width `r‖s`;
+//!   RSA moduli under 2048 bits and HMAC keys shorter than the hash output are refused
+//!   ([`KeyError::TooWeak`]); HMAC tags compare in constant time.
+//!
+//! ### Keys and secrets
+//!
+//! - Secret-holding types ([`SigningKey`], the private members of a [`Jwk`], HMAC
+//!   [`VerifyingKey`]s) print no secret in `Debug`, have no `Display`, and zeroize on drop.
+//!   [`Jwk::to_json`] of a *private* JWK does include its secret members: call
+//!   [`Jwk::to_public`] for anything that leaves the issuer.
+//! - A public JWK Set never carries HMAC secrets: [`KeySet::to_public_jwk_set`] leaves them
+//!   out, and [`KeySet::from_jwk_set`] skips `oct` keys (add them explicitly with
+//!   [`KeySet::add`]). Unusable entries of a JWK Set are skipped and reported
+//!   ([`SkippedKey`]), never fatal.
+//! - Imported keys are bound to one algorithm: the caller's (PEM,
+//!   [`VerifyingKey::from_jwk_with_alg`]) or the JWK's `alg` (or its curve, where only one
+//!   algorithm fits). A key of the wrong type for the algorithm is refused.
+//! - Errors name the failed check and carry a stable [`Error::code`]; they never echo token,
+//!   key or claim bytes, and [`Error::InvalidSignature`] carries no detail at all.
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(test),

@@ -332,3 +332,28 @@ fn messages_never_echo_values() {
         assert!(!text.contains(MARK), "{text}");
     }
 }
+
+#[test]
+fn unit_and_ignored_custom_claims() {
+    let k = k();
+    let v = validation();
+    let sign = |claims: &str| forge(&*k.signer, &header_for(&*k.signer, ""), claims.as_bytes());
+    let plain = sign(&format!(r#"{{"sub":"a","exp":{}}}"#, NOW + 60));
+    let custom = sign(&format!(r#"{{"sub":"a","exp":{},"task":"t"}}"#, NOW + 60));
+    // `()`: no custom claims expected.
+    let got = v.verify::<()>(&plain, &*k.verifier).unwrap();
+    assert_eq!(got.claims().subject(), Some("a"));
+    assert_eq!(
+        v.verify::<()>(&custom, &*k.verifier).map(|_| ()),
+        claims_err(ClaimsError::Deserialize)
+    );
+    // `IgnoredAny`: custom claims accepted and ignored.
+    assert!(
+        v.verify::<serde::de::IgnoredAny>(&custom, &*k.verifier)
+            .is_ok()
+    );
+    assert!(
+        v.verify::<serde::de::IgnoredAny>(&plain, &*k.verifier)
+            .is_ok()
+    );
+}

@@ -27,6 +27,7 @@
 )]
 
 mod args;
+mod demo;
 mod exit;
 mod input;
 mod inspect;
@@ -57,6 +58,7 @@ const COMMANDS: &[&Command] = &[
     &sign::SIGN,
     &verify::VERIFY,
     &inspect::INSPECT,
+    &demo::DEMO,
 ];
 
 fn main() -> ExitCode {

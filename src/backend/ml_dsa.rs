@@ -148,7 +148,8 @@ impl MlDsaSecret {
     }
 
     fn from_seed_level<P: Level>(seed: &[u8; SEED_LEN]) -> Self {
-        let xi: Zeroizing<Seed> = Zeroizing::new(Seed::from(*seed));
+        let mut xi: Zeroizing<Seed> = Zeroizing::new(Seed::default());
+        xi.copy_from_slice(seed);
         let pair = ml_dsa::SigningKey::<P>::from_seed(&xi);
         Self {
             seed: Some(Zeroizing::new(*seed)),
@@ -169,13 +170,11 @@ impl MlDsaSecret {
 
     /// The 32-byte seed ξ. Empty for a key imported in expanded-only form (such a key cannot be
     /// part of a composite key either; the composite backend only builds keys from seeds).
-    #[allow(dead_code, reason = "used by the composite backend")]
     pub(crate) fn seed(&self) -> &[u8] {
         self.seed.as_deref().map_or(&[], |s| s.as_slice())
     }
 
     /// pkEncode of the public key.
-    #[allow(dead_code, reason = "used by the composite backend")]
     pub(crate) fn public_key_bytes(&self) -> Vec<u8> {
         self.public.to_bytes()
     }
@@ -192,7 +191,6 @@ impl MlDsaSecret {
     }
 
     /// The matching public key.
-    #[allow(dead_code, reason = "used by the composite backend")]
     pub(crate) fn public(&self) -> MlDsaPublic {
         self.public.clone()
     }
@@ -237,7 +235,6 @@ impl MlDsaPublic {
     }
 
     /// pkEncode of the key.
-    #[allow(dead_code, reason = "used by the composite backend")]
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
         self.encoded.to_vec()
     }

@@ -51,7 +51,7 @@ trait Set: ParameterSet + 'static {}
 impl<P: ParameterSet + 'static> Set for P {}
 
 /// A signing key of one parameter set (the `slh-dsa` key, zeroized on drop).
-trait Signer: Send + Sync {
+trait SetSigningKey: Send + Sync {
     /// Pure SLH-DSA with the empty context; `opt_rand` (n bytes) hedges, `None` is deterministic.
     fn sign(&self, msg: &[u8], opt_rand: Option<&[u8]>) -> Result<Vec<u8>, Error>;
     /// The FIPS 205 private key, SK.seed ‖ SK.prf ‖ PK.seed ‖ PK.root.
@@ -59,12 +59,12 @@ trait Signer: Send + Sync {
 }
 
 /// A verifying key of one parameter set.
-trait Verifier: Send + Sync {
+trait SetVerifyingKey: Send + Sync {
     /// Pure SLH-DSA verification with the empty context.
     fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<(), Error>;
 }
 
-impl<P: Set> Signer for SigningKey<P> {
+impl<P: Set> SetSigningKey for SigningKey<P> {
     fn sign(&self, msg: &[u8], opt_rand: Option<&[u8]>) -> Result<Vec<u8>, Error> {
         let sig = self
             .try_sign_with_context(msg, &[], opt_rand)
@@ -73,11 +73,11 @@ impl<P: Set> Signer for SigningKey<P> {
     }
 
     fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        Zeroizing::new(SigningKey::to_bytes(self).to_vec())
+        Zeroizing::new(Zeroizing::new(SigningKey::to_bytes(self)).to_vec())
     }
 }
 
-impl<P: Set> Verifier for VerifyingKey<P> {
+impl<P: Set> SetVerifyingKey for VerifyingKey<P> {
     fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<(), Error> {
         if sig.len() != signature_len::<P>() {
             return Err(FormatError::SignatureLength.into());
@@ -99,7 +99,7 @@ fn signature_len<P: Set>() -> usize {
 
 /// An SLH-DSA private key and its public key.
 struct SlhDsaSecret {
-    key: Box<dyn Signer>,
+    key: Box<dyn SetSigningKey>,
     public: SlhDsaPublic,
 }
 
@@ -107,7 +107,7 @@ struct SlhDsaSecret {
 #[derive(Clone)]
 struct SlhDsaPublic {
     alg: Algorithm,
-    key: Arc<dyn Verifier>,
+    key: Arc<dyn SetVerifyingKey>,
     encoded: Arc<[u8]>,
     /// n, the security parameter in bytes: hedged signing draws n random bytes.
     n: usize,

@@ -150,7 +150,7 @@ pub(super) fn secret_from_pkcs8(alg: Algorithm, der: &[u8]) -> Result<MlDsaSecre
 fn expanded_bytes(secret: &MlDsaSecret) -> Result<Zeroizing<Vec<u8>>, Error> {
     // `to_expanded` is deprecated in favour of seeds; the comparison needs it.
     #[allow(deprecated)]
-    let bytes = each!(&secret.key, SecretKey, k => Zeroizing::new(k.to_expanded().to_vec()));
+    let bytes = each!(&secret.key, SecretKey, k => Zeroizing::new(Zeroizing::new(k.to_expanded()).to_vec()));
     Ok(bytes)
 }
 

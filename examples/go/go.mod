@@ -1,0 +1,3 @@
+module pqjose.example/pqjose
+
+go 1.22

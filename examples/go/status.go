@@ -1,0 +1,79 @@
+package pqjose
+
+// #include "pqjose.h"
+import "C"
+
+// Status is the outcome of a pqjose call, with the stable numbers of include/pqjose.h
+// (PQJ_STATUS_*). A Status is itself an error, so errors.Is(err, pqjose.StatusExpired) works
+// on every error this package returns.
+type Status uint32
+
+// The statuses. Numbers are append-only: they never change meaning.
+const (
+	StatusOK                  Status = 0
+	StatusNullParameter       Status = 1
+	StatusInvalidUTF8         Status = 2
+	StatusInvalidArgument     Status = 3
+	StatusPanic               Status = 4
+	StatusOther               Status = 5
+	StatusTokenTooLarge       Status = 100
+	StatusHeaderTooLarge      Status = 101
+	StatusPayloadTooLarge     Status = 102
+	StatusSegmentCount        Status = 103
+	StatusBase64              Status = 104
+	StatusHeaderJSON          Status = 105
+	StatusPayloadJSON         Status = 106
+	StatusPayloadUTF8         Status = 107
+	StatusDuplicateMember     Status = 108
+	StatusTooDeep             Status = 109
+	StatusHeaderMember        Status = 110
+	StatusUnsupportedCritical Status = 111
+	StatusUnencodedPayload    Status = 112
+	StatusEmbeddedKey         Status = 113
+	StatusSignatureLength     Status = 114
+	StatusMalformedJWK        Status = 200
+	StatusUnsupportedKeyType  Status = 201
+	StatusAlgorithmRequired   Status = 202
+	StatusWrongKeyType        Status = 203
+	StatusInvalidKeyEncoding  Status = 204
+	StatusKeyMismatch         Status = 205
+	StatusKeyTooWeak          Status = 206
+	StatusKeyNotPrivate       Status = 207
+	StatusNoPublicForm        Status = 208
+	StatusPem                 Status = 209
+	StatusPemUnsupported      Status = 210
+	StatusMalformedJWKSet     Status = 211
+	StatusNotExportable       Status = 212
+	StatusDuplicateKey        Status = 213
+	StatusAlgNone             Status = 300
+	StatusAlgUnknown          Status = 301
+	StatusAlgMismatch         Status = 302
+	StatusAlgNotAllowed       Status = 303
+	StatusAlgUnsupported      Status = 304
+	StatusInvalidSignature    Status = 400
+	StatusExpired             Status = 500
+	StatusNotYetValid         Status = 501
+	StatusIssuedInFuture      Status = 502
+	StatusTooOld              Status = 503
+	StatusIssuer              Status = 504
+	StatusAudience            Status = 505
+	StatusUnexpectedAudience  Status = 506
+	StatusSubject             Status = 507
+	StatusType                Status = 508
+	StatusMissingClaim        Status = 509
+	StatusInvalidClaim        Status = 510
+	StatusDeserialize         Status = 511
+	StatusKeyNotFound         Status = 600
+	StatusReplayed            Status = 601
+	StatusRevoked             Status = 602
+	StatusReplayStoreFull     Status = 603
+	StatusCrypto              Status = 700
+)
+
+// String is the library's fixed description of the status.
+func (s Status) String() string {
+	return C.GoString(C.pqj_status_str(C.uint32_t(s)))
+}
+
+// Error makes a Status usable as an error (and as an errors.Is target).
+func (s Status) Error() string { return s.String() }

@@ -1,0 +1,69 @@
+"""Status codes of the pqjose C ABI (``PQJ_STATUS_*`` in include/pqjose.h).
+
+Numbers are append-only and never change meaning; a test checks this list against the header.
+"""
+
+import enum
+
+
+class Status(enum.IntEnum):
+    """The outcome of a call; ``OK`` is success."""
+
+    OK = 0
+    NULL_PARAMETER = 1
+    INVALID_UTF8 = 2
+    INVALID_ARGUMENT = 3
+    PANIC = 4
+    OTHER = 5
+    TOKEN_TOO_LARGE = 100
+    HEADER_TOO_LARGE = 101
+    PAYLOAD_TOO_LARGE = 102
+    SEGMENT_COUNT = 103
+    BASE64 = 104
+    HEADER_JSON = 105
+    PAYLOAD_JSON = 106
+    PAYLOAD_UTF8 = 107
+    DUPLICATE_MEMBER = 108
+    TOO_DEEP = 109
+    HEADER_MEMBER = 110
+    UNSUPPORTED_CRITICAL = 111
+    UNENCODED_PAYLOAD = 112
+    EMBEDDED_KEY = 113
+    SIGNATURE_LENGTH = 114
+    MALFORMED_JWK = 200
+    UNSUPPORTED_KEY_TYPE = 201
+    ALGORITHM_REQUIRED = 202
+    WRONG_KEY_TYPE = 203
+    INVALID_KEY_ENCODING = 204
+    KEY_MISMATCH = 205
+    KEY_TOO_WEAK = 206
+    KEY_NOT_PRIVATE = 207
+    NO_PUBLIC_FORM = 208
+    PEM = 209
+    PEM_UNSUPPORTED = 210
+    MALFORMED_JWK_SET = 211
+    NOT_EXPORTABLE = 212
+    DUPLICATE_KEY = 213
+    ALG_NONE = 300
+    ALG_UNKNOWN = 301
+    ALG_MISMATCH = 302
+    ALG_NOT_ALLOWED = 303
+    ALG_UNSUPPORTED = 304
+    INVALID_SIGNATURE = 400
+    EXPIRED = 500
+    NOT_YET_VALID = 501
+    ISSUED_IN_FUTURE = 502
+    TOO_OLD = 503
+    ISSUER = 504
+    AUDIENCE = 505
+    UNEXPECTED_AUDIENCE = 506
+    SUBJECT = 507
+    TYPE = 508
+    MISSING_CLAIM = 509
+    INVALID_CLAIM = 510
+    DESERIALIZE = 511
+    KEY_NOT_FOUND = 600
+    REPLAYED = 601
+    REVOKED = 602
+    REPLAY_STORE_FULL = 603
+    CRYPTO = 700

@@ -1,0 +1,323 @@
+//! [`pqj_status`]: the status every fallible function returns, with explicit numbers.
+//!
+//! Numbers are append-only: a retired number stays reserved forever. Codes 1–99 belong to the
+//! C ABI itself; codes from 100 up are pqjose's stable error codes (`pqjose::Error::code`),
+//! one to one, so a log line from Rust and one from C name the same failure with one number.
+
+use core::ffi::{CStr, c_char};
+
+use crate::boundary::guard_value;
+use crate::ptr;
+
+/// The outcome of a call. `PQJ_STATUS_OK` (0) is success; every other value is a failure.
+///
+/// Numbers are stable and never reused. A library newer than the caller's header may return a
+/// number the header does not name: treat any non-zero value as failure and use
+/// `pqj_status_str` or the call's `pqj_error` for text.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(non_camel_case_types)]
+pub enum pqj_status {
+    /// Success.
+    Ok = 0,
+    /// A required pointer argument was NULL.
+    NullParameter = 1,
+    /// A text argument was not valid UTF-8.
+    InvalidUtf8 = 2,
+    /// An argument was out of range or malformed (the error message names it).
+    InvalidArgument = 3,
+    /// pqjose panicked; the call had no effect. Please report it.
+    Panic = 4,
+    /// A failure this version of the C ABI has no number for (see the error message).
+    Other = 5,
+
+    /// The token exceeds the size limit (checked before any decoding).
+    TokenTooLarge = 100,
+    /// The protected header exceeds the size limit.
+    HeaderTooLarge = 101,
+    /// The payload exceeds the size limit.
+    PayloadTooLarge = 102,
+    /// A compact JWS must have exactly three segments.
+    SegmentCount = 103,
+    /// Invalid base64url (padding, whitespace or non-canonical encoding).
+    Base64 = 104,
+    /// The protected header is not a JSON object.
+    HeaderJson = 105,
+    /// The payload is not a JSON object.
+    PayloadJson = 106,
+    /// The payload is not valid UTF-8.
+    PayloadUtf8 = 107,
+    /// A JSON object contains the same member name twice.
+    DuplicateMember = 108,
+    /// JSON nesting exceeds the depth limit.
+    TooDeep = 109,
+    /// A header member has the wrong JSON type.
+    HeaderMember = 110,
+    /// Unsupported critical header extension (`crit`).
+    UnsupportedCritical = 111,
+    /// Unencoded payload (`b64: false`) is not supported.
+    UnencodedPayload = 112,
+    /// Header-supplied keys (`jwk`, `jku`, `x5u`, `x5c`) are not accepted.
+    EmbeddedKey = 113,
+    /// The signature has the wrong length for the algorithm.
+    SignatureLength = 114,
+
+    /// Malformed JWK.
+    MalformedJwk = 200,
+    /// Unsupported key type (`kty`).
+    UnsupportedKeyType = 201,
+    /// The key's algorithm must be given (no `alg` member).
+    AlgorithmRequired = 202,
+    /// Key type, curve or size does not fit the algorithm.
+    WrongKeyType = 203,
+    /// A key component has the wrong length or encoding.
+    InvalidKeyEncoding = 204,
+    /// The public key does not match the private key.
+    KeyMismatch = 205,
+    /// The key is too weak for the algorithm.
+    KeyTooWeak = 206,
+    /// A private key is required.
+    KeyNotPrivate = 207,
+    /// Symmetric (HMAC) keys have no public form.
+    NoPublicForm = 208,
+    /// Malformed PEM, PKCS#8 or SPKI document.
+    Pem = 209,
+    /// This algorithm has no PEM form.
+    PemUnsupported = 210,
+    /// Malformed JWK Set.
+    MalformedJwkSet = 211,
+    /// The key cannot be exported in this form.
+    NotExportable = 212,
+    /// A key with this `kid` and algorithm is already in the key set.
+    DuplicateKey = 213,
+
+    /// `alg` `none` is never accepted.
+    AlgNone = 300,
+    /// Unknown algorithm.
+    AlgUnknown = 301,
+    /// The header's algorithm does not match the key's.
+    AlgMismatch = 302,
+    /// The algorithm is not allowed by the validation policy.
+    AlgNotAllowed = 303,
+    /// The algorithm is not supported by this backend.
+    AlgUnsupported = 304,
+
+    /// Bad signature.
+    InvalidSignature = 400,
+
+    /// The token has expired.
+    Expired = 500,
+    /// The token is not yet valid (`nbf`).
+    NotYetValid = 501,
+    /// The token was issued in the future (`iat`).
+    IssuedInFuture = 502,
+    /// The token is older than the maximum age.
+    TooOld = 503,
+    /// Unexpected issuer (`iss`).
+    Issuer = 504,
+    /// Unexpected audience (`aud`).
+    Audience = 505,
+    /// The token has an audience but none was expected.
+    UnexpectedAudience = 506,
+    /// Unexpected subject (`sub`).
+    Subject = 507,
+    /// Unexpected token type (`typ`).
+    Type = 508,
+    /// A required claim is missing.
+    MissingClaim = 509,
+    /// A claim has the wrong type or an out-of-range value.
+    InvalidClaim = 510,
+    /// The claims could not be deserialized.
+    Deserialize = 511,
+
+    /// No key in the key set matches the token.
+    KeyNotFound = 600,
+    /// The token was replayed (`jti` seen before).
+    Replayed = 601,
+    /// The token or its key was revoked.
+    Revoked = 602,
+    /// The replay store is full; the token was refused.
+    ReplayStoreFull = 603,
+
+    /// A cryptographic operation (or the system random generator) failed.
+    Crypto = 700,
+}
+
+impl pqj_status {
+    /// Every status, in number order.
+    pub const ALL: &'static [pqj_status] = &[
+        Self::Ok,
+        Self::NullParameter,
+        Self::InvalidUtf8,
+        Self::InvalidArgument,
+        Self::Panic,
+        Self::Other,
+        Self::TokenTooLarge,
+        Self::HeaderTooLarge,
+        Self::PayloadTooLarge,
+        Self::SegmentCount,
+        Self::Base64,
+        Self::HeaderJson,
+        Self::PayloadJson,
+        Self::PayloadUtf8,
+        Self::DuplicateMember,
+        Self::TooDeep,
+        Self::HeaderMember,
+        Self::UnsupportedCritical,
+        Self::UnencodedPayload,
+        Self::EmbeddedKey,
+        Self::SignatureLength,
+        Self::MalformedJwk,
+        Self::UnsupportedKeyType,
+        Self::AlgorithmRequired,
+        Self::WrongKeyType,
+        Self::InvalidKeyEncoding,
+        Self::KeyMismatch,
+        Self::KeyTooWeak,
+        Self::KeyNotPrivate,
+        Self::NoPublicForm,
+        Self::Pem,
+        Self::PemUnsupported,
+        Self::MalformedJwkSet,
+        Self::NotExportable,
+        Self::DuplicateKey,
+        Self::AlgNone,
+        Self::AlgUnknown,
+        Self::AlgMismatch,
+        Self::AlgNotAllowed,
+        Self::AlgUnsupported,
+        Self::InvalidSignature,
+        Self::Expired,
+        Self::NotYetValid,
+        Self::IssuedInFuture,
+        Self::TooOld,
+        Self::Issuer,
+        Self::Audience,
+        Self::UnexpectedAudience,
+        Self::Subject,
+        Self::Type,
+        Self::MissingClaim,
+        Self::InvalidClaim,
+        Self::Deserialize,
+        Self::KeyNotFound,
+        Self::Replayed,
+        Self::Revoked,
+        Self::ReplayStoreFull,
+        Self::Crypto,
+    ];
+
+    /// The status with this number, if there is one.
+    pub fn from_u32(n: u32) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| *s as u32 == n)
+    }
+
+    /// The status for a pqjose error code (`pqjose::Error::code`); [`pqj_status::Other`] for a
+    /// code this version does not name.
+    pub fn from_error_code(code: u32) -> Self {
+        match Self::from_u32(code) {
+            Some(s) if code >= 100 => s,
+            _ => Self::Other,
+        }
+    }
+
+    /// A fixed English description.
+    pub fn message(self) -> &'static CStr {
+        match self {
+            Self::Ok => c"success",
+            Self::NullParameter => c"a required argument is NULL",
+            Self::InvalidUtf8 => c"a text argument is not valid UTF-8",
+            Self::InvalidArgument => c"invalid argument",
+            Self::Panic => c"internal panic (the call had no effect)",
+            Self::Other => c"error",
+            Self::TokenTooLarge => c"token exceeds the size limit",
+            Self::HeaderTooLarge => c"protected header exceeds the size limit",
+            Self::PayloadTooLarge => c"payload exceeds the size limit",
+            Self::SegmentCount => c"compact JWS must have exactly three segments",
+            Self::Base64 => c"invalid base64url",
+            Self::HeaderJson => c"protected header is not a JSON object",
+            Self::PayloadJson => c"payload is not a JSON object",
+            Self::PayloadUtf8 => c"payload is not valid UTF-8",
+            Self::DuplicateMember => c"duplicate JSON member name",
+            Self::TooDeep => c"JSON nesting exceeds the depth limit",
+            Self::HeaderMember => c"header member has the wrong type",
+            Self::UnsupportedCritical => c"unsupported critical header extension",
+            Self::UnencodedPayload => c"unencoded payload (b64: false) is not supported",
+            Self::EmbeddedKey => c"header-supplied keys are not accepted",
+            Self::SignatureLength => c"signature has the wrong length for the algorithm",
+            Self::MalformedJwk => c"malformed JWK",
+            Self::UnsupportedKeyType => c"unsupported key type",
+            Self::AlgorithmRequired => c"the key's algorithm must be given",
+            Self::WrongKeyType => c"key type, curve or size does not fit the algorithm",
+            Self::InvalidKeyEncoding => c"key component has the wrong length or encoding",
+            Self::KeyMismatch => c"public key does not match the private key",
+            Self::KeyTooWeak => c"key is too weak for the algorithm",
+            Self::KeyNotPrivate => c"a private key is required",
+            Self::NoPublicForm => c"symmetric (HMAC) keys have no public form",
+            Self::Pem => c"malformed PEM, PKCS#8 or SPKI document",
+            Self::PemUnsupported => c"this algorithm has no PEM form",
+            Self::MalformedJwkSet => c"malformed JWK Set",
+            Self::NotExportable => c"key cannot be exported in this form",
+            Self::DuplicateKey => c"a key with this kid and algorithm is already in the key set",
+            Self::AlgNone => c"alg none is not accepted",
+            Self::AlgUnknown => c"unknown algorithm",
+            Self::AlgMismatch => c"algorithm does not match the key's algorithm",
+            Self::AlgNotAllowed => c"algorithm is not allowed",
+            Self::AlgUnsupported => c"algorithm is not supported by this backend",
+            Self::InvalidSignature => c"bad signature",
+            Self::Expired => c"token expired",
+            Self::NotYetValid => c"token not yet valid",
+            Self::IssuedInFuture => c"token issued in the future",
+            Self::TooOld => c"token is older than the maximum age",
+            Self::Issuer => c"unexpected issuer",
+            Self::Audience => c"unexpected audience",
+            Self::UnexpectedAudience => c"token has an audience but none was expected",
+            Self::Subject => c"unexpected subject",
+            Self::Type => c"unexpected token type",
+            Self::MissingClaim => c"missing claim",
+            Self::InvalidClaim => c"invalid claim",
+            Self::Deserialize => c"claims could not be deserialized",
+            Self::KeyNotFound => c"key not found",
+            Self::Replayed => c"token replayed",
+            Self::Revoked => c"token or key revoked",
+            Self::ReplayStoreFull => c"replay store is full; token refused",
+            Self::Crypto => c"cryptographic operation failed",
+        }
+    }
+}
+
+/// A fixed, static English description of a status number (never NULL; "unknown status" for a
+/// number this version does not know). The string is never freed.
+///
+/// Thread safety: safe to call from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn pqj_status_str(status: u32) -> *const c_char {
+    guard_value(ptr::static_cstr(c"unknown status"), || {
+        let s = pqj_status::from_u32(status).map_or(c"unknown status", pqj_status::message);
+        ptr::static_cstr(s)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_unique_and_sorted() {
+        let nums: Vec<u32> = pqj_status::ALL.iter().map(|s| *s as u32).collect();
+        assert!(nums.windows(2).all(|w| w[0] < w[1]), "{nums:?}");
+        for s in pqj_status::ALL {
+            assert_eq!(pqj_status::from_u32(*s as u32), Some(*s));
+            assert!(!s.message().is_empty());
+        }
+    }
+
+    #[test]
+    fn ffi_codes_never_come_from_library_errors() {
+        assert_eq!(pqj_status::from_error_code(4), pqj_status::Other);
+        assert_eq!(pqj_status::from_error_code(9999), pqj_status::Other);
+        assert_eq!(
+            pqj_status::from_error_code(400),
+            pqj_status::InvalidSignature
+        );
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# C consumer: the example and the tests, compiled against include/pqjose.h with
+# -std=c99 -Wall -Wextra -Werror, run under AddressSanitizer+UBSan (memory errors) and valgrind
+# (leaks: any definitely or indirectly lost block fails).
+source "$(dirname "$0")/../ffi-env.sh"
+need_cmd valgrind
+
+CFLAGS=(-std=c99 -Wall -Wextra -Werror -pedantic -g -pthread)
+read -r -a PQJ <<<"$(pkg-config --cflags --libs pqjose)"
+OUT="$FFI_OUT/c"
+mkdir -p "$OUT"
+
+# The library exports exactly the functions the header declares, all with the pqj_ prefix.
+exported=$(nm -D --defined-only target/release/libpqjose_ffi.so | awk '{print $3}' | sort)
+declared=$(grep -oE '\bpqj_[a-z0-9_]+\(' include/pqjose.h | tr -d '(' | sort -u)
+step "exports match the header" test "$exported" = "$declared"
+# The header compiles on its own, as C99 and as C++.
+cc "${CFLAGS[@]}" -fsyntax-only -x c include/pqjose.h
+if command -v c++ >/dev/null; then c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/pqjose.h; fi
+
+for prog in example test_ffi test_threads interop; do
+  cc "${CFLAGS[@]}" -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+    "examples/c/$prog.c" "${PQJ[@]}" -o "$OUT/$prog-asan"
+  cc "${CFLAGS[@]}" -O1 "examples/c/$prog.c" "${PQJ[@]}" -o "$OUT/$prog"
+done
+
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+    --show-leak-kinds=definite,indirect)
+
+step "example (asan)" "$OUT/example-asan"
+step "test_ffi (asan+ubsan)" "$OUT/test_ffi-asan"
+step "test_threads (asan+ubsan)" "$OUT/test_threads-asan"
+step "test_ffi (valgrind)" "${VG[@]}" "$OUT/test_ffi"
+step "test_threads (valgrind)" "${VG[@]}" "$OUT/test_threads"
+step "example (valgrind)" "${VG[@]}" "$OUT/example"
+
+# Static linking works too (the library's native dependencies come from pkg-config --static).
+read -r -a PQJ_STATIC <<<"$(pkg-config --static --cflags pqjose) target/release/libpqjose_ffi.a $(pkg-config --static --libs-only-l pqjose | sed 's/-lpqjose_ffi//')"
+cc "${CFLAGS[@]}" examples/c/example.c "${PQJ_STATIC[@]}" -o "$OUT/example-static"
+step "example (static link)" "$OUT/example-static"
