@@ -128,7 +128,7 @@ impl Jwk {
     /// Serialize as compact JSON. Private members are included if present: use
     /// [`Jwk::to_public`] first for anything that leaves the issuer.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        to_json_exact(self)
     }
 
     /// The key type (`kty`).
@@ -309,8 +309,37 @@ impl JwkSet {
 
     /// Serialize as `{"keys":[...]}`.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&JwkSetOut { keys: &self.keys }).unwrap_or_default()
+        to_json_exact(&JwkSetOut { keys: &self.keys })
     }
+}
+
+/// Serialize into a buffer allocated once at its final size. A growing buffer would free the
+/// smaller ones it outgrew, with partial copies of private members in them, unzeroized.
+fn to_json_exact(value: &impl Serialize) -> String {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 = self.0.saturating_add(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    if serde_json::to_writer(&mut count, value).is_err() {
+        return String::new();
+    }
+    let mut out = Vec::with_capacity(count.0);
+    if serde_json::to_writer(&mut out, value).is_err() {
+        out.zeroize();
+        return String::new();
+    }
+    // serde_json writes UTF-8; should that ever fail, the bytes are zeroized, not leaked.
+    String::from_utf8(out).unwrap_or_else(|e| {
+        e.into_bytes().zeroize();
+        String::new()
+    })
 }
 
 impl FromIterator<Jwk> for JwkSet {

@@ -15,6 +15,17 @@
 //! Helpers: [`args`] (options), [`input`] (files, stdin, stdout, private files with mode
 //! 0600), [`exit`] (exit status 0/1/2 and the one-line `error:` message).
 
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 mod args;
 mod bench;
 mod demo;

@@ -1,0 +1,182 @@
+//! Zeroization on drop, observed: a test allocator searches every block freed while armed for
+//! the private key material. A block that still holds it when it is freed was not zeroized.
+//!
+//! Blocks are allocated zeroed, so a secret found when a block is freed was written during that
+//! block's own life and never cleared (for example a buffer that grew and freed its smaller
+//! predecessor: `Jwk::to_json` did this before it serialized into an exactly sized buffer).
+//!
+//! This is the one test with `unsafe` outside `ffi/`: the allocator delegates to `System` and
+//! reads each block it frees. It runs as its own test binary with a single test, so no other
+//! test's allocations interleave.
+
+#![allow(
+    unsafe_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod harden_support;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use pqjose::{Algorithm, SigningKey};
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+const N: usize = 12;
+/// Up to four needles of N bytes: secret bytes, reversed bytes (little-endian limbs), base64.
+static NEEDLES: [[AtomicU8; N]; 4] = [const { [const { AtomicU8::new(0) }; N] }; 4];
+static NEEDLE_COUNT: AtomicUsize = AtomicUsize::new(0);
+static ARMED: AtomicBool = AtomicBool::new(false);
+static HITS: AtomicUsize = AtomicUsize::new(0);
+static SCANNED: AtomicUsize = AtomicUsize::new(0);
+
+struct Scanning;
+
+unsafe impl GlobalAlloc for Scanning {
+    // Every block starts zeroed, so a needle found at free time was written during the
+    // block's own lifetime (not left over from an earlier, unrelated block).
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if ARMED.load(Ordering::SeqCst) && layout.size() >= N {
+            // SAFETY: `ptr` is a live block of `layout.size()` bytes that we are about to free,
+            // allocated zeroed by `alloc` below, so every byte is initialized.
+            let block = unsafe { std::slice::from_raw_parts(ptr.cast_const(), layout.size()) };
+            SCANNED.fetch_add(1, Ordering::SeqCst);
+            for needle in NEEDLES.iter().take(NEEDLE_COUNT.load(Ordering::SeqCst)) {
+                let first = needle[0].load(Ordering::Relaxed);
+                let found = block.windows(N).any(|w| {
+                    w[0] == first
+                        && w.iter()
+                            .zip(needle.iter())
+                            .all(|(a, b)| *a == b.load(Ordering::Relaxed))
+                });
+                if found {
+                    HITS.fetch_add(1, Ordering::SeqCst);
+                    break;
+                }
+            }
+        }
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Scanning = Scanning;
+
+fn set_needles(needles: &[&[u8]]) {
+    for (slot, n) in NEEDLES.iter().zip(needles) {
+        for (cell, b) in slot.iter().zip(n.iter()) {
+            cell.store(*b, Ordering::SeqCst);
+        }
+    }
+    NEEDLE_COUNT.store(needles.len(), Ordering::SeqCst);
+}
+
+/// Run `f` armed; return how many freed blocks held a needle.
+fn armed(f: impl FnOnce()) -> usize {
+    HITS.store(0, Ordering::SeqCst);
+    ARMED.store(true, Ordering::SeqCst);
+    f();
+    ARMED.store(false, Ordering::SeqCst);
+    HITS.load(Ordering::SeqCst)
+}
+
+/// The first private member of the key's JWK: (base64url text, bytes), in zeroizing buffers.
+fn secret(sk: &SigningKey) -> (Zeroizing<String>, Zeroizing<Vec<u8>>) {
+    let json = Zeroizing::new(sk.to_jwk().unwrap().to_json());
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let text = ["d", "k", "priv"]
+        .iter()
+        .find_map(|m| v.get(*m)?.as_str())
+        .unwrap()
+        .to_owned();
+    let bytes = Base64UrlUnpadded::decode_vec(&text).unwrap();
+    (Zeroizing::new(text), Zeroizing::new(bytes))
+}
+
+#[test]
+fn dropped_keys_leave_no_secret_in_freed_memory() {
+    // Control: a plain Vec holding the secret is caught when freed.
+    set_needles(&[b"0123456789ab"]);
+    let hits = armed(|| drop(b"xx0123456789abyy".to_vec()));
+    assert_eq!(hits, 1, "the scanner does not see freed blocks");
+    // ...and a Zeroizing one is not.
+    let hits = armed(|| drop(Zeroizing::new(b"xx0123456789abyy".to_vec())));
+    assert_eq!(hits, 0, "Zeroizing did not clear its buffer");
+
+    let mut checked = Vec::new();
+    let mut failures = Vec::new();
+    for &alg in Algorithm::ALL {
+        let Some(sk) = harden_support::test_key(alg) else {
+            continue;
+        };
+        let (text, mut bytes) = secret(&sk);
+        if alg.family() == pqjose::Family::SlhDsa {
+            // SLH-DSA's `priv` is SK.seed ‖ SK.prf ‖ PK.seed ‖ PK.root: only the first half
+            // is secret.
+            let half = bytes.len() / 2;
+            bytes.truncate(half);
+        }
+        let json = Zeroizing::new(sk.to_jwk().unwrap().to_json());
+        let reversed: Zeroizing<Vec<u8>> = Zeroizing::new(bytes.iter().rev().copied().collect());
+        set_needles(&[
+            &bytes[..N],
+            &bytes[bytes.len() - N..],
+            &reversed[..N],
+            &text.as_bytes()[..N],
+        ]);
+        // Use the key (sign, export a JWK and PKCS#8, derive the public key), then drop it
+        // all: nothing freed on the way may still hold the secret.
+        let hits = armed(|| {
+            let vk = sk.verifying_key().unwrap();
+            if harden_support::signs_quickly(alg) {
+                let token = pqjose::jws::sign_payload(&sk, b"payload").unwrap();
+                pqjose::jws::verify(&vk, &token).unwrap();
+            }
+            drop(sk.to_jwk().unwrap());
+            drop(sk.to_pkcs8_der());
+            drop(vk);
+            drop(sk);
+        });
+        // Import from JSON text, parse a JWK, export JWK and JWK Set text: the only copies
+        // left are the ones returned (held in `Zeroizing` here).
+        let import = armed(|| drop(SigningKey::from_jwk_json(&json).unwrap()));
+        let parse = armed(|| drop(pqjose::Jwk::from_json(&json).unwrap()));
+        let again = SigningKey::from_jwk_json(&json).unwrap();
+        let export = armed(|| {
+            let jwk = again.to_jwk().unwrap();
+            drop(Zeroizing::new(jwk.to_json()));
+            let set: pqjose::JwkSet = [jwk].into_iter().collect();
+            drop(Zeroizing::new(set.to_json()));
+        });
+        drop(again);
+        checked.push(alg);
+        for (what, n) in [
+            ("use", hits),
+            ("import", import),
+            ("parse", parse),
+            ("export", export),
+        ] {
+            if n > 0 {
+                failures.push((alg, what, n));
+            }
+        }
+    }
+    eprintln!(
+        "{} algorithms checked, {} freed blocks scanned; blocks still holding the secret: {failures:?}",
+        checked.len(),
+        SCANNED.load(Ordering::SeqCst)
+    );
+    assert!(
+        failures.is_empty(),
+        "secret left in freed memory: {failures:?}"
+    );
+}
