@@ -12,6 +12,15 @@
 
 // The C names (`pqj_key`, `pqj_status`) are the API.
 #![allow(non_camel_case_types)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 mod boundary;
 mod error;
