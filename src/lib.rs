@@ -186,3 +186,30 @@ pub use replay::{DEFAULT_REPLAY_CAPACITY, MemoryReplayStore, ReplayStore};
 pub use time::{Clock, FixedClock, NumericDate, SystemClock};
 pub use validate::{AlgorithmPolicy, DEFAULT_LEEWAY, Validation};
 pub use verify::Verified;
+
+/// **Not API**: both backends side by side, for the differential test. Feature `aws-lc` only.
+#[cfg(feature = "aws-lc")]
+#[doc(hidden)]
+pub use backend::aws_lc::differential as __differential;
+
+/// The backend this build uses for the algorithms `aws-lc` covers: `"aws-lc"` with the `aws-lc`
+/// feature, else `"rustcrypto"` (see [`backend_for`] for one algorithm).
+pub const fn backend_name() -> &'static str {
+    if cfg!(feature = "aws-lc") {
+        "aws-lc"
+    } else {
+        "rustcrypto"
+    }
+}
+
+/// The backend that implements `alg` in this build: `"aws-lc"` (feature `aws-lc`: ML-DSA,
+/// Ed25519, ECDSA, RSA, HMAC) or `"rustcrypto"` (everything else, and every algorithm in the
+/// default build).
+pub const fn backend_for(alg: Algorithm) -> &'static str {
+    #[cfg(feature = "aws-lc")]
+    if backend::aws_lc::covers(alg.family()) {
+        return "aws-lc";
+    }
+    let _ = alg;
+    "rustcrypto"
+}

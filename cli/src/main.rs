@@ -27,6 +27,7 @@
 )]
 
 mod args;
+mod bench;
 mod demo;
 mod exit;
 mod input;
@@ -59,6 +60,7 @@ const COMMANDS: &[&Command] = &[
     &verify::VERIFY,
     &inspect::INSPECT,
     &demo::DEMO,
+    &bench::BENCH,
 ];
 
 fn main() -> ExitCode {

@@ -18,6 +18,8 @@ use crate::alg::{Algorithm, Family};
 use crate::error::{Error, KeyError};
 use crate::jwk::Jwk;
 
+#[cfg(feature = "aws-lc")]
+pub(crate) mod aws_lc;
 pub(crate) mod composite;
 pub(crate) mod ecdsa;
 pub(crate) mod eddsa;
@@ -69,6 +71,10 @@ pub(crate) trait PublicBackend: Send + Sync + core::fmt::Debug {
 }
 
 pub(crate) fn generate(alg: Algorithm) -> Result<Box<dyn SecretBackend>, Error> {
+    #[cfg(feature = "aws-lc")]
+    if let Some(result) = aws_lc::generate(alg) {
+        return result;
+    }
     match alg.family() {
         Family::MlDsa => ml_dsa::generate(alg),
         Family::SlhDsa => slh_dsa::generate(alg),
@@ -81,6 +87,10 @@ pub(crate) fn generate(alg: Algorithm) -> Result<Box<dyn SecretBackend>, Error> 
 }
 
 pub(crate) fn secret_from_jwk(alg: Algorithm, jwk: &Jwk) -> Result<Box<dyn SecretBackend>, Error> {
+    #[cfg(feature = "aws-lc")]
+    if let Some(result) = aws_lc::secret_from_jwk(alg, jwk) {
+        return result;
+    }
     match alg.family() {
         Family::MlDsa => ml_dsa::secret_from_jwk(alg, jwk),
         Family::SlhDsa => slh_dsa::secret_from_jwk(alg, jwk),
@@ -93,6 +103,10 @@ pub(crate) fn secret_from_jwk(alg: Algorithm, jwk: &Jwk) -> Result<Box<dyn Secre
 }
 
 pub(crate) fn public_from_jwk(alg: Algorithm, jwk: &Jwk) -> Result<Arc<dyn PublicBackend>, Error> {
+    #[cfg(feature = "aws-lc")]
+    if let Some(result) = aws_lc::public_from_jwk(alg, jwk) {
+        return result;
+    }
     match alg.family() {
         Family::MlDsa => ml_dsa::public_from_jwk(alg, jwk),
         Family::SlhDsa => slh_dsa::public_from_jwk(alg, jwk),
@@ -108,6 +122,10 @@ pub(crate) fn secret_from_pkcs8(
     alg: Algorithm,
     der: &[u8],
 ) -> Result<Box<dyn SecretBackend>, Error> {
+    #[cfg(feature = "aws-lc")]
+    if let Some(result) = aws_lc::secret_from_pkcs8(alg, der) {
+        return result;
+    }
     match alg.family() {
         Family::MlDsa => ml_dsa::secret_from_pkcs8(alg, der),
         Family::EdDsa => eddsa::secret_from_pkcs8(alg, der),
@@ -121,6 +139,10 @@ pub(crate) fn public_from_spki(
     alg: Algorithm,
     der: &[u8],
 ) -> Result<Arc<dyn PublicBackend>, Error> {
+    #[cfg(feature = "aws-lc")]
+    if let Some(result) = aws_lc::public_from_spki(alg, der) {
+        return result;
+    }
     match alg.family() {
         Family::MlDsa => ml_dsa::public_from_spki(alg, der),
         Family::EdDsa => eddsa::public_from_spki(alg, der),
