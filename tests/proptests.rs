@@ -66,7 +66,7 @@ fn key(alg: Algorithm) -> Option<Pair> {
     pair
 }
 
-/// The algorithms that sign quickly enough, slow (RSA, SLH-DSA SHA2 'f') or not.
+/// The algorithms that sign quickly enough, slow (RSA, SLH-DSA) or not.
 fn algs(slow: bool) -> Vec<Algorithm> {
     Algorithm::ALL
         .iter()
@@ -150,7 +150,7 @@ fn every_algorithm_round_trips() {
         }
     }
     eprintln!(
-        "round trip: {} algorithms sign+verify (JWS and JWT), {} JWK only (slow SLH-DSA sets, \
+        "round trip: {} algorithms sign+verify (JWS and JWT), {} JWK only (SLH-DSA SHAKE s sets, \
          signed in kat_slh_dsa): {jwk_only:?}; unsupported: {unsupported:?}",
         signed.len(),
         jwk_only.len()
