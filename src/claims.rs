@@ -310,31 +310,27 @@ fn audience_json(a: &Audience) -> Value {
 }
 
 impl Claims<()> {
-    /// Take the registered claims out of a strictly parsed claims object, type-checking each;
-    /// the custom members stay in `map`.
-    pub(crate) fn take_registered(map: &mut Map<String, Value>) -> Result<Self, Error> {
-        fn string(
-            map: &mut Map<String, Value>,
-            c: RegisteredClaim,
-        ) -> Result<Option<String>, Error> {
-            match map.remove(c.name()) {
+    /// The registered claims from their values, in [`RegisteredClaim::ALL`] order, as
+    /// [`crate::json::parse_object_split`] took them out of a strictly parsed claims object;
+    /// each is type-checked (`aud` first, then in order).
+    fn from_registered(values: [Option<Value>; 7]) -> Result<Self, Error> {
+        let [iss, sub, aud, exp, nbf, iat, jti] = values;
+        fn string(v: Option<Value>, c: RegisteredClaim) -> Result<Option<String>, Error> {
+            match v {
                 None => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s)),
                 Some(_) => Err(ClaimsError::Invalid(c.into()).into()),
             }
         }
-        fn date(
-            map: &mut Map<String, Value>,
-            c: RegisteredClaim,
-        ) -> Result<Option<NumericDate>, Error> {
-            match map.remove(c.name()) {
+        fn date(v: Option<Value>, c: RegisteredClaim) -> Result<Option<NumericDate>, Error> {
+            match v {
                 None => Ok(None),
                 Some(v) => NumericDate::from_json(&v)
                     .map(Some)
                     .ok_or_else(|| ClaimsError::Invalid(c.into()).into()),
             }
         }
-        let aud = match map.remove(RegisteredClaim::Audience.name()) {
+        let aud = match aud {
             None => None,
             Some(v) => Some(
                 Audience::from_json(v)
@@ -342,13 +338,13 @@ impl Claims<()> {
             ),
         };
         Ok(Self {
-            iss: string(map, RegisteredClaim::Issuer)?,
-            sub: string(map, RegisteredClaim::Subject)?,
+            iss: string(iss, RegisteredClaim::Issuer)?,
+            sub: string(sub, RegisteredClaim::Subject)?,
             aud,
-            exp: date(map, RegisteredClaim::Expiration)?,
-            nbf: date(map, RegisteredClaim::NotBefore)?,
-            iat: date(map, RegisteredClaim::IssuedAt)?,
-            jti: string(map, RegisteredClaim::JwtId)?,
+            exp: date(exp, RegisteredClaim::Expiration)?,
+            nbf: date(nbf, RegisteredClaim::NotBefore)?,
+            iat: date(iat, RegisteredClaim::IssuedAt)?,
+            jti: string(jti, RegisteredClaim::JwtId)?,
             custom: (),
         })
     }
@@ -370,6 +366,9 @@ impl Claims<()> {
     }
 }
 
+/// The registered claim names in [`RegisteredClaim::ALL`] order (a test checks).
+const REGISTERED_NAMES: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
+
 /// Parse a claims payload strictly: UTF-8, one JSON object, no duplicate member anywhere,
 /// nesting within `max_depth`, registered claims well typed. Returns the registered claims and
 /// the remaining (custom) members.
@@ -377,23 +376,30 @@ pub(crate) fn parse_payload(
     payload: &[u8],
     max_depth: usize,
 ) -> Result<(Claims<()>, Map<String, Value>), Error> {
-    let mut map = parse_object(payload, max_depth)?;
-    let registered = Claims::take_registered(&mut map)?;
-    Ok((registered, map))
+    let (registered, rest) = parse_split(payload, max_depth, &REGISTERED_NAMES)?;
+    Ok((Claims::from_registered(registered)?, rest))
 }
 
 /// Parse a claims payload as one strict JSON object (UTF-8, no duplicate member anywhere,
 /// nesting within `max_depth`), without looking at the claims.
 pub(crate) fn parse_object(payload: &[u8], max_depth: usize) -> Result<Map<String, Value>, Error> {
+    parse_split(payload, max_depth, &[]).map(|([], rest)| rest)
+}
+
+fn parse_split<const N: usize>(
+    payload: &[u8],
+    max_depth: usize,
+    names: &[&str; N],
+) -> Result<crate::json::Split<N>, Error> {
     use crate::error::FormatError;
-    if core::str::from_utf8(payload).is_err() {
-        return Err(FormatError::PayloadUtf8.into());
-    }
-    Ok(crate::json::parse_object(
-        payload,
-        max_depth,
-        FormatError::PayloadJson,
-    )?)
+    crate::json::parse_object_split(payload, max_depth, FormatError::PayloadJson, names).map_err(
+        // JSON text that parsed is UTF-8 (serde_json checks strings, and everything else must
+        // be ASCII), so the UTF-8 check is needed only to name the error.
+        |e| match core::str::from_utf8(payload) {
+            Err(_) => FormatError::PayloadUtf8.into(),
+            Ok(_) => e.into(),
+        },
+    )
 }
 
 #[cfg(test)]
@@ -406,6 +412,12 @@ mod tests {
 
     fn invalid(c: RegisteredClaim) -> Error {
         ClaimsError::Invalid(c.into()).into()
+    }
+
+    #[test]
+    fn registered_names_in_order() {
+        let names: Vec<&str> = RegisteredClaim::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(names, REGISTERED_NAMES);
     }
 
     #[test]

@@ -103,39 +103,40 @@ impl Header {
 
     /// Parse and check a decoded protected header.
     pub(crate) fn parse(bytes: &[u8], max_depth: usize) -> Result<Self, Error> {
-        let mut map = json::parse_object(bytes, max_depth, FormatError::HeaderJson)?;
-        let alg = match map.remove("alg") {
+        let ([alg, kid, typ, cty, crit, b64], extra) = json::parse_object_split(
+            bytes,
+            max_depth,
+            FormatError::HeaderJson,
+            &["alg", "kid", "typ", "cty", "crit", "b64"],
+        )?;
+        let alg = match alg {
             Some(Value::String(s)) => s.parse::<Algorithm>()?,
             Some(_) => return Err(FormatError::HeaderMember.into()),
             None => return Err(AlgorithmError::Unknown.into()),
         };
-        if map.contains_key("crit") {
+        if crit.is_some() {
             // RFC 7515 §4.1.11: a recipient MUST reject a JWS whose `crit` lists an extension it
             // does not understand. pqjose understands none, so any `crit` is refused.
             return Err(FormatError::UnsupportedCritical.into());
         }
-        match map.get("b64") {
+        match b64 {
             None | Some(Value::Bool(true)) => {}
             Some(_) => return Err(FormatError::UnencodedPayload.into()),
         }
-        if KEY_SUPPLYING.iter().any(|k| map.contains_key(*k)) {
+        if KEY_SUPPLYING.iter().any(|k| extra.contains_key(*k)) {
             return Err(FormatError::EmbeddedKey.into());
         }
-        let mut text = |name: &str| match map.remove(name) {
+        let text = |v: Option<Value>| match v {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
             Some(_) => Err(Error::Format(FormatError::HeaderMember)),
         };
-        let kid = text("kid")?;
-        let typ = text("typ")?;
-        let cty = text("cty")?;
-        map.remove("b64");
         Ok(Self {
             alg,
-            kid,
-            typ,
-            cty,
-            extra: map,
+            kid: text(kid)?,
+            typ: text(typ)?,
+            cty: text(cty)?,
+            extra,
         })
     }
 

@@ -3,6 +3,8 @@
 //! `serde_json` keeps the last of duplicate members; JOSE (RFC 7515 §5.2, RFC 8725 §3.9) wants
 //! them refused, so headers, claims and JWKs are parsed through [`parse_object`].
 
+use std::borrow::Cow;
+
 use core::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -21,20 +23,126 @@ pub(crate) fn parse_object(
     max_depth: usize,
     not_object: FormatError,
 ) -> Result<Map<String, Value>, FormatError> {
+    parse_object_split(bytes, max_depth, not_object, &[]).map(|([], rest)| rest)
+}
+
+/// [`parse_object`], with the top-level members called `names[i]` taken out into slot `i` as
+/// they are parsed (so a header or claims set with well-known members does not build and then
+/// search a map for them). The other members are returned as a map. Same strictness: a name
+/// that appears twice is a duplicate whether or not it has a slot.
+pub(crate) fn parse_object_split<const N: usize>(
+    bytes: &[u8],
+    max_depth: usize,
+    not_object: FormatError,
+    names: &[&str; N],
+) -> Result<Split<N>, FormatError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let seed = Strict {
-        depth_left: max_depth,
+    let seed = TopLevel {
+        names,
+        outer: Strict {
+            depth_left: max_depth,
+        },
     };
-    let value = match seed.deserialize(&mut de) {
+    let split = match seed.deserialize(&mut de) {
         Ok(v) => v,
         Err(e) => return Err(classify(&e, not_object)),
     };
     if de.end().is_err() {
         return Err(not_object);
     }
-    match value {
-        Value::Object(map) => Ok(map),
-        _ => Err(not_object),
+    Ok(split)
+}
+
+/// A top-level object split by [`parse_object_split`]: the named members (by slot), the rest.
+pub(crate) type Split<const N: usize> = ([Option<Value>; N], Map<String, Value>);
+
+/// The top-level object: its members split into named slots and the rest.
+struct TopLevel<'a, const N: usize> {
+    names: &'a [&'a str; N],
+    /// The depth budget, the object itself included.
+    outer: Strict,
+}
+
+impl<'de, const N: usize> DeserializeSeed<'de> for TopLevel<'_, N> {
+    type Value = Split<N>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, const N: usize> Visitor<'de> for TopLevel<'_, N> {
+    type Value = Split<N>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let inner = self.outer.nested()?;
+        let mut slots: [Option<Value>; N] = [const { None }; N];
+        let mut rest = Map::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let slot = self
+                .names
+                .iter()
+                .position(|n| *n == key.as_ref())
+                .and_then(|i| slots.get_mut(i));
+            match slot {
+                Some(slot) => {
+                    if slot.is_some() {
+                        return Err(de::Error::custom(DUPLICATE));
+                    }
+                    *slot = Some(map.next_value_seed(inner)?);
+                }
+                None => insert_unique(&mut rest, key.into_owned(), &mut map, inner)?,
+            }
+        }
+        Ok((slots, rest))
+    }
+}
+
+/// A member name, borrowed from the input where it has no escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// Parse the next member value into `out` under `key`, refusing a name already present.
+fn insert_unique<'de, A: MapAccess<'de>>(
+    out: &mut Map<String, Value>,
+    key: String,
+    map: &mut A,
+    seed: Strict,
+) -> Result<(), A::Error> {
+    match out.entry(key) {
+        serde_json::map::Entry::Occupied(_) => Err(de::Error::custom(DUPLICATE)),
+        serde_json::map::Entry::Vacant(slot) => {
+            slot.insert(map.next_value_seed(seed)?);
+            Ok(())
+        }
     }
 }
 
@@ -122,11 +230,7 @@ impl<'de> Visitor<'de> for Strict {
         let inner = self.nested()?;
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(DUPLICATE));
-            }
-            let v = map.next_value_seed(inner)?;
-            out.insert(key, v);
+            insert_unique(&mut out, key, &mut map, inner)?;
         }
         Ok(Value::Object(out))
     }

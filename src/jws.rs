@@ -104,10 +104,17 @@ impl<'a> Parsed<'a> {
         if token.len() > limits.token_len_for(max_sig_len) {
             return Err(FormatError::TooLarge.into());
         }
-        let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        // Exactly two dots (a SIMD scan: an ML-DSA token is several kilobytes long).
+        let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+        let (Some(d1), Some(d2), None) = (dots.next(), dots.next(), dots.next()) else {
+            return Err(FormatError::SegmentCount.into());
+        };
+        let (Some(h), Some(p), Some(s), Some(signing_input)) = (
+            token.get(..d1),
+            token.get(d1 + 1..d2),
+            token.get(d2 + 1..),
+            token.get(..d2),
+        ) else {
             return Err(FormatError::SegmentCount.into());
         };
         if h.len() > b64::encoded_len(limits.max_header_len) {
@@ -120,9 +127,6 @@ impl<'a> Parsed<'a> {
             return Err(FormatError::SignatureLength.into());
         }
         let header = Header::parse(&b64::decode(h)?, limits.max_depth)?;
-        let signing_input = token
-            .get(..h.len() + 1 + p.len())
-            .ok_or(FormatError::SegmentCount)?;
         Ok(Self {
             header,
             signing_input,

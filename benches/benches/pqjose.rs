@@ -5,14 +5,16 @@
 //! Groups: `raw` (keygen/sign/verify through the backend seam, no JOSE work), `lib` (aws-lc-rs
 //! called directly, aws-lc run only), `token` (JWT sign / verify with claim checks, cached
 //! key), `overhead` (token verify with a verifier that accepts everything: base64, JSON and
-//! claims alone), `keyset` (token verify through a `KeySet` of 1, 10, 1000 keys), `peer`
-//! (jsonwebtoken 11 decode of the same token, matching backend).
+//! claims alone), `keyset` (token verify through a `KeySet` of 1, 10, 1000 keys), `c_abi`
+//! (`pqj_verifier_verify` against the Rust API doing the same work), `peer` (jsonwebtoken 11
+//! encode and decode of the same claims, matching backend).
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use pqjose::{Algorithm, JwsVerifier, KeySet, SigningKey};
+use pqjose_benches::fixture::Fixture;
 use pqjose_benches::token::{self, AcceptAll};
 use pqjose_benches::{algorithms, backend, keys};
 
@@ -103,9 +105,10 @@ fn tokens(c: &mut Criterion) {
 }
 
 /// The pieces of the JOSE overhead for the largest common token (ML-DSA-65): base64url
-/// decoding of the signature (4412 characters) and of the payload.
+/// decoding of the signature (4412 characters) and of the payload, with the decoder pqjose uses
+/// for public data (`base64-simd`).
 fn parts(c: &mut Criterion) {
-    use base64ct::{Base64UrlUnpadded, Encoding};
+    let decode = |s: &str| base64_simd::URL_SAFE_NO_PAD.decode_to_vec(s).unwrap();
     let mut g = c.benchmark_group(format!("{}.parts", backend()));
     for alg in [Algorithm::MlDsa65, Algorithm::Ed25519] {
         let (sk, _) = keys(alg);
@@ -117,10 +120,10 @@ fn parts(c: &mut Criterion) {
             segs.next().unwrap(),
         );
         g.bench_function(BenchmarkId::new("b64-signature", alg.as_str()), |b| {
-            b.iter(|| Base64UrlUnpadded::decode_vec(black_box(sig)).unwrap())
+            b.iter(|| decode(black_box(sig)))
         });
         g.bench_function(BenchmarkId::new("b64-payload", alg.as_str()), |b| {
-            b.iter(|| Base64UrlUnpadded::decode_vec(black_box(payload)).unwrap())
+            b.iter(|| decode(black_box(payload)))
         });
     }
     g.finish();
@@ -154,6 +157,27 @@ fn keyset(c: &mut Criterion) {
                     .verify_with_keys::<token::Custom>(black_box(&tok), &set)
                     .unwrap()
             })
+        });
+    }
+    g.finish();
+}
+
+/// Token verify through the C ABI (`pqj_verifier_verify`, claims JSON returned and freed)
+/// against the Rust API doing the same work (`Validation::verify_with_keys` through a one-key
+/// `KeySet`, claims deserialized), same key, same token, same policy.
+fn c_abi(c: &mut Criterion) {
+    let mut g = c.benchmark_group(format!("{}.c_abi", backend()));
+    for alg in algorithms() {
+        if alg.family() == pqjose::Family::SlhDsa {
+            continue;
+        }
+        g.sample_size(samples(alg));
+        let f = Fixture::new(alg);
+        g.bench_function(BenchmarkId::new("rust-verify", alg.as_str()), |b| {
+            b.iter(|| f.keyset())
+        });
+        g.bench_function(BenchmarkId::new("c-verify", alg.as_str()), |b| {
+            b.iter(|| f.c_abi())
         });
     }
     g.finish();
@@ -203,6 +227,34 @@ fn peer(c: &mut Criterion) {
             b.iter(|| {
                 jwt::decode::<token::PeerClaims>(black_box(&tok), &key, &theirs_validation).unwrap()
             })
+        });
+
+        // Signing: pqjose's builder against jsonwebtoken::encode of the same claims, both
+        // stamping the time and a fresh `jti` per token (pqjose's is 128 random bits).
+        let pem = sk.to_pkcs8_pem().unwrap();
+        let encoding = match theirs {
+            jwt::Algorithm::EdDSA => jwt::EncodingKey::from_ed_pem(pem.as_bytes()).unwrap(),
+            jwt::Algorithm::ES256 => jwt::EncodingKey::from_ec_pem(pem.as_bytes()).unwrap(),
+            jwt::Algorithm::RS256 => jwt::EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap(),
+            _ => {
+                use base64ct::{Base64UrlUnpadded, Encoding};
+                jwt::EncodingKey::from_secret(&Base64UrlUnpadded::decode_vec(&s("k")).unwrap())
+            }
+        };
+        let header = jwt::Header::new(theirs);
+        let mut counter = 0u64;
+        let mut peer_claims = move || {
+            counter += 1;
+            token::PeerClaims::now(format!("{counter:032x}"))
+        };
+        let theirs_token = jwt::encode(&header, &peer_claims(), &encoding).unwrap();
+        token::verify(&validation, &vk, &theirs_token).unwrap();
+        let builder = token::builder(0);
+        g.bench_function(BenchmarkId::new("pqjose-sign", name), |b| {
+            b.iter(|| builder.sign(black_box(&sk)).unwrap())
+        });
+        g.bench_function(BenchmarkId::new("jsonwebtoken-encode", name), |b| {
+            b.iter(|| jwt::encode(&header, &peer_claims(), &encoding).unwrap())
         });
     }
     g.finish();
@@ -263,6 +315,6 @@ fn lib(_: &mut Criterion) {}
 criterion_group! {
     name = benches;
     config = config();
-    targets = raw, lib, tokens, parts, keyset, peer
+    targets = raw, lib, tokens, parts, keyset, c_abi, peer
 }
 criterion_main!(benches);

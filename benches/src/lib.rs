@@ -42,4 +42,6 @@ pub fn keys(alg: Algorithm) -> (SigningKey, VerifyingKey) {
     (sk, vk)
 }
 
+pub mod c_abi;
+pub mod fixture;
 pub mod token;

@@ -37,6 +37,27 @@ pub struct PeerClaims {
     pub scope: String,
 }
 
+impl PeerClaims {
+    /// The claims of a typical token (as [`builder`] makes them) issued now, with `jti`.
+    pub fn now(jti: String) -> Self {
+        // The bench measures wall-clock issuance, as jsonwebtoken callers do it.
+        #[allow(clippy::disallowed_methods)]
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock after 1970")
+            .as_secs() as i64;
+        PeerClaims {
+            iss: ISSUER.to_owned(),
+            sub: "agent-7f3a/task-0192".to_owned(),
+            aud: AUDIENCE.to_owned(),
+            exp: now + 3600,
+            iat: now,
+            jti,
+            scope: "inventory:read orders:write".to_owned(),
+        }
+    }
+}
+
 /// A builder for typical tokens: `iss`, `sub`, `aud`, `iat`, `exp` (one hour), a random `jti`,
 /// `scope`, and `pad` extra bytes of padding (0 for a typical token, about 250 bytes of claims).
 pub fn builder(pad: usize) -> TokenBuilder<Custom> {
