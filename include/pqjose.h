@@ -182,6 +182,10 @@ enum pqj_status
    */
   PQJ_STATUS_DUPLICATE_KEY = 213,
   /**
+   * The key set is full (`MAX_KEY_SET_KEYS` keys).
+   */
+  PQJ_STATUS_TOO_MANY_KEYS = 214,
+  /**
    * `alg` `none` is never accepted.
    */
   PQJ_STATUS_ALG_NONE = 300,

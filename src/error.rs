@@ -105,6 +105,8 @@ pub enum KeyError {
     NotExportable,
     /// A key set already holds a key with this `kid` and algorithm.
     DuplicateKey,
+    /// A key set already holds [`crate::MAX_KEY_SET_KEYS`] keys.
+    TooManyKeys,
 }
 
 /// Algorithm problems.
@@ -254,6 +256,7 @@ impl Error {
                 KeyError::MalformedJwkSet => 211,
                 KeyError::NotExportable => 212,
                 KeyError::DuplicateKey => 213,
+                KeyError::TooManyKeys => 214,
             },
             Self::Algorithm(a) => match a {
                 AlgorithmError::None => 300,
@@ -325,6 +328,7 @@ impl fmt::Display for KeyError {
             Self::MalformedJwkSet => "malformed JWK Set",
             Self::NotExportable => "key cannot be exported in this form",
             Self::DuplicateKey => "a key with this kid and algorithm is already in the key set",
+            Self::TooManyKeys => "the key set is full",
         })
     }
 }
@@ -430,6 +434,7 @@ mod tests {
             Error::Revoked,
             Error::ReplayStoreFull,
             Error::Key(KeyError::DuplicateKey),
+            Error::Key(KeyError::TooManyKeys),
             Error::Crypto,
         ];
         let mut codes: Vec<u32> = all.iter().map(Error::code).collect();

@@ -24,6 +24,11 @@ use crate::time::NumericDate;
 /// The most keys a token without `kid` is tried against (newest first).
 pub const MAX_KIDLESS_CANDIDATES: usize = 8;
 
+/// The most keys one [`KeySet`] holds, retired ones included (adding more is
+/// [`KeyError::TooManyKeys`]): a bound on the memory a set fed from outside can take. Per-token
+/// work does not depend on the set's size.
+pub const MAX_KEY_SET_KEYS: usize = 4096;
+
 /// Where a key is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -401,6 +406,9 @@ fn push(entries: &mut Vec<Arc<Entry>>, entry: Entry) -> Result<(), Error> {
     {
         return Err(KeyError::DuplicateKey.into());
     }
+    if entries.len() >= MAX_KEY_SET_KEYS {
+        return Err(KeyError::TooManyKeys.into());
+    }
     entries.push(Arc::new(entry));
     Ok(())
 }
@@ -484,6 +492,29 @@ mod tests {
         assert!(c.iter().all(|c| c.alg == Algorithm::MlDsa44));
         assert_eq!(snap.max_signature_len(), 2420);
         assert_eq!(KeySet::new().snapshot().max_signature_len(), 0);
+    }
+
+    #[test]
+    fn the_set_is_bounded() {
+        let s = KeySet::new();
+        for _ in 0..MAX_KEY_SET_KEYS {
+            s.add_verifier(Arc::new(Fake(Algorithm::Ed25519, None)))
+                .unwrap();
+        }
+        let one_more = |kid| s.add_verifier(Arc::new(Fake(Algorithm::Ed25519, Some(kid))));
+        assert_eq!(one_more("k"), Err(KeyError::TooManyKeys.into()));
+        assert_eq!(s.len(), MAX_KEY_SET_KEYS);
+        // Retired keys count until purged.
+        s.update(|entries| {
+            entries.truncate(MAX_KEY_SET_KEYS - 1);
+            Ok(())
+        })
+        .unwrap();
+        one_more("k").unwrap();
+        s.retire("k", None).unwrap();
+        assert_eq!(one_more("k2"), Err(KeyError::TooManyKeys.into()));
+        assert_eq!(s.purge_retired(T0), 1);
+        one_more("k2").unwrap();
     }
 
     #[test]

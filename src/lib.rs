@@ -110,7 +110,7 @@
 //!   checked before any base64 or JSON work. Base64url is strict (no padding, canonical);
 //!   duplicate JSON member names are rejected everywhere; a `kid` longer than
 //!   [`MAX_KID_LEN`] bytes is refused; a token without `kid` is tried against at most
-//!   [`MAX_KIDLESS_CANDIDATES`] keys.
+//!   [`MAX_KIDLESS_CANDIDATES`] keys; a key set holds at most [`MAX_KEY_SET_KEYS`] keys.
 //! - **Header.** `crit` is refused (pqjose understands no extension); `b64: false` is refused;
 //!   header-supplied keys (`jwk`, `jku`, `x5u`, `x5c`) are refused, never used or fetched.
 //! - **Replay.** Opt-in ([`Validation::replay_store`]): consulted after every other check, so a
@@ -181,7 +181,7 @@ pub use signer::{JwsSigner, JwsVerifier};
 
 pub use builder::{DEFAULT_TTL, TokenBuilder};
 pub use claims::{Audience, Claims, CustomClaims};
-pub use keyset::{KeyInfo, KeySet, KeyStatus, MAX_KIDLESS_CANDIDATES};
+pub use keyset::{KeyInfo, KeySet, KeyStatus, MAX_KEY_SET_KEYS, MAX_KIDLESS_CANDIDATES};
 pub use replay::{DEFAULT_REPLAY_CAPACITY, MemoryReplayStore, ReplayStore};
 pub use time::{Clock, FixedClock, NumericDate, SystemClock};
 pub use validate::{AlgorithmPolicy, DEFAULT_LEEWAY, Validation};

@@ -45,6 +45,7 @@ const (
 	StatusMalformedJWKSet     Status = 211
 	StatusNotExportable       Status = 212
 	StatusDuplicateKey        Status = 213
+	StatusTooManyKeys         Status = 214
 	StatusAlgNone             Status = 300
 	StatusAlgUnknown          Status = 301
 	StatusAlgMismatch         Status = 302

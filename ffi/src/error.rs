@@ -157,6 +157,7 @@ mod tests {
             (KeyError::MalformedJwkSet.into(), S::MalformedJwkSet),
             (KeyError::NotExportable.into(), S::NotExportable),
             (KeyError::DuplicateKey.into(), S::DuplicateKey),
+            (KeyError::TooManyKeys.into(), S::TooManyKeys),
             (AlgorithmError::None.into(), S::AlgNone),
             (AlgorithmError::Unknown.into(), S::AlgUnknown),
             (

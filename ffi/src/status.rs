@@ -90,6 +90,8 @@ pub enum pqj_status {
     NotExportable = 212,
     /// A key with this `kid` and algorithm is already in the key set.
     DuplicateKey = 213,
+    /// The key set is full (`MAX_KEY_SET_KEYS` keys).
+    TooManyKeys = 214,
 
     /// `alg` `none` is never accepted.
     AlgNone = 300,
@@ -181,6 +183,7 @@ impl pqj_status {
         Self::MalformedJwkSet,
         Self::NotExportable,
         Self::DuplicateKey,
+        Self::TooManyKeys,
         Self::AlgNone,
         Self::AlgUnknown,
         Self::AlgMismatch,
@@ -258,6 +261,7 @@ impl pqj_status {
             Self::MalformedJwkSet => c"malformed JWK Set",
             Self::NotExportable => c"key cannot be exported in this form",
             Self::DuplicateKey => c"a key with this kid and algorithm is already in the key set",
+            Self::TooManyKeys => c"the key set is full",
             Self::AlgNone => c"alg none is not accepted",
             Self::AlgUnknown => c"unknown algorithm",
             Self::AlgMismatch => c"algorithm does not match the key's algorithm",

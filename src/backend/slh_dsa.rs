@@ -2,8 +2,10 @@
 //! context over the `slh-dsa` crate, all twelve parameter sets.
 //!
 //! `AKP` keys: `pub` = PK.seed ‖ PK.root (2n bytes), `priv` = SK.seed ‖ SK.prf ‖ PK.seed ‖ PK.root
-//! (4n bytes, the full FIPS 205 private key). On import the private key's PK.root is recomputed
-//! from SK.seed and PK.seed, and a `pub` member must equal the key's public part. Only
+//! (4n bytes, the full FIPS 205 private key). On import a `pub` member must equal the private
+//! key's public part (PK.seed ‖ PK.root); PK.root itself is not recomputed from SK.seed and
+//! PK.seed (optional in the draft; it costs a key generation), so a private key corrupted in
+//! SK.seed or PK.root imports but makes signatures that do not verify. Only
 //! `SLH-DSA-SHA2-128s` and `SLH-DSA-SHAKE-128s` are registered; the other ten sets are offered
 //! under the same naming pattern. SLH-DSA has no PEM form in pqjose.
 

@@ -44,6 +44,7 @@ class Status(enum.IntEnum):
     MALFORMED_JWK_SET = 211
     NOT_EXPORTABLE = 212
     DUPLICATE_KEY = 213
+    TOO_MANY_KEYS = 214
     ALG_NONE = 300
     ALG_UNKNOWN = 301
     ALG_MISMATCH = 302
