@@ -98,14 +98,38 @@ fn main() {
             println!("| {n} | {} | {} |", us(t), r(ratio(t, direct)));
         }
         println!(
-            "\nPeer (same token, same claims checks; jsonwebtoken 11 with the matching backend):\n"
+            "\nC ABI (`pqj_verifier_verify`, claims JSON returned) vs the Rust API doing the same \
+             work (`verify_with_keys`, one-key set):\n"
         );
-        println!("| alg | pqjose verify | jsonwebtoken decode | pqjose / jsonwebtoken |");
+        println!("| alg | Rust verify | C ABI verify | C / Rust |");
         println!("|---|---:|---:|---:|");
+        for alg in Algorithm::ALL {
+            let a = alg.as_str();
+            let rust = median(backend, "c_abi", "rust-verify", a);
+            let c = median(backend, "c_abi", "c-verify", a);
+            if rust.is_some() || c.is_some() {
+                println!("| {a} | {} | {} | {} |", us(rust), us(c), r(ratio(c, rust)));
+            }
+        }
+        println!("\nPeer (same claims, same checks; jsonwebtoken 11 with the matching backend):\n");
+        println!(
+            "| alg | pqjose verify | jsonwebtoken decode | verify ratio | pqjose sign | jsonwebtoken encode | sign ratio |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|");
         for a in ["EdDSA", "ES256", "RS256", "HS256"] {
             let p = median(backend, "peer", "pqjose-verify", a);
             let j = median(backend, "peer", "jsonwebtoken-decode", a);
-            println!("| {a} | {} | {} | {} |", us(p), us(j), r(ratio(p, j)));
+            let ps = median(backend, "peer", "pqjose-sign", a);
+            let js = median(backend, "peer", "jsonwebtoken-encode", a);
+            println!(
+                "| {a} | {} | {} | {} | {} | {} | {} |",
+                us(p),
+                us(j),
+                r(ratio(p, j)),
+                us(ps),
+                us(js),
+                r(ratio(ps, js))
+            );
         }
     }
 
@@ -145,7 +169,19 @@ fn main() {
             );
         }
     }
-    println!("| 4 | C ABI verify / Rust API verify | – | 1.05× | not run (no C ABI verify yet) |");
+    for backend in BACKENDS {
+        for alg in ["ML-DSA-65", "Ed25519"] {
+            let x = ratio(
+                median(backend, "c_abi", "c-verify", alg),
+                median(backend, "c_abi", "rust-verify", alg),
+            );
+            println!(
+                "| 4 | {alg} C ABI verify / Rust API verify ({backend}) | {} | 1.05× | {} |",
+                r(x),
+                verdict(x, 1.05)
+            );
+        }
+    }
     println!(
         "| 5 | allocations per token verify | see `alloc_count` | small, flat in claims size | – |"
     );

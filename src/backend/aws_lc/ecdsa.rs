@@ -2,7 +2,7 @@
 //! (fixed width), `d`. aws-lc signs with fresh randomness; deterministic signing
 //! ([`SigningMode::Deterministic`], RFC 6979) goes to the RustCrypto backend of the same key.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use aws_lc_rs::encoding::AsBigEndian;
 use aws_lc_rs::rand::SystemRandom;
@@ -13,7 +13,7 @@ use aws_lc_rs::signature::{
 };
 use zeroize::Zeroizing;
 
-use super::{AwsPublic, rejected};
+use super::{AwsPublic, DeterministicTwin, rejected};
 use crate::alg::Algorithm;
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, jwk_for, member};
 use crate::backend::{ecdsa as rustcrypto, secret_member};
@@ -51,9 +51,8 @@ fn curve(alg: Algorithm) -> Result<Curve, Error> {
 struct EcdsaSecret {
     alg: Algorithm,
     pair: EcdsaKeyPair,
-    /// The PKCS#8 v1 document, for export and the deterministic (RustCrypto) key.
-    pkcs8: Zeroizing<Vec<u8>>,
-    deterministic: OnceLock<Box<dyn SecretBackend>>,
+    /// The PKCS#8 v1 document (for export) and the deterministic (RustCrypto) key.
+    twin: DeterministicTwin,
 }
 
 impl core::fmt::Debug for EcdsaSecret {
@@ -70,17 +69,12 @@ impl EcdsaSecret {
         Ok(Self {
             alg,
             pair,
-            pkcs8: Zeroizing::new(doc.as_ref().to_vec()),
-            deterministic: OnceLock::new(),
+            twin: DeterministicTwin::new(
+                alg,
+                Zeroizing::new(doc.as_ref().to_vec()),
+                rustcrypto::secret_from_pkcs8,
+            ),
         })
-    }
-
-    fn deterministic(&self) -> Result<&dyn SecretBackend, Error> {
-        if let Some(key) = self.deterministic.get() {
-            return Ok(key.as_ref());
-        }
-        let key = rustcrypto::secret_from_pkcs8(self.alg, &self.pkcs8)?;
-        Ok(self.deterministic.get_or_init(|| key).as_ref())
     }
 }
 
@@ -91,7 +85,7 @@ impl SecretBackend for EcdsaSecret {
 
     fn sign(&self, msg: &[u8], mode: SigningMode) -> Result<Vec<u8>, Error> {
         if mode == SigningMode::Deterministic {
-            return self.deterministic()?.sign(msg, mode);
+            return self.twin.key()?.sign(msg, mode);
         }
         let sig = self
             .pair
@@ -118,7 +112,7 @@ impl SecretBackend for EcdsaSecret {
     }
 
     fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
-        Ok(self.pkcs8.clone())
+        Ok(self.twin.pkcs8().clone())
     }
 }
 

@@ -2,7 +2,7 @@
 //! with the empty context, hedged. JWK: `AKP` with `pub` (pkEncode) and `priv` (32-byte seed).
 //! Deterministic signing goes to the RustCrypto backend of the same key (aws-lc-rs has none).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use aws_lc_rs::signature::{
     KeyPair as _, ML_DSA_44, ML_DSA_44_SIGNING, ML_DSA_65, ML_DSA_65_SIGNING, ML_DSA_87,
@@ -11,7 +11,7 @@ use aws_lc_rs::signature::{
 };
 use zeroize::Zeroizing;
 
-use super::{AwsPublic, rejected};
+use super::{AwsPublic, DeterministicTwin, rejected};
 use crate::alg::Algorithm;
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, jwk_for, member, rng};
 use crate::backend::{ml_dsa as rustcrypto, secret_member};
@@ -40,11 +40,10 @@ struct MlDsaSecret {
     alg: Algorithm,
     pair: PqdsaKeyPair,
     seed: Option<Zeroizing<[u8; SEED_LEN]>>,
-    /// PKCS#8: the seed form when the seed is known, else the (expanded) document imported,
-    /// kept for the deterministic signer only: such keys are not exportable.
-    pkcs8: Zeroizing<Vec<u8>>,
-    /// The RustCrypto key, built on first deterministic signature.
-    deterministic: OnceLock<Box<dyn SecretBackend>>,
+    /// PKCS#8 (the seed form when the seed is known, else the expanded document imported,
+    /// kept for the deterministic signer only: such keys are not exportable) and the
+    /// RustCrypto key, built on the first deterministic signature.
+    twin: DeterministicTwin,
 }
 
 impl core::fmt::Debug for MlDsaSecret {
@@ -64,17 +63,12 @@ impl MlDsaSecret {
             alg,
             pair,
             seed: Some(seed),
-            pkcs8: Zeroizing::new(pkcs8.as_ref().to_vec()),
-            deterministic: OnceLock::new(),
+            twin: DeterministicTwin::new(
+                alg,
+                Zeroizing::new(pkcs8.as_ref().to_vec()),
+                rustcrypto::secret_from_pkcs8,
+            ),
         })
-    }
-
-    fn deterministic(&self) -> Result<&dyn SecretBackend, Error> {
-        if let Some(key) = self.deterministic.get() {
-            return Ok(key.as_ref());
-        }
-        let key = rustcrypto::secret_from_pkcs8(self.alg, &self.pkcs8)?;
-        Ok(self.deterministic.get_or_init(|| key).as_ref())
     }
 }
 
@@ -85,7 +79,7 @@ impl SecretBackend for MlDsaSecret {
 
     fn sign(&self, msg: &[u8], mode: SigningMode) -> Result<Vec<u8>, Error> {
         if mode == SigningMode::Deterministic {
-            return self.deterministic()?.sign(msg, mode);
+            return self.twin.key()?.sign(msg, mode);
         }
         let mut sig = vec![0u8; self.pair.algorithm().signature_len()];
         let n = self.pair.sign(msg, &mut sig).map_err(|_| Error::Crypto)?;
@@ -110,7 +104,7 @@ impl SecretBackend for MlDsaSecret {
         if self.seed.is_none() {
             return Err(KeyError::NotExportable.into());
         }
-        Ok(self.pkcs8.clone())
+        Ok(self.twin.pkcs8().clone())
     }
 }
 
@@ -172,14 +166,16 @@ pub(crate) fn secret_from_pkcs8(
         Err(_) => {
             let (signing, _) = params(alg)?;
             let pair = PqdsaKeyPair::from_pkcs8(signing, der).map_err(rejected)?;
-            let deterministic = OnceLock::new();
-            let _ = deterministic.set(reference);
             Ok(Box::new(MlDsaSecret {
                 alg,
                 pair,
                 seed: None,
-                pkcs8: Zeroizing::new(der.to_vec()),
-                deterministic,
+                twin: DeterministicTwin::with_key(
+                    alg,
+                    Zeroizing::new(der.to_vec()),
+                    rustcrypto::secret_from_pkcs8,
+                    reference,
+                ),
             }))
         }
     }

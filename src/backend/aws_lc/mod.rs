@@ -14,7 +14,7 @@
 //!
 //! Public keys are parsed once into an `aws-lc-rs` `ParsedPublicKey`, so a verify is one call.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::signature::ParsedPublicKey;
@@ -23,6 +23,7 @@ use crate::alg::{Algorithm, Family};
 use crate::backend::{PublicBackend, SecretBackend};
 use crate::error::{Error, FormatError, KeyError};
 use crate::jwk::Jwk;
+use zeroize::Zeroizing;
 
 pub mod differential;
 pub(crate) mod ecdsa;
@@ -30,6 +31,61 @@ pub(crate) mod eddsa;
 pub(crate) mod hmac;
 pub(crate) mod ml_dsa;
 pub(crate) mod rsa;
+
+/// A RustCrypto PKCS#8 import (`backend::<family>::secret_from_pkcs8`).
+pub(crate) type Pkcs8Import = fn(Algorithm, &[u8]) -> Result<Box<dyn SecretBackend>, Error>;
+
+/// A private key's PKCS#8 document and its RustCrypto twin, built from the document on the
+/// first deterministic signature (`aws-lc-rs` signs ML-DSA and ECDSA hedged/randomized only).
+/// The document is kept for export as well.
+pub(crate) struct DeterministicTwin {
+    alg: Algorithm,
+    pkcs8: Zeroizing<Vec<u8>>,
+    from_pkcs8: Pkcs8Import,
+    key: OnceLock<Box<dyn SecretBackend>>,
+}
+
+impl DeterministicTwin {
+    /// The twin of the key in `pkcs8`, made by `from_pkcs8` (the RustCrypto import) when needed.
+    pub(crate) fn new(
+        alg: Algorithm,
+        pkcs8: Zeroizing<Vec<u8>>,
+        from_pkcs8: Pkcs8Import,
+    ) -> Self {
+        Self {
+            alg,
+            pkcs8,
+            from_pkcs8,
+            key: OnceLock::new(),
+        }
+    }
+
+    /// [`DeterministicTwin::new`] with the RustCrypto key already made.
+    pub(crate) fn with_key(
+        alg: Algorithm,
+        pkcs8: Zeroizing<Vec<u8>>,
+        from_pkcs8: Pkcs8Import,
+        key: Box<dyn SecretBackend>,
+    ) -> Self {
+        let twin = Self::new(alg, pkcs8, from_pkcs8);
+        let _ = twin.key.set(key);
+        twin
+    }
+
+    /// The PKCS#8 document.
+    pub(crate) fn pkcs8(&self) -> &Zeroizing<Vec<u8>> {
+        &self.pkcs8
+    }
+
+    /// The RustCrypto key (made on first call; a failed import is retried next time).
+    pub(crate) fn key(&self) -> Result<&dyn SecretBackend, Error> {
+        if let Some(key) = self.key.get() {
+            return Ok(key.as_ref());
+        }
+        let key = (self.from_pkcs8)(self.alg, &self.pkcs8)?;
+        Ok(self.key.get_or_init(|| key).as_ref())
+    }
+}
 
 /// Whether this backend implements `alg`'s family.
 pub(crate) const fn covers(family: Family) -> bool {
