@@ -136,49 +136,70 @@ fn main() {
     println!("\n### Targets\n");
     println!("| # | target | measured | limit | verdict |");
     println!("|---|---|---:|---:|---|");
+    let row = |n: u8, what: String, x: Option<f64>, limit: f64| {
+        println!(
+            "| {n} | {what} | {} | {limit:.2}× | {} |",
+            r(x),
+            verdict(x, limit)
+        );
+    };
+    // A ratio of two medians of one run: (group, op) over (group, op).
+    let of = |backend: &str, num: [&str; 2], den: [&str; 2], alg: &str| {
+        ratio(
+            median(backend, num[0], num[1], alg),
+            median(backend, den[0], den[1], alg),
+        )
+    };
     for backend in BACKENDS {
         for (alg, limit) in [("ML-DSA-65", 1.05), ("Ed25519", 1.25)] {
-            let x = ratio(
-                median(backend, "token", "verify", alg),
-                median(backend, "raw", "verify", alg),
-            );
-            println!(
-                "| 1 | {alg} token verify / raw verify ({backend}) | {} | {limit:.2}× | {} |",
-                r(x),
-                verdict(x, limit)
+            let x = of(backend, ["token", "verify"], ["raw", "verify"], alg);
+            row(
+                1,
+                format!("{alg} token verify / raw verify ({backend})"),
+                x,
+                limit,
             );
         }
     }
-    let raw_sign = median("aws-lc", "lib", "sign", "ML-DSA-65");
-    let x = ratio(median("aws-lc", "token", "sign", "ML-DSA-65"), raw_sign);
-    println!(
-        "| 2 | ML-DSA-65 token sign / aws-lc-rs sign (aws-lc) | {} | 1.10× | {} |",
-        r(x),
-        verdict(x, 1.10)
+    let x = ratio(
+        median("aws-lc", "token", "sign", "ML-DSA-65"),
+        median("aws-lc", "lib", "sign", "ML-DSA-65"),
+    );
+    row(
+        2,
+        "ML-DSA-65 token sign / aws-lc-rs sign (aws-lc)".into(),
+        x,
+        1.10,
     );
     for (backend, peer) in [("rustcrypto", "rust_crypto"), ("aws-lc", "aws_lc_rs")] {
         for a in ["EdDSA", "ES256", "RS256"] {
-            let x = ratio(
-                median(backend, "peer", "pqjose-verify", a),
-                median(backend, "peer", "jsonwebtoken-decode", a),
+            let x = of(
+                backend,
+                ["peer", "pqjose-verify"],
+                ["peer", "jsonwebtoken-decode"],
+                a,
             );
-            println!(
-                "| 3 | {a} pqjose verify / jsonwebtoken `{peer}` decode | {} | 1.00× | {} |",
-                r(x),
-                verdict(x, 1.0)
+            row(
+                3,
+                format!("{a} pqjose verify / jsonwebtoken `{peer}` decode"),
+                x,
+                1.0,
             );
         }
     }
     for backend in BACKENDS {
         for alg in ["ML-DSA-65", "Ed25519"] {
-            let x = ratio(
-                median(backend, "c_abi", "c-verify", alg),
-                median(backend, "c_abi", "rust-verify", alg),
+            let x = of(
+                backend,
+                ["c_abi", "c-verify"],
+                ["c_abi", "rust-verify"],
+                alg,
             );
-            println!(
-                "| 4 | {alg} C ABI verify / Rust API verify ({backend}) | {} | 1.05× | {} |",
-                r(x),
-                verdict(x, 1.05)
+            row(
+                4,
+                format!("{alg} C ABI verify / Rust API verify ({backend})"),
+                x,
+                1.05,
             );
         }
     }
