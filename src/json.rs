@@ -272,6 +272,56 @@ mod tests {
     }
 
     #[test]
+    fn split_takes_named_members_out() {
+        let names = ["alg", "kid"];
+        let (slots, rest) = parse_object_split(
+            br#"{"kid":"k","x":{"alg":1},"alg":"ES256"}"#,
+            16,
+            NOT,
+            &names,
+        )
+        .unwrap();
+        assert_eq!(slots, [Some(Value::from("ES256")), Some(Value::from("k"))]);
+        assert_eq!(rest.len(), 1);
+        assert!(rest.contains_key("x"));
+        let (slots, rest) = parse_object_split(br#"{"y":true}"#, 16, NOT, &names).unwrap();
+        assert_eq!(slots, [None, None]);
+        assert_eq!(rest.len(), 1);
+    }
+
+    #[test]
+    fn split_agrees_with_the_plain_parse() {
+        // Duplicates are duplicates whether or not the name has a slot, escaped or not; the
+        // rest is the plain map without the named members; errors are the same.
+        let names = ["alg", "b"];
+        for s in [
+            r#"{"alg":1,"alg":2}"#,
+            r#"{"alg":1,"\u0061lg":2}"#,
+            r#"{"a":1,"\u0061":2}"#,
+            r#"{"b":[1,{"c":2,"c":3}]}"#,
+            r#"{"alg":{"x":{"y":{"z":1}}}}"#,
+            r#"{"\u0062":"escaped b","c":[]}"#,
+            r#"{}"#,
+            r#"[]"#,
+            r#"{"a":1} x"#,
+            "{\"alg\":\"\u{e9}\"}",
+        ] {
+            let plain = parse_object(s.as_bytes(), 3, NOT);
+            let split = parse_object_split(s.as_bytes(), 3, NOT, &names);
+            match (plain, split) {
+                (Ok(mut plain), Ok((slots, rest))) => {
+                    for (name, slot) in names.iter().zip(slots) {
+                        assert_eq!(plain.remove(*name), slot, "{s}");
+                    }
+                    assert_eq!(plain, rest, "{s}");
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b, "{s}"),
+                (a, b) => panic!("{s}: plain {a:?}, split {b:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn bounds_depth() {
         let ok = format!("{}{}", "{\"a\":".repeat(3), "1}}}");
         assert!(parse_object(ok.as_bytes(), 3, NOT).is_ok());

@@ -47,11 +47,7 @@ pub(crate) struct DeterministicTwin {
 
 impl DeterministicTwin {
     /// The twin of the key in `pkcs8`, made by `from_pkcs8` (the RustCrypto import) when needed.
-    pub(crate) fn new(
-        alg: Algorithm,
-        pkcs8: Zeroizing<Vec<u8>>,
-        from_pkcs8: Pkcs8Import,
-    ) -> Self {
+    pub(crate) fn new(alg: Algorithm, pkcs8: Zeroizing<Vec<u8>>, from_pkcs8: Pkcs8Import) -> Self {
         Self {
             alg,
             pkcs8,
