@@ -9,7 +9,6 @@
 use std::ffi::{CString, c_char};
 use std::ptr;
 
-use pqjose::VerifyingKey;
 use pqjose_ffi::{
     pqj_error, pqj_error_free, pqj_key, pqj_key_free, pqj_key_from_jwk, pqj_keyset, pqj_keyset_add,
     pqj_keyset_free, pqj_keyset_new, pqj_status, pqj_string_free, pqj_validation,
@@ -34,10 +33,10 @@ fn check(status: pqj_status, err: *mut pqj_error, what: &str) {
 }
 
 impl CVerifier {
-    /// A verifier for `key` (imported from its public JWK, as a C gateway would) with the
-    /// benchmark policy (issuer, audience, default leeway).
-    pub fn new(key: &VerifyingKey) -> Self {
-        let jwk = key.to_jwk().expect("public JWK").to_json();
+    /// A verifier for the key in `jwk` (JWK JSON text: the public JWK, or for HMAC the shared
+    /// secret, as a C gateway would load it) with the benchmark policy (issuer, audience,
+    /// default leeway).
+    pub fn new(jwk: &str) -> Self {
         let mut err = ptr::null_mut();
         let mut c = CVerifier {
             key: ptr::null(),

@@ -36,7 +36,12 @@ impl Fixture {
         let (input, signature) = token::split(&token);
         let set = KeySet::new();
         set.add(vk.clone()).expect("add key");
-        let c = CVerifier::new(&vk);
+        let jwk = if alg.family() == pqjose::Family::Hmac {
+            sk.to_jwk().expect("JWK").to_json()
+        } else {
+            vk.to_jwk().expect("public JWK").to_json()
+        };
+        let c = CVerifier::new(&jwk);
         Fixture {
             alg,
             vk,
