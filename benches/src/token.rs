@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{AUDIENCE, ISSUER};
 
+/// The subject of every benchmark token.
+const SUBJECT: &str = "agent-7f3a/task-0192";
+/// The `scope` claim of every benchmark token.
+const SCOPE: &str = "inventory:read orders:write";
+
 /// The custom claims of a typical per-task token (registered claims are pqjose's).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Custom {
@@ -48,12 +53,12 @@ impl PeerClaims {
             .as_secs() as i64;
         PeerClaims {
             iss: ISSUER.to_owned(),
-            sub: "agent-7f3a/task-0192".to_owned(),
+            sub: SUBJECT.to_owned(),
             aud: AUDIENCE.to_owned(),
             exp: now + 3600,
             iat: now,
             jti,
-            scope: "inventory:read orders:write".to_owned(),
+            scope: SCOPE.to_owned(),
         }
     }
 }
@@ -62,11 +67,11 @@ impl PeerClaims {
 /// `scope`, and `pad` extra bytes of padding (0 for a typical token, about 250 bytes of claims).
 pub fn builder(pad: usize) -> TokenBuilder<Custom> {
     TokenBuilder::with_custom(Custom {
-        scope: "inventory:read orders:write".to_owned(),
+        scope: SCOPE.to_owned(),
         pad: "x".repeat(pad),
     })
     .issuer(ISSUER)
-    .subject("agent-7f3a/task-0192")
+    .subject(SUBJECT)
     .audience(AUDIENCE)
     .ttl(Duration::from_secs(3600))
 }
