@@ -150,23 +150,16 @@
 )]
 
 mod alg;
-mod b64;
 mod backend;
-mod builder;
-mod claims;
-pub mod dangerous;
 mod error;
-mod header;
-mod json;
-pub mod jwk;
+mod format;
 pub mod jws;
-mod key;
-mod keyset;
-mod replay;
-mod signer;
+mod jwt;
+mod keys;
 mod time;
-mod validate;
-mod verify;
+
+pub use format::jwk;
+pub use jwt::dangerous;
 
 pub use alg::{Algorithm, Family};
 pub use backend::SigningMode;
@@ -174,18 +167,19 @@ pub use backend::composite::CompositeEncoding;
 pub use error::{
     AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, RegisteredClaim, Result,
 };
-pub use header::Header;
+pub use format::header::Header;
 pub use jwk::{Jwk, JwkSet, SkippedKey};
-pub use key::{MAX_KID_LEN, SigningKey, VerifyingKey};
-pub use signer::{JwsSigner, JwsVerifier};
+pub use jws::{JwsSigner, JwsVerifier};
+pub use keys::{
+    KeyInfo, KeySet, KeyStatus, MAX_KEY_SET_KEYS, MAX_KID_LEN, MAX_KIDLESS_CANDIDATES, SigningKey,
+    VerifyingKey,
+};
 
-pub use builder::{DEFAULT_TTL, TokenBuilder};
-pub use claims::{Audience, Claims, CustomClaims};
-pub use keyset::{KeyInfo, KeySet, KeyStatus, MAX_KEY_SET_KEYS, MAX_KIDLESS_CANDIDATES};
-pub use replay::{DEFAULT_REPLAY_CAPACITY, MemoryReplayStore, ReplayStore};
+pub use jwt::{
+    AlgorithmPolicy, Audience, Claims, CustomClaims, DEFAULT_LEEWAY, DEFAULT_REPLAY_CAPACITY,
+    DEFAULT_TTL, MemoryReplayStore, ReplayStore, TokenBuilder, Validation, Verified,
+};
 pub use time::{Clock, FixedClock, NumericDate, SystemClock};
-pub use validate::{AlgorithmPolicy, DEFAULT_LEEWAY, Validation};
-pub use verify::Verified;
 
 /// **Not API**: both backends side by side, for the differential test. Feature `aws-lc` only.
 #[cfg(feature = "aws-lc")]

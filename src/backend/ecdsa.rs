@@ -18,7 +18,7 @@ use crate::backend::{
     PublicBackend, SecretBackend, SigningMode, jwk_for, member, rng, secret_member,
 };
 use crate::error::{AlgorithmError, Error, FormatError, KeyError};
-use crate::jwk::{Jwk, SecretMember};
+use crate::format::jwk::{Jwk, SecretMember};
 
 /// id-ecPublicKey (RFC 5480), the PKCS#8/SPKI algorithm of every EC key.
 const EC_PUBLIC_KEY_OID: ObjectIdentifier = p256::elliptic_curve::ALGORITHM_OID;
@@ -292,8 +292,8 @@ fn jwk_of<C: Curve>(vk: &C::Vk) -> Result<Jwk, Error> {
         .ok_or(Error::Key(KeyError::InvalidEncoding))?;
     Ok(Jwk {
         crv: Some(C::CRV.to_owned()),
-        x: Some(crate::b64::encode(x)),
-        y: Some(crate::b64::encode(y)),
+        x: Some(crate::format::b64::encode(x)),
+        y: Some(crate::format::b64::encode(y)),
         ..jwk_for(C::ALG)
     })
 }
@@ -435,13 +435,13 @@ mod tests {
             k(KeyError::WrongKeyType)
         );
         // Another valid scalar: the public key does not match.
-        let d2 = crate::b64::encode(&[7u8; 32]);
+        let d2 = crate::format::b64::encode(&[7u8; 32]);
         assert_eq!(
             sk_err(Algorithm::Es256, &jwk("P-256", X, Y, Some(&d2))),
             k(KeyError::Mismatch)
         );
         // Short coordinate / scalar, point off the curve, scalar zero or n.
-        let short = crate::b64::encode(&[1u8; 31]);
+        let short = crate::format::b64::encode(&[1u8; 31]);
         assert_eq!(
             pk_err(Algorithm::Es256, &jwk("P-256", &short, Y, None)),
             k(KeyError::InvalidEncoding)
@@ -451,7 +451,7 @@ mod tests {
             k(KeyError::InvalidEncoding)
         );
         for d in [vec![0u8; 32], hex::decode(N256).unwrap(), vec![1u8; 31]] {
-            let d = crate::b64::encode(&d);
+            let d = crate::format::b64::encode(&d);
             assert_eq!(
                 sk_err(Algorithm::Es256, &jwk("P-256", X, Y, Some(&d))),
                 k(KeyError::InvalidEncoding)
@@ -495,7 +495,7 @@ mod tests {
     fn debug_shows_no_secret() {
         let sk = secret_from_jwk(Algorithm::Es256, &jwk("P-256", X, Y, Some(D))).unwrap();
         let shown = format!("{sk:?}");
-        let d = crate::b64::decode(D).unwrap();
+        let d = crate::format::b64::decode(D).unwrap();
         assert!(!shown.contains(D));
         assert!(!shown.contains(&hex::encode(&d)));
         assert!(!shown.contains(&hex::encode_upper(&d)));

@@ -19,7 +19,7 @@ use crate::backend::{
     PublicBackend, SecretBackend, SigningMode, jwk_for, member, rng, secret_member,
 };
 use crate::error::{AlgorithmError, Error, FormatError, KeyError};
-use crate::jwk::{Jwk, SecretMember};
+use crate::format::jwk::{Jwk, SecretMember};
 
 /// The JWK `crv` of an Ed25519 key.
 const CRV: &str = "Ed25519";
@@ -141,7 +141,7 @@ pub(crate) fn public_from_spki(
 fn public_jwk(alg: Algorithm, key: &ed25519_dalek::VerifyingKey) -> Jwk {
     Jwk {
         crv: Some(CRV.to_owned()),
-        x: Some(crate::b64::encode(key.as_bytes())),
+        x: Some(crate::format::b64::encode(key.as_bytes())),
         ..jwk_for(alg)
     }
 }
@@ -334,7 +334,7 @@ mod tests {
     fn debug_shows_no_secret() {
         let sk = secret_from_jwk(Algorithm::Ed25519, &jwk(X, Some(D), CRV)).unwrap();
         let shown = format!("{sk:?}");
-        let seed = crate::b64::decode(D).unwrap();
+        let seed = crate::format::b64::decode(D).unwrap();
         assert!(!shown.contains(D));
         assert!(!shown.contains(&hex::encode(&seed)));
         assert!(!shown.contains(&format!("{:?}", &seed[..8])));

@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 use crate::alg::{Algorithm, Hash};
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, jwk_for, rng};
 use crate::error::{AlgorithmError, Error, FormatError, KeyError};
-use crate::jwk::{Jwk, SecretMember};
+use crate::format::jwk::{Jwk, SecretMember};
 
 /// An HMAC key bound to one algorithm; the secret is zeroized on drop. It is both the signing
 /// key and, shared, the verifier.
@@ -263,7 +263,7 @@ mod tests {
         for shown in [format!("{sk:?}"), format!("{pk:?}"), format!("{sk:#?}")] {
             assert!(!shown.contains("90"), "{shown}");
             assert!(!shown.contains(&hex::encode(key)));
-            assert!(!shown.contains(&crate::b64::encode(&key)));
+            assert!(!shown.contains(&crate::format::b64::encode(&key)));
         }
         assert_eq!(format!("{pk:?}"), "HmacKey { alg: Hs256, .. }");
     }

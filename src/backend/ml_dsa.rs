@@ -21,7 +21,7 @@ use crate::backend::{
     PublicBackend, SecretBackend, SigningMode, jwk_for, member, rng, secret_member,
 };
 use crate::error::{Error, FormatError, KeyError};
-use crate::jwk::{Jwk, SecretMember};
+use crate::format::jwk::{Jwk, SecretMember};
 
 /// Length of the private seed ξ.
 const SEED_LEN: usize = 32;
@@ -298,7 +298,7 @@ impl SecretBackend for MlDsaSecret {
 impl MlDsaPublic {
     fn jwk(&self) -> Jwk {
         Jwk {
-            pub_: Some(crate::b64::encode(&self.encoded)),
+            pub_: Some(crate::format::b64::encode(&self.encoded)),
             ..jwk_for(self.alg)
         }
     }

@@ -8,7 +8,7 @@
 //! public_from_spki(alg, der)   -> Arc<dyn PublicBackend>
 //! ```
 //!
-//! [`crate::key`] dispatches on [`Family`]; nothing outside this folder touches a crypto crate.
+//! [`crate::keys::key`] dispatches on [`Family`]; nothing outside this folder touches a crypto crate.
 
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 
 use crate::alg::{Algorithm, Family};
 use crate::error::{Error, KeyError};
-use crate::jwk::Jwk;
+use crate::format::jwk::Jwk;
 
 #[cfg(feature = "aws-lc")]
 pub(crate) mod aws_lc;
@@ -155,12 +155,12 @@ pub(crate) fn public_from_spki(
 /// Decode a required public (non-secret) base64url JWK member.
 pub(crate) fn member(value: &Option<String>) -> Result<Vec<u8>, Error> {
     let s = value.as_deref().ok_or(Error::Key(KeyError::MalformedJwk))?;
-    crate::b64::decode(s).map_err(|_| Error::Key(KeyError::InvalidEncoding))
+    crate::format::b64::decode(s).map_err(|_| Error::Key(KeyError::InvalidEncoding))
 }
 
 /// Decode a required secret base64url JWK member into a zeroizing buffer.
 pub(crate) fn secret_member(
-    value: &Option<crate::jwk::SecretMember>,
+    value: &Option<crate::format::jwk::SecretMember>,
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
     value
         .as_ref()

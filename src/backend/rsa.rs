@@ -28,7 +28,7 @@ use crate::backend::{
     PublicBackend, SecretBackend, SigningMode, jwk_for, member, rng, secret_member,
 };
 use crate::error::{AlgorithmError, Error, FormatError, KeyError};
-use crate::jwk::{Jwk, SecretMember};
+use crate::format::jwk::{Jwk, SecretMember};
 
 /// The smallest modulus accepted, in bits.
 const MIN_BITS: usize = 2048;
@@ -371,8 +371,12 @@ pub(crate) fn public_from_spki(
 /// The public JWK `{kty, alg, n, e}` with minimal-length integers.
 fn public_jwk(alg: Algorithm, key: &RsaPublicKey) -> Jwk {
     Jwk {
-        n: Some(crate::b64::encode(strip_zeros(&key.n().to_be_bytes()))),
-        e: Some(crate::b64::encode(strip_zeros(&key.e().to_be_bytes()))),
+        n: Some(crate::format::b64::encode(strip_zeros(
+            &key.n().to_be_bytes(),
+        ))),
+        e: Some(crate::format::b64::encode(strip_zeros(
+            &key.e().to_be_bytes(),
+        ))),
         ..jwk_for(alg)
     }
 }

@@ -25,7 +25,7 @@ use crate::backend::{
     PublicBackend, SecretBackend, SigningMode, jwk_for, member, rng, secret_member,
 };
 use crate::error::{AlgorithmError, Error, FormatError, KeyError};
-use crate::jwk::{Jwk, SecretMember};
+use crate::format::jwk::{Jwk, SecretMember};
 
 /// Call the generic `$f::<P>(args)` with `P` the parameter set of `$alg`.
 macro_rules! with_set {
@@ -208,7 +208,7 @@ impl SecretBackend for SlhDsaSecret {
 impl SlhDsaPublic {
     fn jwk(&self) -> Jwk {
         Jwk {
-            pub_: Some(crate::b64::encode(&self.encoded)),
+            pub_: Some(crate::format::b64::encode(&self.encoded)),
             ..jwk_for(self.alg)
         }
     }
@@ -327,7 +327,7 @@ mod tests {
         let mut jwk = secret.to_jwk().unwrap();
         let mut other_pub = sk[32..].to_vec();
         other_pub[20] ^= 1;
-        jwk.pub_ = Some(crate::b64::encode(&other_pub));
+        jwk.pub_ = Some(crate::format::b64::encode(&other_pub));
         assert_eq!(
             secret_from_jwk(alg, &jwk).err(),
             Some(Error::Key(KeyError::Mismatch))

@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use crate::alg::{Algorithm, Family};
 use crate::backend::{self, PublicBackend, SecretBackend, SigningMode};
 use crate::error::{AlgorithmError, Error};
-use crate::jwk::Jwk;
+use crate::format::jwk::Jwk;
 
 /// Which backend builds the key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -18,7 +18,7 @@ use crate::alg::Algorithm;
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, jwk_for, member};
 use crate::backend::{ecdsa as rustcrypto, secret_member};
 use crate::error::{AlgorithmError, Error, KeyError};
-use crate::jwk::{Jwk, SecretMember};
+use crate::format::jwk::{Jwk, SecretMember};
 
 /// SEC1 uncompressed point tag.
 const UNCOMPRESSED: u8 = 0x04;
@@ -146,8 +146,8 @@ fn public_from_point(alg: Algorithm, point: &[u8]) -> Result<Arc<dyn PublicBacke
     let key = ParsedPublicKey::new(c.verifying, point).map_err(rejected)?;
     let jwk = Jwk {
         crv: Some(c.name.to_owned()),
-        x: Some(crate::b64::encode(x)),
-        y: Some(crate::b64::encode(y)),
+        x: Some(crate::format::b64::encode(x)),
+        y: Some(crate::format::b64::encode(y)),
         ..jwk_for(alg)
     };
     Ok(Arc::new(AwsPublic::new(alg, key, jwk, 2 * c.len)))

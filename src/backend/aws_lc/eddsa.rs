@@ -17,7 +17,7 @@ use crate::alg::Algorithm;
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, jwk_for, member, rng};
 use crate::backend::{eddsa as rustcrypto, secret_member};
 use crate::error::{AlgorithmError, Error, KeyError};
-use crate::jwk::{Jwk, SecretMember};
+use crate::format::jwk::{Jwk, SecretMember};
 
 const KEY_LEN: usize = 32;
 const SIG_LEN: usize = 64;
@@ -86,7 +86,7 @@ impl SecretBackend for Ed25519Secret {
     fn to_jwk(&self) -> Result<Jwk, Error> {
         Ok(Jwk {
             crv: Some(CURVE.to_owned()),
-            x: Some(crate::b64::encode(self.pair.public_key().as_ref())),
+            x: Some(crate::format::b64::encode(self.pair.public_key().as_ref())),
             d: Some(SecretMember::encode(self.seed.as_slice())),
             ..jwk_for(self.alg)
         })
@@ -108,7 +108,7 @@ fn public_from_raw(alg: Algorithm, raw: &[u8]) -> Result<Arc<dyn PublicBackend>,
     let key = ParsedPublicKey::new(&ED25519, raw).map_err(rejected)?;
     let jwk = Jwk {
         crv: Some(CURVE.to_owned()),
-        x: Some(crate::b64::encode(raw)),
+        x: Some(crate::format::b64::encode(raw)),
         ..jwk_for(alg)
     };
     Ok(Arc::new(

@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use crate::alg::Algorithm;
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, jwk_for, rng, secret_member};
 use crate::error::{AlgorithmError, Error, FormatError, KeyError};
-use crate::jwk::{Jwk, SecretMember};
+use crate::format::jwk::{Jwk, SecretMember};
 
 fn params(alg: Algorithm) -> Result<hmac::Algorithm, Error> {
     match alg {

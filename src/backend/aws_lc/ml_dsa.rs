@@ -16,7 +16,7 @@ use crate::alg::Algorithm;
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, jwk_for, member, rng};
 use crate::backend::{ml_dsa as rustcrypto, secret_member};
 use crate::error::{AlgorithmError, Error, KeyError};
-use crate::jwk::{Jwk, SecretMember};
+use crate::format::jwk::{Jwk, SecretMember};
 
 const SEED_LEN: usize = 32;
 
@@ -94,7 +94,7 @@ impl SecretBackend for MlDsaSecret {
     fn to_jwk(&self) -> Result<Jwk, Error> {
         let seed = self.seed.as_ref().ok_or(KeyError::NotExportable)?;
         Ok(Jwk {
-            pub_: Some(crate::b64::encode(self.pair.public_key().as_ref())),
+            pub_: Some(crate::format::b64::encode(self.pair.public_key().as_ref())),
             priv_: Some(SecretMember::encode(seed.as_slice())),
             ..jwk_for(self.alg)
         })
@@ -115,7 +115,7 @@ fn public_from_raw(alg: Algorithm, raw: &[u8]) -> Result<Arc<dyn PublicBackend>,
     }
     let key = ParsedPublicKey::new(verifying, raw).map_err(rejected)?;
     let jwk = Jwk {
-        pub_: Some(crate::b64::encode(raw)),
+        pub_: Some(crate::format::b64::encode(raw)),
         ..jwk_for(alg)
     };
     Ok(Arc::new(AwsPublic::new(

@@ -22,7 +22,7 @@ use aws_lc_rs::signature::ParsedPublicKey;
 use crate::alg::{Algorithm, Family};
 use crate::backend::{PublicBackend, SecretBackend};
 use crate::error::{Error, FormatError, KeyError};
-use crate::jwk::Jwk;
+use crate::format::jwk::Jwk;
 use zeroize::Zeroizing;
 
 pub mod differential;

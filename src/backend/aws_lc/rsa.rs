@@ -23,7 +23,7 @@ use crate::alg::Algorithm;
 use crate::backend::rsa as rustcrypto;
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, member};
 use crate::error::{AlgorithmError, Error};
-use crate::jwk::Jwk;
+use crate::format::jwk::Jwk;
 
 type Params = (&'static dyn RsaEncoding, &'static RsaParameters);
 

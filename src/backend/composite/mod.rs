@@ -26,7 +26,7 @@ use crate::alg::Algorithm;
 use crate::backend::ml_dsa::{MlDsaPublic, MlDsaSecret};
 use crate::backend::{PublicBackend, SecretBackend, SigningMode, jwk_for, member, secret_member};
 use crate::error::{Error, FormatError, KeyError};
-use crate::jwk::{Jwk, SecretMember};
+use crate::format::jwk::{Jwk, SecretMember};
 
 /// How the ECDSA component of a composite key and signature is encoded. EdDSA components are
 /// the same in both; for non-composite algorithms the choice has no effect.
@@ -246,7 +246,7 @@ impl SecretBackend for CompositeSecret {
         private.extend_from_slice(seed);
         private.extend_from_slice(&trad);
         Ok(Jwk {
-            pub_: Some(crate::b64::encode(&self.public_bytes())),
+            pub_: Some(crate::format::b64::encode(&self.public_bytes())),
             priv_: Some(SecretMember::encode(&private)),
             ..jwk_for(self.params.alg)
         })
@@ -284,7 +284,7 @@ impl PublicBackend for CompositePublic {
 
     fn to_jwk(&self) -> Result<Jwk, Error> {
         Ok(Jwk {
-            pub_: Some(crate::b64::encode(&self.to_bytes())),
+            pub_: Some(crate::format::b64::encode(&self.to_bytes())),
             ..jwk_for(self.params.alg)
         })
     }

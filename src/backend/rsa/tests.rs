@@ -91,7 +91,7 @@ fn every_algorithm_round_trips_and_rejects_tampering() {
 #[test]
 fn generated_keys_are_2048_bits() {
     let sk = generate(Algorithm::Ps256).unwrap();
-    let n = crate::b64::decode(sk.to_jwk().unwrap().n.as_deref().unwrap()).unwrap();
+    let n = crate::format::b64::decode(sk.to_jwk().unwrap().n.as_deref().unwrap()).unwrap();
     assert_eq!(n.len(), 256);
     assert!(n[0] >= 0x80);
     let sig = sk.sign(b"x", SigningMode::Hedged).unwrap();
@@ -107,7 +107,7 @@ fn small_and_huge_moduli_are_refused() {
     let small = RsaPrivateKey::new(&mut rng::infallible(), 1024).unwrap();
     let der = pkcs1_der(&small).unwrap();
     let parts = RsaPrivateKeyRef::from_der(&der).unwrap();
-    let enc = |u: rsa::pkcs1::UintRef<'_>| crate::b64::encode(u.as_bytes());
+    let enc = |u: rsa::pkcs1::UintRef<'_>| crate::format::b64::encode(u.as_bytes());
     let sec = |u: rsa::pkcs1::UintRef<'_>| Some(SecretMember::new(enc(u)));
     let jwk = Jwk {
         n: Some(enc(parts.modulus)),
@@ -131,7 +131,7 @@ fn small_and_huge_moduli_are_refused() {
         weak
     );
     let huge = Jwk {
-        n: Some(crate::b64::encode(&[0xffu8; 1025])),
+        n: Some(crate::format::b64::encode(&[0xffu8; 1025])),
         e: Some("AQAB".into()),
         ..jwk_for(Algorithm::Rs256)
     };
@@ -163,10 +163,10 @@ fn inconsistent_or_malformed_jwks_are_refused() {
     };
     assert_eq!(err(&p_only), Error::Key(KeyError::MalformedJwk));
     let padded_n = {
-        let mut n = crate::b64::decode(base.n.as_deref().unwrap()).unwrap();
+        let mut n = crate::format::b64::decode(base.n.as_deref().unwrap()).unwrap();
         n.insert(0, 0);
         Jwk {
-            n: Some(crate::b64::encode(&n)),
+            n: Some(crate::format::b64::encode(&n)),
             ..rfc7515_jwk()
         }
     };

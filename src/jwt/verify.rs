@@ -15,15 +15,15 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::alg::Algorithm;
-use crate::claims::{self, Claims, CustomClaims};
 use crate::error::{AlgorithmError, ClaimName, ClaimsError, Error, FormatError, RegisteredClaim};
-use crate::header::Header;
+use crate::format::header::Header;
 use crate::jws::Parsed;
-use crate::key::MAX_KID_LEN;
-use crate::keyset::KeySet;
-use crate::signer::JwsVerifier;
+use crate::jws::signer::JwsVerifier;
+use crate::jwt::claims::{self, Claims, CustomClaims};
+use crate::jwt::validate::{ReplayMode, Validation};
+use crate::keys::key::MAX_KID_LEN;
+use crate::keys::keyset::KeySet;
 use crate::time::NumericDate;
-use crate::validate::{ReplayMode, Validation};
 
 /// A JWT whose signature and every claim check passed. There is no other way to obtain one.
 #[derive(Clone, Debug, PartialEq)]
@@ -331,7 +331,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::claims::parse_payload;
+    use crate::jwt::claims::parse_payload;
 
     const NOW: i64 = 1_700_000_000;
 

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::alg::Algorithm;
 use crate::error::{AlgorithmError, Error, FormatError};
-use crate::json;
+use crate::format::json;
 
 /// Header members pqjose understands itself; they cannot be set as extra members.
 const REGISTERED: &[&str] = &[

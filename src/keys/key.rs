@@ -10,8 +10,8 @@ use crate::alg::{Algorithm, Family};
 use crate::backend::composite::CompositeEncoding;
 use crate::backend::{self, PublicBackend, SecretBackend, SigningMode};
 use crate::error::{AlgorithmError, Error, KeyError};
-use crate::jwk::Jwk;
-use crate::signer::{JwsSigner, JwsVerifier};
+use crate::format::jwk::Jwk;
+use crate::jws::signer::{JwsSigner, JwsVerifier};
 
 /// The longest `kid` pqjose accepts on a key (and, in the validator, in a header).
 pub const MAX_KID_LEN: usize = 256;
@@ -180,7 +180,7 @@ impl SigningKey {
             return Err(KeyError::WrongKeyType.into());
         }
         let jwk = Jwk {
-            k: Some(crate::jwk::SecretMember::encode(secret)),
+            k: Some(crate::format::jwk::SecretMember::encode(secret)),
             ..backend::jwk_for(alg)
         };
         Self::from_jwk(&jwk)

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::b64;
 use crate::error::{Error, FormatError, KeyError};
-use crate::json;
+use crate::format::b64;
+use crate::format::json;
 
 /// A base64url string holding secret key material: redacted in `Debug`, zeroized on drop.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]

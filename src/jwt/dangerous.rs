@@ -13,10 +13,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::alg::Algorithm;
-use crate::claims::{self, Claims};
 use crate::error::Error;
-use crate::header::Header;
+use crate::format::header::Header;
 use crate::jws::{Limits, Parsed};
+use crate::jwt::claims::{self, Claims};
 
 /// A token's parts, decoded but **not verified**.
 #[derive(Clone, Debug, PartialEq)]

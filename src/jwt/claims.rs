@@ -311,7 +311,7 @@ fn audience_json(a: &Audience) -> Value {
 
 impl Claims<()> {
     /// The registered claims from their values, in [`RegisteredClaim::ALL`] order, as
-    /// [`crate::json::parse_object_split`] took them out of a strictly parsed claims object;
+    /// [`crate::format::json::parse_object_split`] took them out of a strictly parsed claims object;
     /// each is type-checked (`aud` first, then in order).
     fn from_registered(values: [Option<Value>; 7]) -> Result<Self, Error> {
         let [iss, sub, aud, exp, nbf, iat, jti] = values;
@@ -390,16 +390,17 @@ fn parse_split<const N: usize>(
     payload: &[u8],
     max_depth: usize,
     names: &[&str; N],
-) -> Result<crate::json::Split<N>, Error> {
+) -> Result<crate::format::json::Split<N>, Error> {
     use crate::error::FormatError;
-    crate::json::parse_object_split(payload, max_depth, FormatError::PayloadJson, names).map_err(
-        // JSON text that parsed is UTF-8 (serde_json checks strings, and everything else must
-        // be ASCII), so the UTF-8 check is needed only to name the error.
-        |e| match core::str::from_utf8(payload) {
-            Err(_) => FormatError::PayloadUtf8.into(),
-            Ok(_) => e.into(),
-        },
-    )
+    crate::format::json::parse_object_split(payload, max_depth, FormatError::PayloadJson, names)
+        .map_err(
+            // JSON text that parsed is UTF-8 (serde_json checks strings, and everything else must
+            // be ASCII), so the UTF-8 check is needed only to name the error.
+            |e| match core::str::from_utf8(payload) {
+                Err(_) => FormatError::PayloadUtf8.into(),
+                Ok(_) => e.into(),
+            },
+        )
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::alg::Algorithm;
 use crate::error::{AlgorithmError, ClaimName, Error};
 use crate::jws::Limits;
-use crate::replay::ReplayStore;
+use crate::jwt::replay::ReplayStore;
 use crate::time::{Clock, SystemClock};
 
 /// Default clock-skew allowance for `exp`, `nbf` and `iat`.
@@ -302,7 +302,7 @@ impl Validation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::header::Header;
+    use crate::format::header::Header;
 
     #[test]
     fn algorithm_policies() {

@@ -2,11 +2,11 @@
 //! base64url, exactly three segments, a checked header, the key's algorithm.
 
 use crate::alg::Algorithm;
-use crate::b64;
 use crate::error::{AlgorithmError, Error, FormatError};
-use crate::header::Header;
-use crate::json::DEFAULT_MAX_DEPTH;
-use crate::signer::{JwsSigner, JwsVerifier};
+use crate::format::b64;
+use crate::format::header::Header;
+use crate::format::json::DEFAULT_MAX_DEPTH;
+use crate::jws::signer::{JwsSigner, JwsVerifier};
 
 /// Size and depth limits applied before any decoding or parsing.
 ///

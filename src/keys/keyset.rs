@@ -16,9 +16,9 @@ use arc_swap::ArcSwap;
 
 use crate::alg::Algorithm;
 use crate::error::{AlgorithmError, Error, KeyError};
-use crate::jwk::{Jwk, JwkSet, SkippedKey};
-use crate::key::VerifyingKey;
-use crate::signer::JwsVerifier;
+use crate::format::jwk::{Jwk, JwkSet, SkippedKey};
+use crate::jws::signer::JwsVerifier;
+use crate::keys::key::VerifyingKey;
 use crate::time::NumericDate;
 
 /// The most keys a token without `kid` is tried against (newest first).

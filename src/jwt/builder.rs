@@ -9,13 +9,13 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::b64;
 use crate::backend::rng;
-use crate::claims::{Audience, Claims, CustomClaims};
 use crate::error::{ClaimsError, Error, FormatError, RegisteredClaim};
-use crate::header::Header;
+use crate::format::b64;
+use crate::format::header::Header;
 use crate::jws;
-use crate::signer::JwsSigner;
+use crate::jws::signer::JwsSigner;
+use crate::jwt::claims::{Audience, Claims, CustomClaims};
 use crate::time::{Clock, NumericDate, SystemClock};
 
 /// Lifetime of a token when neither [`TokenBuilder::ttl`] nor [`TokenBuilder::expires_at`] is
@@ -78,8 +78,10 @@ impl TokenBuilder<CustomClaims> {
     /// claims. Parsed strictly: duplicate members, excessive nesting and ill-typed registered
     /// claims are refused.
     pub fn from_claims_json(json: &str) -> Result<Self, Error> {
-        let (registered, rest) =
-            crate::claims::parse_payload(json.as_bytes(), crate::json::DEFAULT_MAX_DEPTH)?;
+        let (registered, rest) = crate::jwt::claims::parse_payload(
+            json.as_bytes(),
+            crate::format::json::DEFAULT_MAX_DEPTH,
+        )?;
         Ok(Self::from_claims(registered.map_custom(rest)))
     }
 
