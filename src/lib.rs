@@ -153,6 +153,7 @@ mod alg;
 mod backend;
 mod error;
 mod format;
+pub mod jwe;
 pub mod jws;
 mod jwt;
 mod keys;
@@ -165,7 +166,8 @@ pub use alg::{Algorithm, Family};
 pub use backend::SigningMode;
 pub use backend::composite::CompositeEncoding;
 pub use error::{
-    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, RegisteredClaim, Result,
+    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, JweError, KeyError,
+    RegisteredClaim, Result,
 };
 pub use format::header::Header;
 pub use jwk::{Jwk, JwkSet, SkippedKey};
