@@ -73,12 +73,15 @@ fn run(argv: &[String]) -> Result<(), Exit> {
         Some((sub, rest)) if sub == "proof" => proof(rest),
         Some((sub, rest)) if sub == "verify" => verify(rest),
         Some((sub, _)) if sub == "-h" || sub == "--help" => Err(Exit::Help(DPOP.usage.into())),
-        _ => Err(Exit::usage("expected `dpop proof` or `dpop verify`", DPOP.usage)),
+        _ => Err(Exit::usage(
+            "expected `dpop proof` or `dpop verify`",
+            DPOP.usage,
+        )),
     }
 }
 
 /// `--htm` and `--htu`, checked as usage (a bad URL is the caller's mistake, not a bad proof).
-fn request<'a>(args: &'a Args) -> Result<(&'a str, &'a str), Exit> {
+fn request(args: &Args) -> Result<(&str, &str), Exit> {
     let htm = args.required("htm")?;
     let htu = args.required("htu")?;
     if let Err(e) = ProofBuilder::new(htm, htu) {
@@ -126,7 +129,10 @@ fn verify(argv: &[String]) -> Result<(), Exit> {
     if !algs.is_empty() {
         let mut list = Vec::new();
         for a in algs {
-            list.push(a.parse().map_err(|_| args.error(format!("unknown algorithm `{a}`")))?);
+            list.push(
+                a.parse()
+                    .map_err(|_| args.error(format!("unknown algorithm `{a}`")))?,
+            );
         }
         verifier = verifier.algorithms(list);
     }
@@ -147,7 +153,10 @@ fn verify(argv: &[String]) -> Result<(), Exit> {
     .map_err(|e| Exit::rejected(&e))?;
     let mut out = Map::new();
     out.insert("jkt".into(), Value::String(verified.jkt().to_owned()));
-    let claims = verified.claims().to_json_object().map_err(|e| Exit::rejected(&e))?;
+    let claims = verified
+        .claims()
+        .to_json_object()
+        .map_err(|e| Exit::rejected(&e))?;
     out.insert("claims".into(), Value::Object(claims));
     input::write_stdout(format!("{}\n", Value::Object(out)).as_bytes())
 }

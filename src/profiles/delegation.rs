@@ -44,6 +44,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::TokenBuilder;
 use crate::error::{ClaimName, ClaimsError, Error, ProfileError, RegisteredClaim};
 use crate::format::header::Header;
 use crate::jws::JwsSigner;
@@ -53,7 +54,6 @@ use crate::jwt::validate::{ClaimsCheck, Validation};
 use crate::jwt::verify::Verified;
 use crate::keys::KeySet;
 use crate::time::{Clock, FixedClock, NumericDate, SystemClock};
-use crate::TokenBuilder;
 
 /// Default maximum number of nested `act` levels, at minting and at verification.
 pub const DEFAULT_MAX_CHAIN_DEPTH: usize = 4;
@@ -241,7 +241,9 @@ pub fn verify_delegated<T: DeserializeOwned>(
 /// %x5D-7E` separated by single spaces.
 pub(crate) fn parse_scope(scope: &str) -> Result<BTreeSet<&str>, Error> {
     let token_ok = |t: &str| {
-        !t.is_empty() && t.bytes().all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b))
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b))
     };
     let mut set = BTreeSet::new();
     for t in scope.split(' ') {
@@ -397,7 +399,11 @@ impl Delegation {
         Ok(Some(requested.clone()))
     }
 
-    fn expiry(&self, subject_exp: Option<NumericDate>, now: NumericDate) -> Result<NumericDate, Error> {
+    fn expiry(
+        &self,
+        subject_exp: Option<NumericDate>,
+        now: NumericDate,
+    ) -> Result<NumericDate, Error> {
         let overflow = || Error::Claims(ClaimsError::Invalid(RegisteredClaim::Expiration.into()));
         if subject_exp.is_some_and(|e| e <= now) {
             return Err(ClaimsError::Expired.into());

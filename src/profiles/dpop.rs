@@ -30,6 +30,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::TokenBuilder;
 use crate::alg::Algorithm;
 use crate::error::{AlgorithmError, ClaimName, ClaimsError, Error, KeyError, ProfileError};
 use crate::format::header::Header;
@@ -37,13 +38,12 @@ use crate::format::jwk::Jwk;
 use crate::jws::{self, JwsVerifier, Limits};
 use crate::jwt::builder::random_jti;
 use crate::jwt::claims::{Claims, CustomClaims};
-use crate::jwt::replay::ReplayStore;
+use crate::jwt::replay::{ReplayStore, TokenUse};
 use crate::jwt::validate::{AlgorithmPolicy, ClaimsCheck, Validation};
 use crate::jwt::verify::Verified;
 use crate::keys::{KeySet, SigningKey, VerifyingKey};
 use crate::profiles::{same, token_hash, uri};
 use crate::time::{Clock, NumericDate, SystemClock};
-use crate::TokenBuilder;
 
 /// The proof's header `typ` (RFC 9449 §4.2).
 pub const DPOP_TYP: &str = "dpop+jwt";
@@ -238,7 +238,9 @@ fn proof_key(header: &Header, jwk: Option<Value>) -> Result<ProofKey, Error> {
         return Err(ProfileError::ProofKeyPrivate.into());
     }
     let mut jwk = Jwk::from_map(map).map_err(|_| Error::Profile(ProfileError::ProofKey))?;
-    let jkt = jwk.thumbprint().map_err(|_| Error::Profile(ProfileError::ProofKey))?;
+    let jkt = jwk
+        .thumbprint()
+        .map_err(|_| Error::Profile(ProfileError::ProofKey))?;
     // The thumbprint doubles as the key id, so the key is not fingerprinted twice.
     jwk.kid = Some(jkt.clone());
     let key = VerifyingKey::from_jwk_with_alg(&jwk, header.alg()).map_err(|e| match e {
@@ -372,9 +374,9 @@ impl ProofVerifier {
         let jti = claims
             .jwt_id()
             .ok_or(ClaimsError::Missing(crate::RegisteredClaim::JwtId.into()))?;
-        let iat = claims
-            .issued_at()
-            .ok_or(ClaimsError::Missing(crate::RegisteredClaim::IssuedAt.into()))?;
+        let iat = claims.issued_at().ok_or(ClaimsError::Missing(
+            crate::RegisteredClaim::IssuedAt.into(),
+        ))?;
         let until = iat
             .checked_add(self.max_age)
             .ok_or(ProfileError::ProofTooOld)?;
@@ -385,8 +387,8 @@ impl ProofVerifier {
         if text(custom, "htm")? != htm {
             return Err(ProfileError::ProofMethod.into());
         }
-        let proof_htu = uri::parse(text(custom, "htu")?)
-            .map_err(|_| Error::Profile(ProfileError::ProofUri))?;
+        let proof_htu =
+            uri::parse(text(custom, "htu")?).map_err(|_| Error::Profile(ProfileError::ProofUri))?;
         if proof_htu.had_query_or_fragment {
             return Err(ProfileError::ProofUriQuery.into());
         }
@@ -406,7 +408,12 @@ impl ProofVerifier {
             }
         }
         if let Some(store) = &self.replay {
-            store.record_use(jti, Some(until), now)?;
+            let used = TokenUse {
+                jti: Some(jti),
+                expires: Some(until),
+                ..TokenUse::new(now)
+            };
+            store.record_use(jti, &used)?;
         }
         Ok(VerifiedProof {
             algorithm: verified.algorithm(),
@@ -471,9 +478,7 @@ impl VerifiedProof {
 
     /// The proof's `iat`.
     pub fn issued_at(&self) -> NumericDate {
-        self.claims
-            .issued_at()
-            .unwrap_or(NumericDate::from_secs(0))
+        self.claims.issued_at().unwrap_or(NumericDate::from_secs(0))
     }
 
     /// The proof's `htm`.

@@ -52,11 +52,11 @@ pub(crate) fn parse(uri: &str) -> Result<Htu, Error> {
     out.push_str(&scheme);
     out.push_str("://");
     out.push_str(&percent_normalize(host)?.to_ascii_lowercase());
-    if let Some(port) = port {
-        if port != default_port {
-            out.push(':');
-            out.push_str(&port.to_string());
-        }
+    if let Some(port) = port
+        && port != default_port
+    {
+        out.push(':');
+        out.push_str(&port.to_string());
     }
     let path = percent_normalize(path)?;
     if path.is_empty() {
@@ -85,8 +85,14 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), Error> {
         }
     };
     let literal = host.starts_with('[');
-    let inner = if literal { host.get(1..host.len() - 1) } else { Some(host) };
-    if inner.is_none_or(|h| h.bytes().any(|b| b":[]".contains(&b) && !literal) || h.contains(['[', ']'])) {
+    let inner = if literal {
+        host.get(1..host.len() - 1)
+    } else {
+        Some(host)
+    };
+    if inner.is_none_or(|h| {
+        h.bytes().any(|b| b":[]".contains(&b) && !literal) || h.contains(['[', ']'])
+    }) {
         return Err(bad());
     }
     let port = match port {
@@ -183,12 +189,21 @@ mod tests {
 
     #[test]
     fn normalizes_per_rfc3986() {
-        assert_eq!(n("https://server.example.com/token"), "https://server.example.com/token");
-        assert_eq!(n("HTTPS://Server.Example.COM:443/token"), "https://server.example.com/token");
+        assert_eq!(
+            n("https://server.example.com/token"),
+            "https://server.example.com/token"
+        );
+        assert_eq!(
+            n("HTTPS://Server.Example.COM:443/token"),
+            "https://server.example.com/token"
+        );
         assert_eq!(n("http://a.example:80"), "http://a.example/");
         assert_eq!(n("http://a.example:8080/x"), "http://a.example:8080/x");
         assert_eq!(n("https://a.example:/x"), "https://a.example/x");
-        assert_eq!(n("https://a.example/%7euser/%2fb"), "https://a.example/~user/%2Fb");
+        assert_eq!(
+            n("https://a.example/%7euser/%2fb"),
+            "https://a.example/~user/%2Fb"
+        );
         assert_eq!(n("https://a.example/a/./b/../c"), "https://a.example/a/c");
         assert_eq!(n("https://a.example/a/b/.."), "https://a.example/a/");
         assert_eq!(n("https://a.example/../../x"), "https://a.example/x");
@@ -196,7 +211,11 @@ mod tests {
         assert_eq!(n("https://[::1]:8443/p"), "https://[::1]:8443/p");
         assert_eq!(n("https://a.example/Path"), "https://a.example/Path");
         assert_eq!(n("https://a.example/p?q=1#f"), "https://a.example/p");
-        assert!(parse("https://a.example/p?q").unwrap().had_query_or_fragment);
+        assert!(
+            parse("https://a.example/p?q")
+                .unwrap()
+                .had_query_or_fragment
+        );
         assert!(parse("https://a.example/p#").unwrap().had_query_or_fragment);
         assert!(!parse("https://a.example/p").unwrap().had_query_or_fragment);
     }
@@ -232,7 +251,10 @@ mod tests {
 
     #[test]
     fn strip_keeps_the_uri_as_given() {
-        assert_eq!(strip("https://A.example/x?y#z").unwrap(), "https://A.example/x");
+        assert_eq!(
+            strip("https://A.example/x?y#z").unwrap(),
+            "https://A.example/x"
+        );
         assert!(strip("mailto:x").is_err());
     }
 }

@@ -36,18 +36,18 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use crate::TokenBuilder;
 use crate::alg::Algorithm;
 use crate::error::{ClaimName, ClaimsError, Error, KeyError, ProfileError, RegisteredClaim};
 use crate::format::jwk::Jwk;
 use crate::jws::JwsSigner;
 use crate::jwt::claims::{Claims, CustomClaims};
-use crate::jwt::replay::ReplayStore;
+use crate::jwt::replay::{ReplayStore, TokenUse};
 use crate::jwt::validate::Validation;
 use crate::jwt::verify::Verified;
 use crate::keys::{KeySet, SigningKey, VerifyingKey};
 use crate::profiles::{same, token_hash, uri};
 use crate::time::{Clock, SystemClock};
-use crate::TokenBuilder;
 
 /// The WIT's header `typ`.
 pub const WIT_TYP: &str = "wit+jwt";
@@ -68,7 +68,10 @@ const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k", 
 fn check_workload_id(id: &str) -> Result<(), Error> {
     let bad = || Error::Profile(ProfileError::WorkloadIdentifier);
     let (scheme, rest) = id.split_once("://").ok_or_else(bad)?;
-    let scheme_ok = scheme.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
+    let scheme_ok = scheme
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
         && scheme
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(&c));
@@ -186,7 +189,11 @@ impl Wit {
 /// Verify a WIT under `validation` (its `typ` is set to `wit+jwt` here) against the trust
 /// domain's keys, then check `sub` (a workload identifier URI) and `cnf.jwk` (a public
 /// signature key with `alg`).
-pub fn verify_wit(validation: &Validation, wit: &str, trust_anchors: &KeySet) -> Result<Wit, Error> {
+pub fn verify_wit(
+    validation: &Validation,
+    wit: &str,
+    trust_anchors: &KeySet,
+) -> Result<Wit, Error> {
     let token: Verified = validation
         .clone()
         .typ(WIT_TYP)
@@ -407,11 +414,7 @@ fn hash_claim<'a>(claims: &'a CustomClaims, name: &str) -> Result<Option<&'a str
 }
 
 /// A token presented ⇔ its hash in the proof, and equal.
-fn covers(
-    claim: Option<&str>,
-    presented: Option<&str>,
-    err: ProfileError,
-) -> Result<(), Error> {
+fn covers(claim: Option<&str>, presented: Option<&str>, err: ProfileError) -> Result<(), Error> {
     match (claim, presented) {
         (None, None) => Ok(()),
         (Some(h), Some(t)) if same(h, &token_hash(t)) => Ok(()),
@@ -424,7 +427,9 @@ impl WptVerifier {
     /// query and fragment, or a deployment alias compared exactly).
     pub fn new(audience: &str) -> Self {
         Self {
-            validation: Validation::new().typ(WPT_TYP).audience(audience_of(audience)),
+            validation: Validation::new()
+                .typ(WPT_TYP)
+                .audience(audience_of(audience)),
             max_lifetime: DEFAULT_MAX_WPT_LIFETIME,
             replay: None,
         }
@@ -455,7 +460,12 @@ impl WptVerifier {
     }
 
     /// Verify `wpt` for a request carrying the (verified) `wit` and the `presented` tokens.
-    pub fn verify(&self, wpt: &str, wit: &Wit, presented: &Presented<'_>) -> Result<VerifiedWpt, Error> {
+    pub fn verify(
+        &self,
+        wpt: &str,
+        wit: &Wit,
+        presented: &Presented<'_>,
+    ) -> Result<VerifiedWpt, Error> {
         let token: Verified = self.validation.verify(wpt, wit.key())?;
         // `alg` string-equal to the WIT's cnf.jwk.alg (no EdDSA/Ed25519 alias here).
         let expected: Algorithm = wit.key().algorithm();
@@ -510,7 +520,13 @@ impl WptVerifier {
             let until = exp
                 .checked_add(self.validation.leeway_duration())
                 .ok_or(ClaimsError::Invalid(RegisteredClaim::Expiration.into()))?;
-            store.record_use(jti, Some(until), now)?;
+            let used = TokenUse {
+                jti: Some(jti),
+                sub: Some(wit.workload()),
+                expires: Some(until),
+                ..TokenUse::new(now)
+            };
+            store.record_use(jti, &used)?;
         }
         Ok(VerifiedWpt {
             claims: token.into_claims(),

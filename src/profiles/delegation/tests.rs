@@ -78,12 +78,17 @@ fn mints_the_nested_chain() {
         3600,
     );
     let actor = w.verified("agent-b", json!({}), 3600);
-    let c = w.mint(d().scope("read write"), &subject, Some(&actor)).unwrap();
+    let c = w
+        .mint(d().scope("read write"), &subject, Some(&actor))
+        .unwrap();
     assert_eq!(c["iss"], STS);
     assert_eq!(c["sub"], "user");
     assert_eq!(c["aud"], "https://api.example");
     assert_eq!(c["scope"], "read write");
-    assert_eq!(c["act"], json!({"sub": "agent-b", "act": {"sub": "agent-a"}}));
+    assert_eq!(
+        c["act"],
+        json!({"sub": "agent-b", "act": {"sub": "agent-a"}})
+    );
     assert_eq!(c["iat"], NOW);
     assert_eq!(c["exp"], NOW + 300);
     // Without a requested scope the subject's is kept; without an actor, the subject's act.
@@ -97,11 +102,23 @@ fn scope_only_narrows() {
     let w = world();
     let subject = w.verified("user", json!({"scope": "read"}), 3600);
     let err = |e: ProfileError| Err(Error::Profile(e));
-    assert_eq!(w.mint(d().scope("read write"), &subject, None), err(ProfileError::ScopeWidened));
-    assert_eq!(w.mint(d().scope("admin"), &subject, None), err(ProfileError::ScopeWidened));
-    assert_eq!(w.mint(d().scope("read  read"), &subject, None), err(ProfileError::ExchangeRequest));
+    assert_eq!(
+        w.mint(d().scope("read write"), &subject, None),
+        err(ProfileError::ScopeWidened)
+    );
+    assert_eq!(
+        w.mint(d().scope("admin"), &subject, None),
+        err(ProfileError::ScopeWidened)
+    );
+    assert_eq!(
+        w.mint(d().scope("read  read"), &subject, None),
+        err(ProfileError::ExchangeRequest)
+    );
     let unscoped = w.verified("user", json!({}), 3600);
-    assert_eq!(w.mint(d().scope("read"), &unscoped, None), err(ProfileError::ScopeWidened));
+    assert_eq!(
+        w.mint(d().scope("read"), &unscoped, None),
+        err(ProfileError::ScopeWidened)
+    );
     assert!(w.mint(d(), &unscoped, None).unwrap().get("scope").is_none());
 }
 
@@ -111,7 +128,8 @@ fn exp_only_comes_earlier() {
     let short = w.verified("user", json!({}), 100);
     assert_eq!(w.mint(d(), &short, None).unwrap()["exp"], NOW + 100);
     assert_eq!(
-        w.mint(d().ttl(Duration::from_secs(50)), &short, None).unwrap()["exp"],
+        w.mint(d().ttl(Duration::from_secs(50)), &short, None)
+            .unwrap()["exp"],
         NOW + 50
     );
     assert_eq!(
@@ -120,7 +138,8 @@ fn exp_only_comes_earlier() {
     );
     let long = w.verified("user", json!({}), 3600);
     assert_eq!(
-        w.mint(d().ttl(Duration::from_secs(1000)), &long, None).unwrap()["exp"],
+        w.mint(d().ttl(Duration::from_secs(1000)), &long, None)
+            .unwrap()["exp"],
         NOW + 1000
     );
 }
@@ -151,8 +170,12 @@ fn chain_depth_at_minting() {
     assert!(w.mint(d(), &four, None).is_ok());
     assert!(w.mint(d().max_chain_depth(5), &four, Some(&actor)).is_ok());
     assert_eq!(
-        w.mint(d().max_chain_depth(1), &w.verified("u", json!({}), 60), Some(&actor))
-            .map(|c| c["act"]["sub"].clone()),
+        w.mint(
+            d().max_chain_depth(1),
+            &w.verified("u", json!({}), 60),
+            Some(&actor)
+        )
+        .map(|c| c["act"]["sub"].clone()),
         Ok(json!("next"))
     );
     let malformed = w.verified("user", json!({"act": "agent"}), 3600);
@@ -165,8 +188,15 @@ fn chain_depth_at_minting() {
 #[test]
 fn may_act_restricts_the_actor() {
     let w = world();
-    let subject = w.verified("user", json!({"may_act": {"sub": "agent-b", "iss": "idp"}}), 3600);
-    assert!(w.mint(d(), &subject, Some(&w.verified("agent-b", json!({}), 60))).is_ok());
+    let subject = w.verified(
+        "user",
+        json!({"may_act": {"sub": "agent-b", "iss": "idp"}}),
+        3600,
+    );
+    assert!(
+        w.mint(d(), &subject, Some(&w.verified("agent-b", json!({}), 60)))
+            .is_ok()
+    );
     assert_eq!(
         w.mint(d(), &subject, Some(&w.verified("agent-c", json!({}), 60))),
         Err(ProfileError::ActorNotAllowed.into())
@@ -191,7 +221,9 @@ fn verifier_exposes_and_checks_the_chain() {
     assert_eq!(subs, ["b", "a"]);
     assert_eq!(chain.current().unwrap().issuer(), Some("x"));
     assert_eq!(chain.depth(), 2);
-    let five = mk(json!({"sub":"e","act":{"sub":"d","act":{"sub":"c","act":{"sub":"b","act":{"sub":"a"}}}}}));
+    let five = mk(
+        json!({"sub":"e","act":{"sub":"d","act":{"sub":"c","act":{"sub":"b","act":{"sub":"a"}}}}}),
+    );
     assert_eq!(
         verify_delegated::<CustomClaims>(&v, &five, &w.sts_keys).map(|_| ()),
         Err(ProfileError::ChainTooDeep.into())
@@ -200,20 +232,38 @@ fn verifier_exposes_and_checks_the_chain() {
     assert!(verify_delegated::<CustomClaims>(&deep_ok, &five, &w.sts_keys).is_ok());
     let shallow = v.clone().delegation(DelegationPolicy::new().max_depth(1));
     assert_eq!(
-        shallow.verify_with_keys::<CustomClaims>(&t, &w.sts_keys).map(|_| ()),
+        shallow
+            .verify_with_keys::<CustomClaims>(&t, &w.sts_keys)
+            .map(|_| ()),
         Err(ProfileError::ChainTooDeep.into())
     );
-    let only_b = v.clone().delegation(DelegationPolicy::new().allow_actor("b"));
+    let only_b = v
+        .clone()
+        .delegation(DelegationPolicy::new().allow_actor("b"));
     assert_eq!(
-        only_b.verify_with_keys::<CustomClaims>(&t, &w.sts_keys).map(|_| ()),
+        only_b
+            .verify_with_keys::<CustomClaims>(&t, &w.sts_keys)
+            .map(|_| ()),
         Err(ProfileError::ActorNotAllowed.into())
     );
     let both = v.delegation(DelegationPolicy::new().allow_actor("b").allow_actor("a"));
-    assert!(both.verify_with_keys::<CustomClaims>(&t, &w.sts_keys).is_ok());
-    for bad in [json!("b"), json!({"iss": "x"}), json!({"sub": 7}), json!({"sub": "b", "act": []})] {
+    assert!(
+        both.verify_with_keys::<CustomClaims>(&t, &w.sts_keys)
+            .is_ok()
+    );
+    for bad in [
+        json!("b"),
+        json!({"iss": "x"}),
+        json!({"sub": 7}),
+        json!({"sub": "b", "act": []}),
+    ] {
         assert_eq!(
-            verify_delegated::<CustomClaims>(&Validation::new().clock(clock()), &mk(bad.clone()), &w.sts_keys)
-                .map(|_| ()),
+            verify_delegated::<CustomClaims>(
+                &Validation::new().clock(clock()),
+                &mk(bad.clone()),
+                &w.sts_keys
+            )
+            .map(|_| ()),
             Err(ClaimsError::Invalid(ClaimName::Custom("act".into())).into()),
             "{bad}"
         );

@@ -1,10 +1,10 @@
 use serde_json::json;
 
 use super::*;
-use crate::jws::JwsSigner;
-use crate::format::b64;
-use crate::time::FixedClock;
 use crate::MemoryReplayStore;
+use crate::format::b64;
+use crate::jws::JwsSigner;
+use crate::time::FixedClock;
 
 const NOW: i64 = 1_800_000_000;
 const AUD: &str = "https://api.example.org/tasks";
@@ -43,7 +43,12 @@ impl World {
         self.wit.clone()
     }
     fn verified_wit(&self) -> Wit {
-        verify_wit(&Validation::new().clock(clock()), &self.wit(), &self.anchors).unwrap()
+        verify_wit(
+            &Validation::new().clock(clock()),
+            &self.wit(),
+            &self.anchors,
+        )
+        .unwrap()
     }
 }
 
@@ -82,7 +87,11 @@ fn wit_shape_and_verification() {
 fn wit_refusals() {
     let w = world(Algorithm::Ed25519);
     let v = Validation::new().clock(clock());
-    let plain = TokenBuilder::new().subject(ID).clock(clock()).sign(&w.domain).unwrap();
+    let plain = TokenBuilder::new()
+        .subject(ID)
+        .clock(clock())
+        .sign(&w.domain)
+        .unwrap();
     assert_eq!(
         verify_wit(&v, &plain, &w.anchors).map(|_| ()),
         Err(ClaimsError::Type.into())
@@ -125,7 +134,12 @@ fn wit_refusals() {
 
 #[test]
 fn wpt_end_to_end() {
-    for alg in [Algorithm::MlDsa44, Algorithm::Es256, Algorithm::Ed25519, Algorithm::MlDsa65Ed25519] {
+    for alg in [
+        Algorithm::MlDsa44,
+        Algorithm::Es256,
+        Algorithm::Ed25519,
+        Algorithm::MlDsa65Ed25519,
+    ] {
         let w = world(alg);
         let wit = w.verified_wit();
         let raw_wit = w.wit();
@@ -164,52 +178,84 @@ fn wpt_refusals() {
     let ok = wpt().sign(&w.workload, &raw).unwrap();
     assert_eq!(v.verify(&ok, &wit, &none).map(|_| ()), Ok(()));
     // Wrong audience, query ignored.
-    assert!(WptVerifier::new("https://api.example.org/tasks?x=1").clock(clock()).verify(&ok, &wit, &none).is_ok());
+    assert!(
+        WptVerifier::new("https://api.example.org/tasks?x=1")
+            .clock(clock())
+            .verify(&ok, &wit, &none)
+            .is_ok()
+    );
     assert_eq!(
-        WptVerifier::new("https://other.example").clock(clock()).verify(&ok, &wit, &none).map(|_| ()),
+        WptVerifier::new("https://other.example")
+            .clock(clock())
+            .verify(&ok, &wit, &none)
+            .map(|_| ()),
         Err(ClaimsError::Audience.into())
     );
     // Bound to another WIT.
     let other = wpt().sign(&w.workload, "another.wit.token").unwrap();
-    assert_eq!(v.verify(&other, &wit, &none).map(|_| ()), err(ProfileError::WorkloadTokenHash));
+    assert_eq!(
+        v.verify(&other, &wit, &none).map(|_| ()),
+        err(ProfileError::WorkloadTokenHash)
+    );
     // Signed by a key other than the WIT's.
     let thief = SigningKey::generate(Algorithm::Ed25519).unwrap();
     assert_eq!(
-        v.verify(&wpt().sign(&thief, &raw).unwrap(), &wit, &none).map(|_| ()),
+        v.verify(&wpt().sign(&thief, &raw).unwrap(), &wit, &none)
+            .map(|_| ()),
         Err(Error::InvalidSignature)
     );
     // Tokens presented but not covered, or covered but different.
     assert_eq!(
-        v.verify(&ok, &wit, &Presented::new().access_token("at")).map(|_| ()),
+        v.verify(&ok, &wit, &Presented::new().access_token("at"))
+            .map(|_| ()),
         err(ProfileError::AccessTokenHash)
     );
     let with_ath = wpt().access_token("at").sign(&w.workload, &raw).unwrap();
     assert_eq!(
-        v.verify(&with_ath, &wit, &Presented::new().access_token("other")).map(|_| ()),
+        v.verify(&with_ath, &wit, &Presented::new().access_token("other"))
+            .map(|_| ()),
         err(ProfileError::AccessTokenHash)
     );
     assert_eq!(
-        v.verify(&ok, &wit, &Presented::new().txn_token("tt")).map(|_| ()),
+        v.verify(&ok, &wit, &Presented::new().txn_token("tt"))
+            .map(|_| ()),
         err(ProfileError::TransactionTokenHash)
     );
-    let with_oth = wpt().other_token("x-a", "1").sign(&w.workload, &raw).unwrap();
-    assert_eq!(v.verify(&with_oth, &wit, &none).map(|_| ()), err(ProfileError::OtherTokenHash));
+    let with_oth = wpt()
+        .other_token("x-a", "1")
+        .sign(&w.workload, &raw)
+        .unwrap();
     assert_eq!(
-        v.verify(&with_oth, &wit, &Presented::new().other_token("x-a", "2")).map(|_| ()),
+        v.verify(&with_oth, &wit, &none).map(|_| ()),
         err(ProfileError::OtherTokenHash)
     );
     assert_eq!(
-        v.verify(&ok, &wit, &Presented::new().other_token("x-a", "1")).map(|_| ()),
+        v.verify(&with_oth, &wit, &Presented::new().other_token("x-a", "2"))
+            .map(|_| ()),
+        err(ProfileError::OtherTokenHash)
+    );
+    assert_eq!(
+        v.verify(&ok, &wit, &Presented::new().other_token("x-a", "1"))
+            .map(|_| ()),
         err(ProfileError::OtherTokenHash)
     );
     // Lifetime: far future refused, expired refused.
-    let long = wpt().ttl(Duration::from_secs(3600)).sign(&w.workload, &raw).unwrap();
-    assert_eq!(v.verify(&long, &wit, &none).map(|_| ()), err(ProfileError::ProofLifetime));
+    let long = wpt()
+        .ttl(Duration::from_secs(3600))
+        .sign(&w.workload, &raw)
+        .unwrap();
+    assert_eq!(
+        v.verify(&long, &wit, &none).map(|_| ()),
+        err(ProfileError::ProofLifetime)
+    );
     let old = WptBuilder::new(AUD)
         .clock(FixedClock::at_secs(NOW - 200))
         .sign(&w.workload, &raw)
         .unwrap();
-    assert_eq!(v.verify(&old, &wit, &none).map(|_| ()), Err(ClaimsError::Expired.into()));
+    assert_eq!(
+        v.verify(&old, &wit, &none).map(|_| ()),
+        Err(ClaimsError::Expired.into())
+    );
     // alg must be string-equal to the WIT's cnf.jwk.alg: EdDSA is not Ed25519 here.
     let mut h = part(&ok, 0);
     h["alg"] = json!("EdDSA");
@@ -224,6 +270,14 @@ fn wpt_refusals() {
         err(ProfileError::WorkloadProofAlgorithm)
     );
     // typ
-    let plain = TokenBuilder::new().audience(AUD).claim("wth", wit.wth()).clock(clock()).sign(&w.workload).unwrap();
-    assert_eq!(v.verify(&plain, &wit, &none).map(|_| ()), Err(ClaimsError::Type.into()));
+    let plain = TokenBuilder::new()
+        .audience(AUD)
+        .claim("wth", wit.wth())
+        .clock(clock())
+        .sign(&w.workload)
+        .unwrap();
+    assert_eq!(
+        v.verify(&plain, &wit, &none).map(|_| ()),
+        Err(ClaimsError::Type.into())
+    );
 }
