@@ -201,8 +201,18 @@ const DIR_04: &str = concat!(
     "/../shared/vectors/ietf-jose-pq-composite-sigs-04/"
 );
 
-/// The -04 examples: (params, trad private bytes from `priv`, M', trad signature, trad public).
-fn examples_04() -> Vec<(&'static Params, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>)> {
+/// One -04 example's traditional half.
+struct Example04 {
+    params: &'static Params,
+    /// The traditional private key bytes from `priv` (after the seed).
+    trad_secret: Vec<u8>,
+    /// M'.
+    m: Vec<u8>,
+    trad_sig: Vec<u8>,
+    trad_pk: Vec<u8>,
+}
+
+fn examples_04() -> Vec<Example04> {
     Algorithm::ALL
         .iter()
         .filter(|a| a.is_composite())
@@ -215,13 +225,13 @@ fn examples_04() -> Vec<(&'static Params, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>)> {
             let private = crate::format::b64::decode(v["jwk"]["priv"].as_str().unwrap()).unwrap();
             let sig = hex("raw_composite_signature");
             let public = hex("raw_composite_public_key");
-            (
-                p,
-                private[SEED_LEN..].to_vec(),
-                hex("raw_message_representative"),
-                sig[p.ml_sig_len..].to_vec(),
-                public[p.ml_pk_len..].to_vec(),
-            )
+            Example04 {
+                params: p,
+                trad_secret: private[SEED_LEN..].to_vec(),
+                m: hex("raw_message_representative"),
+                trad_sig: sig[p.ml_sig_len..].to_vec(),
+                trad_pk: public[p.ml_pk_len..].to_vec(),
+            }
         })
         .collect()
 }
@@ -231,7 +241,14 @@ fn traditional_halves_of_04_examples_verify() {
     let enc = CompositeEncoding::Draft04;
     let all = examples_04();
     assert_eq!(all.len(), 6);
-    for (p, trad_secret, m, trad_sig, trad_pk) in &all {
+    for Example04 {
+        params: p,
+        trad_secret,
+        m,
+        trad_sig,
+        trad_pk,
+    } in &all
+    {
         let public = ClassicalPublic::from_bytes(p.kind, trad_pk, enc).unwrap();
         public.verify(m, trad_sig, enc).unwrap();
         assert_eq!(&public.to_bytes(enc), trad_pk);
@@ -290,7 +307,14 @@ fn der_signatures_are_parsed_strictly() {
     ))
     .unwrap();
     let mut rejected = 0;
-    for (p, _, m, sig, pk) in examples_04() {
+    for Example04 {
+        params: p,
+        m,
+        trad_sig: sig,
+        trad_pk: pk,
+        ..
+    } in examples_04()
+    {
         let n = match p.kind {
             Kind::P256 => &p256_n,
             Kind::P384 => &p384_n,
@@ -367,7 +391,12 @@ fn der_private_keys_are_parsed_strictly() {
     use sec1::der::Encode;
     let enc = CompositeEncoding::Draft04;
     let mut rejected = 0;
-    for (p, sk, _, _, _) in examples_04() {
+    for Example04 {
+        params: p,
+        trad_secret: sk,
+        ..
+    } in examples_04()
+    {
         if !matches!(p.kind, Kind::P256 | Kind::P384) {
             continue;
         }
