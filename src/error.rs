@@ -5,6 +5,7 @@
 use core::fmt;
 
 use crate::alg::Algorithm;
+use crate::audit::AuditError;
 
 /// Every error pqjose returns.
 ///
@@ -34,6 +35,8 @@ pub enum Error {
     ReplayStoreFull,
     /// The cryptographic backend failed to sign (or the system random generator failed).
     Crypto,
+    /// The signed audit log refused an operation or failed verification (codes 1100–1199).
+    Audit(AuditError),
 }
 
 /// What is wrong with the structure of a compact JWS, its header or its payload.
@@ -285,6 +288,7 @@ impl Error {
             Self::Revoked => 602,
             Self::ReplayStoreFull => 603,
             Self::Crypto => 700,
+            Self::Audit(a) => a.code(),
         }
     }
 }
@@ -382,6 +386,7 @@ impl fmt::Display for Error {
             Self::Revoked => f.write_str("token or key revoked"),
             Self::ReplayStoreFull => f.write_str("replay store is full; token refused"),
             Self::Crypto => f.write_str("cryptographic operation failed"),
+            Self::Audit(e) => e.fmt(f),
         }
     }
 }
@@ -403,6 +408,12 @@ impl From<KeyError> for Error {
 impl From<AlgorithmError> for Error {
     fn from(e: AlgorithmError) -> Self {
         Self::Algorithm(e)
+    }
+}
+
+impl From<AuditError> for Error {
+    fn from(e: AuditError) -> Self {
+        Self::Audit(e)
     }
 }
 

@@ -150,6 +150,7 @@
 )]
 
 mod alg;
+pub mod audit;
 mod backend;
 mod error;
 mod format;
@@ -162,6 +163,7 @@ pub use format::jwk;
 pub use jwt::dangerous;
 
 pub use alg::{Algorithm, Family};
+pub use audit::AuditError;
 pub use backend::SigningMode;
 pub use backend::composite::CompositeEncoding;
 pub use error::{
