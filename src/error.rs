@@ -5,6 +5,7 @@
 use core::fmt;
 
 use crate::alg::Algorithm;
+use crate::audit::AuditError;
 
 /// Every error pqjose returns.
 ///
@@ -41,6 +42,8 @@ pub enum Error {
     Crypto,
     /// A profile check failed: DPoP, delegation (token exchange) or WIMSE.
     Profile(ProfileError),
+    /// The signed audit log refused an operation or failed verification (codes 1100–1199).
+    Audit(AuditError),
 }
 
 /// What is wrong with the structure of a compact JWS, its header or its payload.
@@ -442,6 +445,7 @@ impl Error {
             },
             Self::Crypto => 700,
             Self::Profile(p) => p.code(),
+            Self::Audit(a) => a.code(),
         }
     }
 }
@@ -542,6 +546,7 @@ impl fmt::Display for Error {
             Self::RemoteKeys(e) => write!(f, "remote JWK Set: {e}"),
             Self::Crypto => f.write_str("cryptographic operation failed"),
             Self::Profile(e) => e.fmt(f),
+            Self::Audit(e) => e.fmt(f),
         }
     }
 }
@@ -622,6 +627,12 @@ impl From<KeyError> for Error {
 impl From<AlgorithmError> for Error {
     fn from(e: AlgorithmError) -> Self {
         Self::Algorithm(e)
+    }
+}
+
+impl From<AuditError> for Error {
+    fn from(e: AuditError) -> Self {
+        Self::Audit(e)
     }
 }
 

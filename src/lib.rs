@@ -160,6 +160,7 @@
 )]
 
 mod alg;
+pub mod audit;
 mod backend;
 mod error;
 mod format;
@@ -174,6 +175,7 @@ pub use jwt::dangerous;
 pub use profiles::{delegation, dpop, exchange, wimse};
 
 pub use alg::{Algorithm, Family};
+pub use audit::AuditError;
 pub use backend::SigningMode;
 pub use backend::composite::CompositeEncoding;
 pub use error::{
