@@ -50,6 +50,8 @@
 mod bench;
 mod completions;
 mod demo;
+mod dpop;
+mod exchange;
 mod exit;
 mod input;
 mod inspect;
@@ -88,6 +90,8 @@ enum Command {
     Sign(sign::SignArgs),
     Verify(verify::VerifyArgs),
     Inspect(inspect::InspectArgs),
+    Dpop(dpop::DpopArgs),
+    Exchange(exchange::ExchangeArgs),
     Demo(demo::DemoArgs),
     Bench(bench::BenchArgs),
     Completions(completions::CompletionsArgs),
@@ -102,6 +106,8 @@ impl Command {
             Self::Sign(args) => sign::run(args),
             Self::Verify(args) => verify::run(args),
             Self::Inspect(args) => inspect::run(args),
+            Self::Dpop(args) => dpop::run(args),
+            Self::Exchange(args) => exchange::run(args),
             Self::Demo(args) => demo::run(args),
             Self::Bench(args) => bench::run(args),
             Self::Completions(args) => completions::run(args),
@@ -118,7 +124,7 @@ const SUBCOMMAND_HELP: &str = "\
 
 /// The whole command-line interface as a clap [`clap::Command`]: the derived one, with `-h`
 /// printing the full help as `--help` does (as the hand-written parser did) and the usage line
-/// first in each subcommand's help.
+/// first in each subcommand's help (nested ones such as `dpop proof` included).
 pub(crate) fn cli() -> clap::Command {
     fn long_help_flag(cmd: clap::Command) -> clap::Command {
         cmd.disable_help_flag(true).arg(
@@ -129,8 +135,12 @@ pub(crate) fn cli() -> clap::Command {
                 .help("Print help"),
         )
     }
-    long_help_flag(Cli::command())
-        .mut_subcommands(|sub| long_help_flag(sub).help_template(SUBCOMMAND_HELP))
+    fn subcommand(cmd: clap::Command) -> clap::Command {
+        long_help_flag(cmd)
+            .help_template(SUBCOMMAND_HELP)
+            .mut_subcommands(subcommand)
+    }
+    long_help_flag(Cli::command()).mut_subcommands(subcommand)
 }
 
 fn main() -> ExitCode {

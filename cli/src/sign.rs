@@ -18,6 +18,7 @@ use crate::{input, keys, parse};
 #[derive(clap::Args)]
 #[command(
     override_usage = "pqjose sign --key FILE [--claims JSON|@FILE] [--ttl SECONDS] [--typ TYP]
+                   [--cnf-jwk PUBLIC.jwk]
        pqjose sign --key FILE --payload FILE|- [--typ TYP]"
 )]
 pub(crate) struct SignArgs {
@@ -38,9 +39,13 @@ pub(crate) struct SignArgs {
         long,
         value_name = "FILE|-",
         allow_hyphen_values = true,
-        conflicts_with_all = ["claims", "ttl"]
+        conflicts_with_all = ["claims", "ttl", "cnf_jwk"]
     )]
     payload: Option<String>,
+    /// Bind the token to this (client's public) key: cnf.jkt = its RFC 7638 thumbprint
+    /// (DPoP, RFC 9449 §6)
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    cnf_jwk: Option<String>,
 }
 
 /// `pqjose sign`.
@@ -52,7 +57,13 @@ pub(crate) fn run(args: SignArgs) -> Result<(), Exit> {
             sign_raw(&key, args.typ.as_deref(), &payload)
         }
         None => {
-            let builder = builder(&args)?;
+            let mut builder = builder(&args)?;
+            if let Some(path) = &args.cnf_jwk {
+                let jkt = keys::load_verifying_key(path)?
+                    .thumbprint()
+                    .map_err(|e| Exit::Io(format!("cannot use {path}: {e}")))?;
+                builder = builder.cnf_jkt(jkt);
+            }
             let key = keys::load_signing_key(&args.key)?;
             builder.sign(&key)
         }
