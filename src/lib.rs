@@ -165,7 +165,8 @@ pub use alg::{Algorithm, Family};
 pub use backend::SigningMode;
 pub use backend::composite::CompositeEncoding;
 pub use error::{
-    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, RegisteredClaim, Result,
+    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, RegisteredClaim,
+    RemoteKeysError, Result,
 };
 pub use format::header::Header;
 pub use jwk::{Jwk, JwkSet, SkippedKey};
@@ -177,7 +178,7 @@ pub use keys::{
 
 pub use jwt::{
     AlgorithmPolicy, Audience, Claims, CustomClaims, DEFAULT_LEEWAY, DEFAULT_REPLAY_CAPACITY,
-    DEFAULT_TTL, MemoryReplayStore, ReplayStore, TokenBuilder, Validation, Verified,
+    DEFAULT_TTL, MemoryReplayStore, ReplayStore, TokenBuilder, TokenUse, Validation, Verified,
 };
 pub use time::{Clock, FixedClock, NumericDate, SystemClock};
 
