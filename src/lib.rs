@@ -153,6 +153,7 @@ mod alg;
 mod backend;
 mod error;
 mod format;
+pub mod jwe;
 pub mod jws;
 mod jwt;
 mod keys;
@@ -165,9 +166,13 @@ pub use alg::{Algorithm, Family};
 pub use backend::SigningMode;
 pub use backend::composite::CompositeEncoding;
 pub use error::{
-    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, RegisteredClaim, Result,
+    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, JweError, KeyError,
+    RegisteredClaim, Result,
 };
 pub use format::header::Header;
+pub use jwe::{
+    ContentEncryption, Decrypted, DecryptionKey, DecryptionKeySet, EncryptionKey, KeyManagement,
+};
 pub use jwk::{Jwk, JwkSet, SkippedKey};
 pub use jws::{JwsSigner, JwsVerifier};
 pub use keys::{
