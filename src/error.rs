@@ -32,6 +32,11 @@ pub enum Error {
     /// The replay store is full of unexpired entries, so a new `jti` cannot be recorded; the
     /// token is refused (fail closed) rather than an entry forgotten early.
     ReplayStoreFull,
+    /// The replay store could not answer (a database down, slow beyond its timeout, or
+    /// answering nonsense); the token is refused (fail closed).
+    ReplayStoreUnavailable,
+    /// A remote JWK Set could not be fetched or used.
+    RemoteKeys(RemoteKeysError),
     /// The cryptographic backend failed to sign (or the system random generator failed).
     Crypto,
     /// A JWE could not be made or opened (see [`JweError`]).
@@ -345,6 +350,22 @@ impl Error {
             Self::Replayed => 601,
             Self::Revoked => 602,
             Self::ReplayStoreFull => 603,
+            Self::ReplayStoreUnavailable => 604,
+            Self::RemoteKeys(r) => match r {
+                RemoteKeysError::Unavailable => 610,
+                RemoteKeysError::Stale => 611,
+                RemoteKeysError::Transport => 612,
+                RemoteKeysError::Timeout => 613,
+                RemoteKeysError::HttpStatus => 614,
+                RemoteKeysError::TooLarge => 615,
+                RemoteKeysError::Redirect => 616,
+                RemoteKeysError::InsecureUrl => 617,
+                RemoteKeysError::InvalidUrl => 618,
+                RemoteKeysError::Malformed => 619,
+                RemoteKeysError::NoUsableKeys => 620,
+                RemoteKeysError::Discovery => 621,
+                RemoteKeysError::NoHttpSupport => 622,
+            },
             Self::Crypto => 700,
             Self::Jwe(j) => match j {
                 JweError::Decryption => 240,
@@ -496,6 +517,8 @@ impl fmt::Display for Error {
             Self::Replayed => f.write_str("token replayed (jti seen before)"),
             Self::Revoked => f.write_str("token or key revoked"),
             Self::ReplayStoreFull => f.write_str("replay store is full; token refused"),
+            Self::ReplayStoreUnavailable => f.write_str("replay store unavailable; token refused"),
+            Self::RemoteKeys(e) => write!(f, "remote JWK Set: {e}"),
             Self::Crypto => f.write_str("cryptographic operation failed"),
             Self::Jwe(e) => e.fmt(f),
         }
@@ -503,6 +526,65 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Why a remote JWK Set could not be fetched or used (see `pqjose::remote`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RemoteKeysError {
+    /// No good JWK Set has been fetched yet (the first fetch failed or is still under way).
+    Unavailable,
+    /// The last good set is older than the stale bound and every refresh since failed:
+    /// verification fails closed.
+    Stale,
+    /// The connection failed (refused, reset, DNS, TLS).
+    Transport,
+    /// The connect or read timeout passed.
+    Timeout,
+    /// The server answered with a status other than 200 or 304.
+    HttpStatus,
+    /// The response body exceeds the size limit.
+    TooLarge,
+    /// The server redirected to another origin (or too many times).
+    Redirect,
+    /// The URL is not `https` and plain HTTP was not allowed explicitly.
+    InsecureUrl,
+    /// The URL cannot be parsed.
+    InvalidUrl,
+    /// The response is not a JWK Set (or not a metadata document).
+    Malformed,
+    /// The response parsed to a JWK Set without one usable key; the last good set is kept.
+    NoUsableKeys,
+    /// The issuer metadata has no usable `jwks_uri`.
+    Discovery,
+    /// This build has no HTTP client (cargo feature `remote-http`).
+    NoHttpSupport,
+}
+
+impl fmt::Display for RemoteKeysError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Unavailable => "no JWK Set fetched yet",
+            Self::Stale => "the last good JWK Set is too old and refreshing it failed",
+            Self::Transport => "connection failed",
+            Self::Timeout => "timed out",
+            Self::HttpStatus => "unexpected HTTP status",
+            Self::TooLarge => "response exceeds the size limit",
+            Self::Redirect => "redirect to another origin refused",
+            Self::InsecureUrl => "URL is not https (plain HTTP not allowed)",
+            Self::InvalidUrl => "invalid URL",
+            Self::Malformed => "response is not a JWK Set",
+            Self::NoUsableKeys => "JWK Set has no usable key; last good set kept",
+            Self::Discovery => "issuer metadata has no usable jwks_uri",
+            Self::NoHttpSupport => "built without the HTTP client (feature remote-http)",
+        })
+    }
+}
+
+impl From<RemoteKeysError> for Error {
+    fn from(e: RemoteKeysError) -> Self {
+        Self::RemoteKeys(e)
+    }
+}
 
 impl From<FormatError> for Error {
     fn from(e: FormatError) -> Self {
@@ -555,6 +637,10 @@ mod tests {
             Error::Replayed,
             Error::Revoked,
             Error::ReplayStoreFull,
+            Error::ReplayStoreUnavailable,
+            Error::RemoteKeys(RemoteKeysError::Unavailable),
+            Error::RemoteKeys(RemoteKeysError::Stale),
+            Error::RemoteKeys(RemoteKeysError::NoHttpSupport),
             Error::Key(KeyError::DuplicateKey),
             Error::Key(KeyError::TooManyKeys),
             Error::Crypto,

@@ -167,7 +167,7 @@ pub use backend::SigningMode;
 pub use backend::composite::CompositeEncoding;
 pub use error::{
     AlgorithmError, ClaimName, ClaimsError, Error, FormatError, JweError, KeyError,
-    RegisteredClaim, Result,
+    RegisteredClaim, RemoteKeysError, Result,
 };
 pub use format::header::Header;
 pub use jwe::{
@@ -182,7 +182,7 @@ pub use keys::{
 
 pub use jwt::{
     AlgorithmPolicy, Audience, Claims, CustomClaims, DEFAULT_LEEWAY, DEFAULT_REPLAY_CAPACITY,
-    DEFAULT_TTL, MemoryReplayStore, ReplayStore, TokenBuilder, Validation, Verified,
+    DEFAULT_TTL, MemoryReplayStore, ReplayStore, TokenBuilder, TokenUse, Validation, Verified,
 };
 pub use time::{Clock, FixedClock, NumericDate, SystemClock};
 

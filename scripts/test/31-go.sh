@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Go consumer: the cgo package in examples/go (found through pqjose.pc), its tests (incl. a
+# Go consumer: the cgo package in bindings/go (found through pqjose.pc), its tests (incl. a
 # many-goroutine test and the race detector), a brief run of the verify benchmark, and the
 # interop command.
 source "$(dirname "$0")/../ffi-env.sh"
 need_cmd go golang-go
 
-cd examples/go
+cd bindings/go
 export CGO_ENABLED=1
 step "gofmt" test -z "$(gofmt -l .)"
 step "go vet" go vet ./...

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Python consumer: the ctypes package in examples/python and its pytest tests (incl. threads),
+# Python consumer: the ctypes package in bindings/python and its pytest tests (incl. threads),
 # with pytest (pinned) in a virtualenv under target/.
 source "$(dirname "$0")/../ffi-env.sh"
 
-venv=$(python_venv ffi-python "$PQJOSE_ROOT/examples/python/requirements-test.txt")
-cd examples/python
-step "pytest examples/python" env PYTHONPATH="$PWD" "$venv/bin/python" -m pytest -q \
+venv=$(python_venv ffi-python "$PQJOSE_ROOT/bindings/python/requirements-test.txt")
+cd bindings/python
+step "pytest bindings/python" env PYTHONPATH="$PWD" "$venv/bin/python" -m pytest -q \
   -p no:cacheprovider tests

@@ -8,7 +8,7 @@ need_cmd go golang-go
 # The consumers built by the earlier steps; build them here too so this step runs alone.
 read -r -a PQJ <<<"$(pkg-config --cflags --libs pqjose)"
 cc -std=c99 -Wall -Wextra -Werror -O1 examples/c/interop.c "${PQJ[@]}" -o "$FFI_OUT/interop-c"
-(cd examples/go && CGO_ENABLED=1 go build -o "$FFI_OUT/interop-go" ./cmd/interop)
+(cd bindings/go && CGO_ENABLED=1 go build -o "$FFI_OUT/interop-go" ./cmd/interop)
 need_cmd python3
 
 DIR="$FFI_OUT/interop"
@@ -18,7 +18,7 @@ run() { # run LANG ARGS...
   case "$1" in
     c) "$FFI_OUT/interop-c" "${@:2}" ;;
     go) "$FFI_OUT/interop-go" "${@:2}" ;;
-    python) PYTHONPATH="$PQJOSE_ROOT/examples/python" python3 examples/python/interop.py "${@:2}" ;;
+    python) PYTHONPATH="$PQJOSE_ROOT/bindings/python" python3 bindings/python/interop.py "${@:2}" ;;
   esac
 }
 

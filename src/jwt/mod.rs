@@ -14,6 +14,6 @@ pub(crate) mod verify;
 
 pub use builder::{DEFAULT_TTL, TokenBuilder};
 pub use claims::{Audience, Claims, CustomClaims};
-pub use replay::{DEFAULT_REPLAY_CAPACITY, MemoryReplayStore, ReplayStore};
+pub use replay::{DEFAULT_REPLAY_CAPACITY, MemoryReplayStore, ReplayStore, TokenUse};
 pub use validate::{AlgorithmPolicy, DEFAULT_LEEWAY, Validation};
 pub use verify::Verified;

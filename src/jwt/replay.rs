@@ -12,25 +12,91 @@ use sha2::{Digest, Sha256};
 use crate::error::Error;
 use crate::time::NumericDate;
 
+/// What a [`ReplayStore`] sees of a token whose signature and every claim check passed.
+///
+/// Build one with [`TokenUse::new`] and struct update syntax:
+/// `TokenUse { jti: Some("j1"), iss: Some("https://issuer"), ..TokenUse::new(now) }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenUse<'a> {
+    /// The token's `jti`.
+    pub jti: Option<&'a str>,
+    /// The token's `iss` (a `jti` is unique per issuer, so stores scope it by issuer).
+    pub iss: Option<&'a str>,
+    /// The token's `sub` (the agent; revocation by subject matches it).
+    pub sub: Option<&'a str>,
+    /// The id of the key that verified the token (or the header's `kid`).
+    pub kid: Option<&'a str>,
+    /// The token's `iat` (revocation by subject refuses tokens issued at or before a time; a
+    /// token without `iat` is treated as issued at the beginning of time).
+    pub iat: Option<NumericDate>,
+    /// When the token stops passing the `exp` check (`exp` plus leeway); `None`: it has no
+    /// `exp`. A used `jti` must be remembered until then.
+    pub expires: Option<NumericDate>,
+    /// The validator's "now".
+    pub now: NumericDate,
+}
+
+impl<'a> TokenUse<'a> {
+    /// A use at `now` with every other field empty.
+    pub const fn new(now: NumericDate) -> Self {
+        Self {
+            jti: None,
+            iss: None,
+            sub: None,
+            kid: None,
+            iat: None,
+            expires: None,
+            now,
+        }
+    }
+}
+
 /// Where a validator records used `jti` values and looks up revocations.
 ///
-/// Implementations must be safe to share between threads, and must fail closed: any error
-/// (for example a backing database that cannot be reached) rejects the token.
+/// A [`crate::Validation`] calls [`ReplayStore::check`] once per token, after the signature and
+/// every claim check passed. Implementations must be safe to share between threads and must
+/// fail closed: any error (a backing database that cannot be reached, a timeout) rejects the
+/// token ([`Error::ReplayStoreUnavailable`] is the error for "cannot tell").
+///
+/// Implement [`check_revoked`](Self::check_revoked) and [`record_use`](Self::record_use); a
+/// networked store overrides [`check`](Self::check) to do both in one round trip.
 pub trait ReplayStore: Send + Sync {
-    /// `Err(`[`Error::Revoked`]`)` if `jti` or `kid` has been revoked. Called for every token
-    /// whose signature and claims passed; `kid` is the verifying key's id.
-    fn check_revoked(&self, jti: Option<&str>, kid: Option<&str>) -> Result<(), Error>;
+    /// `Err(`[`Error::Revoked`]`)` if the token is revoked: by its `jti`, by its key's `kid`,
+    /// or by its subject (every token of `sub` issued at or before some time).
+    fn check_revoked(&self, token: &TokenUse<'_>) -> Result<(), Error>;
 
-    /// Record the first use of `jti`, to be remembered until `expires` (after which the token
-    /// fails its `exp` check anyway; `None`: the token has no `exp`). `Err(`[`Error::Replayed`]`)`
-    /// if `jti` was recorded before. Must be atomic: of two concurrent calls with the same `jti`,
-    /// exactly one succeeds.
-    fn record_use(
-        &self,
-        jti: &str,
-        expires: Option<NumericDate>,
-        now: NumericDate,
-    ) -> Result<(), Error>;
+    /// Record the first use of `jti` (scoped by `token.iss`), to be remembered until
+    /// `token.expires` (`None`: for good). `Err(`[`Error::Replayed`]`)` if it was recorded
+    /// before. Must be atomic: of two concurrent calls with the same issuer and `jti`, exactly
+    /// one succeeds.
+    fn record_use(&self, jti: &str, token: &TokenUse<'_>) -> Result<(), Error>;
+
+    /// Revocation check, then (when `single_use`) first-use recording of the `jti`, which is
+    /// then required. The default calls the two methods above in that order.
+    fn check(&self, token: &TokenUse<'_>, single_use: bool) -> Result<(), Error> {
+        self.check_revoked(token)?;
+        if single_use {
+            let jti = token.jti.ok_or_else(|| {
+                Error::Claims(crate::error::ClaimsError::Missing(
+                    crate::error::RegisteredClaim::JwtId.into(),
+                ))
+            })?;
+            self.record_use(jti, token)?;
+        }
+        Ok(())
+    }
+}
+
+impl<S: ReplayStore + ?Sized> ReplayStore for std::sync::Arc<S> {
+    fn check_revoked(&self, token: &TokenUse<'_>) -> Result<(), Error> {
+        (**self).check_revoked(token)
+    }
+    fn record_use(&self, jti: &str, token: &TokenUse<'_>) -> Result<(), Error> {
+        (**self).record_use(jti, token)
+    }
+    fn check(&self, token: &TokenUse<'_>, single_use: bool) -> Result<(), Error> {
+        (**self).check(token, single_use)
+    }
 }
 
 /// Default capacity of [`MemoryReplayStore::default`]: the number of unexpired `jti` values it
@@ -44,8 +110,11 @@ pub const DEFAULT_REPLAY_CAPACITY: usize = 100_000;
 /// with [`Error::ReplayStoreFull`] rather than an entry being forgotten early (fail closed).
 /// Tokens without `exp` are remembered until the store is dropped.
 ///
-/// Revocations: [`revoke_jti`](Self::revoke_jti) (also bounded, forgotten after the given time)
-/// and [`revoke_kid`](Self::revoke_kid) (kept until [`unrevoke_kid`](Self::unrevoke_kid)).
+/// A `jti` is scoped by its issuer: the same `jti` from two issuers is two entries.
+///
+/// Revocations: [`revoke_jti`](Self::revoke_jti) (any issuer; also bounded, forgotten after the
+/// given time), [`revoke_kid`](Self::revoke_kid) (kept until
+/// [`unrevoke_kid`](Self::unrevoke_kid)) and [`revoke_subject`](Self::revoke_subject).
 #[derive(Debug)]
 pub struct MemoryReplayStore {
     state: Mutex<State>,
@@ -57,6 +126,8 @@ struct State {
     seen: ExpiringSet,
     revoked_jti: ExpiringSet,
     revoked_kid: HashSet<String>,
+    /// Subject → tokens issued at or before this time are revoked.
+    revoked_sub: HashMap<String, i64>,
 }
 
 type Digest32 = [u8; 32];
@@ -66,6 +137,16 @@ const FOREVER: i64 = i64::MAX;
 
 fn digest(jti: &str) -> Digest32 {
     Sha256::digest(jti.as_bytes()).into()
+}
+
+/// The digest of a `jti` scoped by its issuer (length-prefixed, so no two pairs collide).
+fn scoped_digest(iss: Option<&str>, jti: &str) -> Digest32 {
+    let iss = iss.unwrap_or("");
+    let mut h = Sha256::new();
+    h.update((iss.len() as u64).to_be_bytes());
+    h.update(iss.as_bytes());
+    h.update(jti.as_bytes());
+    h.finalize().into()
 }
 
 /// Digests with an expiry time, ordered by expiry so expired ones are dropped cheaply.
@@ -150,6 +231,15 @@ impl MemoryReplayStore {
         self.lock().revoked_kid.insert(kid.to_owned());
     }
 
+    /// Revoke every token of subject `sub` issued at or before `at_or_before` (a token without
+    /// `iat` counts as issued at the beginning of time). A later call for the same subject
+    /// replaces the time. Kept until the store is dropped.
+    pub fn revoke_subject(&self, sub: &str, at_or_before: NumericDate) {
+        self.lock()
+            .revoked_sub
+            .insert(sub.to_owned(), at_or_before.as_secs());
+    }
+
     /// Lift the revocation of `kid`. Returns whether it was revoked.
     pub fn unrevoke_kid(&self, kid: &str) -> bool {
         self.lock().revoked_kid.remove(kid)
@@ -174,26 +264,27 @@ impl MemoryReplayStore {
 }
 
 impl ReplayStore for MemoryReplayStore {
-    fn check_revoked(&self, jti: Option<&str>, kid: Option<&str>) -> Result<(), Error> {
+    fn check_revoked(&self, token: &TokenUse<'_>) -> Result<(), Error> {
         let state = self.lock();
-        let jti_revoked = jti.is_some_and(|j| state.revoked_jti.contains(&digest(j)));
-        let kid_revoked = kid.is_some_and(|k| state.revoked_kid.contains(k));
-        if jti_revoked || kid_revoked {
+        let jti_revoked = token
+            .jti
+            .is_some_and(|j| state.revoked_jti.contains(&digest(j)));
+        let kid_revoked = token.kid.is_some_and(|k| state.revoked_kid.contains(k));
+        let sub_revoked = token
+            .sub
+            .and_then(|s| state.revoked_sub.get(s))
+            .is_some_and(|&before| token.iat.map_or(i64::MIN, NumericDate::as_secs) <= before);
+        if jti_revoked || kid_revoked || sub_revoked {
             Err(Error::Revoked)
         } else {
             Ok(())
         }
     }
 
-    fn record_use(
-        &self,
-        jti: &str,
-        expires: Option<NumericDate>,
-        now: NumericDate,
-    ) -> Result<(), Error> {
-        let d = digest(jti);
+    fn record_use(&self, jti: &str, token: &TokenUse<'_>) -> Result<(), Error> {
+        let d = scoped_digest(token.iss, jti);
         let mut state = self.lock();
-        state.seen.purge(now);
+        state.seen.purge(token.now);
         if state.seen.contains(&d) {
             return Err(Error::Replayed);
         }
@@ -202,7 +293,7 @@ impl ReplayStore for MemoryReplayStore {
         }
         state
             .seen
-            .insert(d, expires.map_or(FOREVER, NumericDate::as_secs));
+            .insert(d, token.expires.map_or(FOREVER, NumericDate::as_secs));
         Ok(())
     }
 }
@@ -215,48 +306,103 @@ mod tests {
         NumericDate::from_secs(s)
     }
 
+    /// A use of `jti` at `now`, remembered until `expires`.
+    fn u(jti: &str, expires: Option<NumericDate>, now: NumericDate) -> TokenUse<'_> {
+        TokenUse {
+            jti: Some(jti),
+            expires,
+            ..TokenUse::new(now)
+        }
+    }
+
+    fn rec(
+        s: &MemoryReplayStore,
+        jti: &str,
+        exp: Option<NumericDate>,
+        now: NumericDate,
+    ) -> Result<(), Error> {
+        s.record_use(jti, &u(jti, exp, now))
+    }
+
+    fn revoked(s: &MemoryReplayStore, jti: Option<&str>, kid: Option<&str>) -> Result<(), Error> {
+        s.check_revoked(&TokenUse {
+            jti,
+            kid,
+            ..TokenUse::new(t(0))
+        })
+    }
+
     #[test]
     fn once_only_until_expiry() {
         let s = MemoryReplayStore::new(10);
-        assert_eq!(s.record_use("a", Some(t(100)), t(0)), Ok(()));
-        assert_eq!(s.record_use("a", Some(t(100)), t(50)), Err(Error::Replayed));
-        assert_eq!(s.record_use("b", Some(t(100)), t(50)), Ok(()));
+        assert_eq!(rec(&s, "a", Some(t(100)), t(0)), Ok(()));
+        assert_eq!(rec(&s, "a", Some(t(100)), t(50)), Err(Error::Replayed));
+        assert_eq!(rec(&s, "b", Some(t(100)), t(50)), Ok(()));
         assert_eq!(s.len(), 2);
         // After exp (+ leeway) the token is rejected by the exp check, so it is forgotten.
-        assert_eq!(s.record_use("c", None, t(100)), Ok(()));
+        assert_eq!(rec(&s, "c", None, t(100)), Ok(()));
         assert_eq!(s.len(), 1);
-        assert_eq!(s.record_use("c", None, t(i64::MAX)), Err(Error::Replayed));
+        assert_eq!(rec(&s, "c", None, t(i64::MAX)), Err(Error::Replayed));
     }
 
     #[test]
     fn full_store_fails_closed() {
         let s = MemoryReplayStore::new(2);
-        s.record_use("a", Some(t(10)), t(0)).unwrap();
-        s.record_use("b", Some(t(20)), t(0)).unwrap();
-        assert_eq!(
-            s.record_use("c", Some(t(30)), t(5)),
-            Err(Error::ReplayStoreFull)
-        );
-        assert_eq!(s.record_use("a", Some(t(10)), t(5)), Err(Error::Replayed));
+        rec(&s, "a", Some(t(10)), t(0)).unwrap();
+        rec(&s, "b", Some(t(20)), t(0)).unwrap();
+        assert_eq!(rec(&s, "c", Some(t(30)), t(5)), Err(Error::ReplayStoreFull));
+        assert_eq!(rec(&s, "a", Some(t(10)), t(5)), Err(Error::Replayed));
         // Once "a" expired there is room again.
-        assert_eq!(s.record_use("c", Some(t(30)), t(10)), Ok(()));
-        assert_eq!(s.record_use("b", Some(t(20)), t(10)), Err(Error::Replayed));
+        assert_eq!(rec(&s, "c", Some(t(30)), t(10)), Ok(()));
+        assert_eq!(rec(&s, "b", Some(t(20)), t(10)), Err(Error::Replayed));
     }
 
     #[test]
     fn revocation() {
         let s = MemoryReplayStore::new(1);
-        assert_eq!(s.check_revoked(Some("j"), Some("k")), Ok(()));
+        assert_eq!(revoked(&s, Some("j"), Some("k")), Ok(()));
         s.revoke_jti("j", Some(t(100)), t(0)).unwrap();
         s.revoke_kid("k");
-        assert_eq!(s.check_revoked(Some("j"), None), Err(Error::Revoked));
-        assert_eq!(s.check_revoked(None, Some("k")), Err(Error::Revoked));
-        assert_eq!(s.check_revoked(Some("x"), Some("y")), Ok(()));
+        assert_eq!(revoked(&s, Some("j"), None), Err(Error::Revoked));
+        assert_eq!(revoked(&s, None, Some("k")), Err(Error::Revoked));
+        assert_eq!(revoked(&s, Some("x"), Some("y")), Ok(()));
         assert_eq!(s.revoke_jti("j2", None, t(0)), Err(Error::ReplayStoreFull));
         assert!(s.unrevoke_kid("k"));
-        assert_eq!(s.check_revoked(None, Some("k")), Ok(()));
+        assert_eq!(revoked(&s, None, Some("k")), Ok(()));
         s.purge(t(100));
-        assert_eq!(s.check_revoked(Some("j"), None), Ok(()));
+        assert_eq!(revoked(&s, Some("j"), None), Ok(()));
+    }
+
+    #[test]
+    fn jti_scoped_by_issuer_and_subject_revocation() {
+        let s = MemoryReplayStore::new(10);
+        let by = |iss| TokenUse {
+            jti: Some("j"),
+            iss: Some(iss),
+            ..TokenUse::new(t(0))
+        };
+        assert_eq!(s.check(&by("a"), true), Ok(()));
+        assert_eq!(s.check(&by("b"), true), Ok(()));
+        assert_eq!(s.check(&by("a"), true), Err(Error::Replayed));
+        assert_eq!(s.check(&TokenUse::new(t(0)), false), Ok(()));
+        assert!(matches!(
+            s.check(&TokenUse::new(t(0)), true),
+            Err(Error::Claims(_))
+        ));
+
+        let of = |sub, iat: Option<i64>| TokenUse {
+            sub: Some(sub),
+            iat: iat.map(t),
+            ..TokenUse::new(t(0))
+        };
+        s.revoke_subject("agent", t(100));
+        assert_eq!(
+            s.check_revoked(&of("agent", Some(100))),
+            Err(Error::Revoked)
+        );
+        assert_eq!(s.check_revoked(&of("agent", None)), Err(Error::Revoked));
+        assert_eq!(s.check_revoked(&of("agent", Some(101))), Ok(()));
+        assert_eq!(s.check_revoked(&of("other", Some(1))), Ok(()));
     }
 
     #[test]
@@ -268,7 +414,7 @@ mod tests {
                 let s = Arc::clone(&s);
                 std::thread::spawn(move || {
                     (0..200)
-                        .filter(|i| s.record_use(&format!("j{i}"), Some(t(99)), t(0)).is_ok())
+                        .filter(|i| rec(&s, &format!("j{i}"), Some(t(99)), t(0)).is_ok())
                         .count()
                 })
             })

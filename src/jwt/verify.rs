@@ -20,6 +20,7 @@ use crate::format::header::Header;
 use crate::jws::Parsed;
 use crate::jws::signer::JwsVerifier;
 use crate::jwt::claims::{self, Claims, CustomClaims};
+use crate::jwt::replay::TokenUse;
 use crate::jwt::validate::{ReplayMode, Validation};
 use crate::keys::key::MAX_KID_LEN;
 use crate::keys::keyset::KeySet;
@@ -288,20 +289,23 @@ impl Validation {
         let Some((store, mode)) = &self.replay else {
             return Ok(());
         };
-        store.check_revoked(claims.jwt_id(), kid)?;
-        if *mode == ReplayMode::SingleUse {
-            let jti = claims
-                .jwt_id()
-                .ok_or_else(|| missing(RegisteredClaim::JwtId))?;
-            let until = match claims.expires_at() {
-                Some(exp) => Some(
-                    exp.checked_add(self.leeway)
-                        .ok_or_else(|| invalid(RegisteredClaim::Expiration))?,
-                ),
-                None => None,
-            };
-            store.record_use(jti, until, now)?;
-        }
+        let expires = match claims.expires_at() {
+            Some(exp) => Some(
+                exp.checked_add(self.leeway)
+                    .ok_or_else(|| invalid(RegisteredClaim::Expiration))?,
+            ),
+            None => None,
+        };
+        let token = TokenUse {
+            jti: claims.jwt_id(),
+            iss: claims.issuer(),
+            sub: claims.subject(),
+            kid,
+            iat: claims.issued_at(),
+            expires,
+            now,
+        };
+        store.check(&token, *mode == ReplayMode::SingleUse)?;
         Ok(())
     }
 }

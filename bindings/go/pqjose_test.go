@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"pqjose.example/pqjose"
+	pqjose "github.com/pqjose/pqjose/bindings/go"
 )
 
 var now = time.Unix(1800000000, 0)

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"pqjose.example/pqjose"
+	pqjose "github.com/pqjose/pqjose/bindings/go"
 )
 
 // Every algorithm the library knows: generate, sign, publish (asymmetric only), verify.

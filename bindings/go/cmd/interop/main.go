@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"pqjose.example/pqjose"
+	pqjose "github.com/pqjose/pqjose/bindings/go"
 )
 
 var algs = []string{"ML-DSA-44", "ML-DSA-65", "ML-DSA-87", "ML-DSA-65-Ed25519", "ML-DSA-44-ES256", "SLH-DSA-SHA2-128s", "Ed25519", "ES256"}

@@ -19,7 +19,7 @@ def _find() -> str:
     env = os.environ.get("PQJOSE_LIB")
     if env:
         return env
-    # In the source tree: examples/python/pqjose -> target/release.
+    # In the source tree: bindings/python/pqjose -> target/release.
     here = pathlib.Path(__file__).resolve()
     for name in ("libpqjose_ffi.so", "libpqjose_ffi.dylib", "pqjose_ffi.dll"):
         candidate = here.parents[3] / "target" / "release" / name

@@ -1,0 +1,3 @@
+module github.com/pqjose/pqjose/bindings/go
+
+go 1.22

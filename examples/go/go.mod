@@ -1,3 +1,0 @@
-module pqjose.example/pqjose
-
-go 1.22
