@@ -180,7 +180,8 @@ mod tests {
     fn refusals() {
         let jwe = |e: JweError| Err::<(), Error>(e.into());
         let fmt = |e: FormatError| Err::<(), Error>(e.into());
-        let cases: &[(&str, Option<&str>, Option<&str>, Result<(), Error>)] = &[
+        type Case<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Result<(), Error>);
+        let cases: &[Case<'_>] = &[
             (
                 r#"{"alg":"HPKE-9","enc":"A256GCM"}"#,
                 None,

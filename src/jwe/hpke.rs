@@ -3,8 +3,8 @@
 //!
 //! The hybrid KEMs are the `hpke` crate's `MlKem768P256` / `MlKem1024P384` (combiner labels
 //! `MLKEM768-P256` / `MLKEM1024-P384`, as in the draft's examples) and `XWing`; the KDF of the
-//! PQ suites is the one-stage SHAKE256 KDF (0x0011). DHKEM(X448) is not in the `hpke` crate, so
-//! `HPKE-5`/`HPKE-6` are refused with [`JweError::UnsupportedAlgorithm`].
+//! PQ suites is the one-stage SHAKE256 KDF (0x0011). DHKEM(X448) (`HPKE-5`/`HPKE-6`) is not in
+//! the `hpke` crate: it is plugged in as a `Kem` from [`super::dhkem_x448`].
 
 use hpke::aead::{Aead, AesGcm128, AesGcm256, ChaCha20Poly1305};
 use hpke::kdf::{HkdfSha256, HkdfSha384, HkdfSha512, Kdf, KdfShake256};
@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 
 use crate::backend::rng;
 use crate::error::{Error, JweError, KeyError};
+use crate::jwe::dhkem_x448::X448HkdfSha512;
 
 /// An HPKE ciphersuite of JOSE-HPKE (KEM, KDF, AEAD). The mode (integrated or key encryption)
 /// is part of the JWE `alg`, not of the suite.
@@ -242,6 +243,7 @@ hpke_keys! {
     P384 => DhP384HkdfSha384,
     P521 => DhP521HkdfSha512,
     X25519 => X25519HkdfSha256,
+    X448 => X448HkdfSha512,
     MlKem768P256 => MlKem768P256,
     XWing => XWing,
     MlKem1024P384 => MlKem1024P384,
@@ -266,8 +268,9 @@ macro_rules! dispatch {
             Suite::MlKem1024P384 => $f::<AesGcm256, KdfShake256, MlKem1024P384>($($arg),*),
             Suite::MlKem768 => $f::<AesGcm256, KdfShake256, MlKem768>($($arg),*),
             Suite::MlKem1024 => $f::<AesGcm256, KdfShake256, MlKem1024>($($arg),*),
-            Suite::X448Sha512Aes256 | Suite::X448Sha512ChaCha => {
-                Err(JweError::UnsupportedAlgorithm.into())
+            Suite::X448Sha512Aes256 => $f::<AesGcm256, HkdfSha512, X448HkdfSha512>($($arg),*),
+            Suite::X448Sha512ChaCha => {
+                $f::<ChaCha20Poly1305, HkdfSha512, X448HkdfSha512>($($arg),*)
             }
         }
     };
@@ -368,6 +371,7 @@ mod tests {
             (KemKind::MlKem1024, 1568, 64),
             (KemKind::P256, 65, 32),
             (KemKind::X25519, 32, 32),
+            (KemKind::X448, 56, 56),
         ] {
             let sk = PrivateKey::generate(kem).unwrap();
             assert_eq!(sk.to_bytes().len(), priv_len, "{kem:?}");

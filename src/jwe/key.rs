@@ -176,8 +176,8 @@ fn hpke_public_jwk(kem: KemKind, alg: KeyManagement, pk: &hpke::PublicKey) -> Jw
 
 impl DecryptionKey {
     /// A new random key for `alg`: P-256 for the ECDH-ES algorithms. `dir` needs a size: use
-    /// [`DecryptionKey::generate_with`]. `HPKE-4-KE` and `HPKE-6-KE` (possibly withdrawn) are
-    /// refused, as are the X448 suites, which the HPKE backend lacks.
+    /// [`DecryptionKey::generate_with`]. `HPKE-4-KE` and `HPKE-6-KE` (possibly withdrawn by a
+    /// later draft) are refused: pqjose decrypts them but makes no new keys for them.
     pub fn generate(alg: KeyManagement) -> Result<Self, Error> {
         Self::generate_with(alg, None, None)
     }
@@ -544,14 +544,5 @@ impl DecryptionKeySet {
             .iter()
             .filter(|k| k.alg == alg && kid.is_none_or(|kid| k.kid == kid))
             .collect()
-    }
-}
-
-/// Zeroizing bytes of a secret JWK member (for tests of the key formats).
-#[cfg(test)]
-pub(crate) fn private_bytes(key: &DecryptionKey) -> zeroize::Zeroizing<Vec<u8>> {
-    match &key.secret {
-        Secret::Hpke(sk) => sk.to_bytes(),
-        Secret::Classical(_) => zeroize::Zeroizing::new(Vec::new()),
     }
 }

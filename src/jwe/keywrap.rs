@@ -65,7 +65,7 @@ impl SymmetricKey {
 
 /// Wrap `cek` (a multiple of 8 bytes, at least 16) with a 16- or 32-byte key-encryption key.
 pub(crate) fn wrap(kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, Error> {
-    if cek.len() < 16 || cek.len() % KW_IV_LEN != 0 {
+    if cek.len() < 16 || !cek.len().is_multiple_of(KW_IV_LEN) {
         return Err(JweError::EncMismatch.into());
     }
     let mut out = vec![0u8; cek.len().saturating_add(KW_IV_LEN)];
@@ -90,7 +90,7 @@ pub(crate) fn wrap(kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, Error> {
 /// [`JweError::Decryption`].
 pub(crate) fn unwrap(kek: &[u8], wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
     let opaque = || Error::Jwe(JweError::Decryption);
-    if wrapped.len() < 24 || wrapped.len() % KW_IV_LEN != 0 {
+    if wrapped.len() < 24 || !wrapped.len().is_multiple_of(KW_IV_LEN) {
         return Err(opaque());
     }
     let mut out = Zeroizing::new(vec![0u8; wrapped.len().saturating_sub(KW_IV_LEN)]);

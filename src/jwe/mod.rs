@@ -45,6 +45,7 @@ pub(crate) mod alg;
 pub(crate) mod classical;
 pub(crate) mod content;
 mod decrypt;
+mod dhkem_x448;
 #[allow(dead_code)] // PKCS#8/SPKI forms, as above
 pub(crate) mod ecdh;
 mod encrypt;

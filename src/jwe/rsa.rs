@@ -42,7 +42,7 @@ pub(crate) struct RsaOaepPublicKey(RsaPublicKey);
 
 /// An RSA private key for RSA-OAEP (zeroized on drop by the `rsa` crate).
 #[derive(Clone)]
-pub(crate) struct RsaOaepSecretKey(RsaPrivateKey);
+pub(crate) struct RsaOaepSecretKey(Box<RsaPrivateKey>);
 
 impl fmt::Debug for RsaOaepPublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -119,18 +119,18 @@ fn check_kty(jwk: &Jwk) -> Result<(), Error> {
 impl RsaOaepSecretKey {
     /// A fresh 2048-bit key.
     pub(crate) fn generate() -> Result<Self, Error> {
-        Ok(Self(keys::generate_key()?))
+        Ok(Self(Box::new(keys::generate_key()?)))
     }
 
     /// Import a private `RSA` JWK (the CRT members, when given, must match).
     pub(crate) fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
         check_kty(jwk)?;
-        Ok(Self(keys::private_key_from_jwk(jwk)?))
+        Ok(Self(Box::new(keys::private_key_from_jwk(jwk)?)))
     }
 
     /// Import PKCS#8 DER.
     pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
-        Ok(Self(keys::private_key_from_pkcs8(der)?))
+        Ok(Self(Box::new(keys::private_key_from_pkcs8(der)?)))
     }
 
     /// PKCS#8 DER.

@@ -23,6 +23,7 @@ fn s(v: &Value) -> &str {
 
 /// Open one recipient: `protected` is the received base64url string, `header` the merged
 /// header JSON object. Returns the plaintext, or the error.
+#[allow(clippy::too_many_arguments)]
 fn open(
     key: &ClassicalSecretKey,
     protected: &str,
