@@ -45,7 +45,12 @@ fn a_jwk_set_with_a_classical_key_fails_the_gate() {
     let (set, _) = jwks(
         &dir,
         "mixed.json",
-        &["ML-DSA-65", "ES256", "ML-DSA-65-Ed25519", "SLH-DSA-SHA2-128s"],
+        &[
+            "ML-DSA-65",
+            "ES256",
+            "ML-DSA-65-Ed25519",
+            "SLH-DSA-SHA2-128s",
+        ],
     );
     let out = pqjose(&["inventory", "--jwks", path_str(&set), "--json"], None);
     let doc = out.json();
@@ -80,7 +85,10 @@ fn a_jwk_set_with_a_classical_key_fails_the_gate() {
         "error: quantum-vulnerable: 1 of 4 keys (--fail-on-classical)\n"
     );
     let text = gate.stdout_str();
-    assert!(text.contains("ES256               classical  QUANTUM-VULNERABLE"), "{text}");
+    assert!(
+        text.contains("ES256               classical  QUANTUM-VULNERABLE"),
+        "{text}"
+    );
     assert!(text.contains("over the 4 KB cookie limit"), "{text}");
     // The JSON document is printed whole before exit 3.
     let gate = pqjose(
@@ -123,7 +131,14 @@ fn a_post_quantum_and_hmac_set_passes_the_gate() {
 fn a_token_sample() {
     let dir = scratch("inventory-tokens");
     let mut lines = Vec::new();
-    for alg in ["RS256", "Ed25519", "ES384", "ML-DSA-44", "HS512", "ML-DSA-44-ES256"] {
+    for alg in [
+        "RS256",
+        "Ed25519",
+        "ES384",
+        "ML-DSA-44",
+        "HS512",
+        "ML-DSA-44-ES256",
+    ] {
         let (private, _) = keypair(&dir, alg);
         let token = pqjose(
             &[
@@ -169,7 +184,12 @@ fn a_token_sample() {
     assert_eq!(doc["unreadable"][0]["line"], 8);
 
     let gate = pqjose(
-        &["inventory", "--tokens", path_str(&file), "--fail-on-classical"],
+        &[
+            "inventory",
+            "--tokens",
+            path_str(&file),
+            "--fail-on-classical",
+        ],
         None,
     );
     assert_eq!(gate.code, 3);
@@ -177,7 +197,10 @@ fn a_token_sample() {
         gate.stderr,
         "error: quantum-vulnerable: 3 of 6 tokens (--fail-on-classical)\n"
     );
-    assert!(gate.stdout_str().contains("line 8    unreadable: not a compact JWS"));
+    assert!(
+        gate.stdout_str()
+            .contains("line 8    unreadable: not a compact JWS")
+    );
 
     // Only the post-quantum ones: the gate passes.
     let pq: Vec<&str> = lines[3..6].iter().map(String::as_str).collect();
@@ -186,7 +209,10 @@ fn a_token_sample() {
         Some(pq.join("\n").as_bytes()),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout_str().contains("quantum-vulnerable: 0 of 3 tokens"));
+    assert!(
+        out.stdout_str()
+            .contains("quantum-vulnerable: 0 of 3 tokens")
+    );
 }
 
 #[test]
