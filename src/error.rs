@@ -77,6 +77,34 @@ pub enum JweError {
     /// A header parameter the key-management algorithm needs (`epk`, `apu`, `apv`) is missing
     /// or malformed.
     KeyManagementHeader,
+    /// A compact JWE has exactly five `.`-separated segments.
+    SegmentCount,
+    /// `enc` is missing where the algorithm needs one, or present with HPKE integrated
+    /// encryption (`HPKE-n`), which has none.
+    ContentEncryptionPresence,
+    /// A JSON serialization is malformed: a required member missing, a member of the wrong
+    /// type, `recipients` together with flattened members.
+    Serialization,
+    /// Zero recipients, more than the limit, or more than one where the algorithm allows only
+    /// one (HPKE integrated encryption, `dir`, `ECDH-ES`).
+    Recipients,
+    /// A header member appears in more than one of the protected, shared unprotected and
+    /// per-recipient headers (RFC 7516 §7.2.1), or `crit` is not in the protected header.
+    DuplicateHeader,
+    /// The `alg` is not a JWE key-management algorithm pqjose implements.
+    UnsupportedAlgorithm,
+    /// An HPKE header parameter is missing, malformed or not allowed: `ek` (required with
+    /// `HPKE-n-KE`, forbidden with `HPKE-n`), a non-empty IV or tag with `HPKE-n`, `psk_id`
+    /// (PSK mode is not supported).
+    HpkeParameters,
+    /// The key is not an encryption key of the JWE's algorithm: the header's `alg` differs
+    /// from the key's, or a JWK describes a signing key (`use` other than `enc`, a signature
+    /// `alg`).
+    KeyMismatch,
+    /// A nested JWT was expected (`cty` `JWT`) and the JWE carries something else.
+    NotNested,
+    /// The JWE's `alg` or `enc` is not in the decryption policy's allow-list.
+    NotAllowed,
 }
 
 /// What is wrong with the structure of a compact JWS, its header or its payload.
@@ -488,6 +516,16 @@ impl Error {
                 JweError::EncMismatch => 245,
                 JweError::UnknownEnc => 246,
                 JweError::KeyManagementHeader => 247,
+                JweError::SegmentCount => 230,
+                JweError::ContentEncryptionPresence => 231,
+                JweError::Serialization => 232,
+                JweError::Recipients => 233,
+                JweError::DuplicateHeader => 234,
+                JweError::UnsupportedAlgorithm => 235,
+                JweError::HpkeParameters => 236,
+                JweError::KeyMismatch => 237,
+                JweError::NotNested => 238,
+                JweError::NotAllowed => 239,
             },
         }
     }
@@ -570,6 +608,20 @@ impl fmt::Display for JweError {
             Self::EncMismatch => "the key does not fit the content encryption (enc)",
             Self::UnknownEnc => "unknown content encryption (enc)",
             Self::KeyManagementHeader => "missing or malformed key-management header parameter",
+            Self::SegmentCount => "compact JWE must have exactly five segments",
+            Self::ContentEncryptionPresence => {
+                "enc missing, or present with HPKE integrated encryption"
+            }
+            Self::Serialization => "malformed JWE JSON serialization",
+            Self::Recipients => "wrong number of JWE recipients",
+            Self::DuplicateHeader => {
+                "JWE header member repeated across headers, or crit not in the protected header"
+            }
+            Self::UnsupportedAlgorithm => "unsupported JWE key-management algorithm",
+            Self::HpkeParameters => "missing, malformed or unsupported HPKE header parameter",
+            Self::KeyMismatch => "the key is not an encryption key for this algorithm",
+            Self::NotNested => "the JWE does not carry a nested JWT (cty JWT)",
+            Self::NotAllowed => "the JWE's alg or enc is not allowed by the decryption policy",
         })
     }
 }
@@ -694,15 +746,15 @@ impl From<AlgorithmError> for Error {
     }
 }
 
-impl From<AuditError> for Error {
-    fn from(e: AuditError) -> Self {
-        Self::Audit(e)
-    }
-}
-
 impl From<JweError> for Error {
     fn from(e: JweError) -> Self {
         Self::Jwe(e)
+    }
+}
+
+impl From<AuditError> for Error {
+    fn from(e: AuditError) -> Self {
+        Self::Audit(e)
     }
 }
 
@@ -748,6 +800,16 @@ mod tests {
             Error::Jwe(JweError::EncMismatch),
             Error::Jwe(JweError::UnknownEnc),
             Error::Jwe(JweError::KeyManagementHeader),
+            Error::Jwe(JweError::SegmentCount),
+            Error::Jwe(JweError::ContentEncryptionPresence),
+            Error::Jwe(JweError::Serialization),
+            Error::Jwe(JweError::Recipients),
+            Error::Jwe(JweError::DuplicateHeader),
+            Error::Jwe(JweError::UnsupportedAlgorithm),
+            Error::Jwe(JweError::HpkeParameters),
+            Error::Jwe(JweError::KeyMismatch),
+            Error::Jwe(JweError::NotNested),
+            Error::Jwe(JweError::NotAllowed),
         ];
         let mut codes: Vec<u32> = all.iter().map(Error::code).collect();
         codes.sort_unstable();

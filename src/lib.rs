@@ -184,6 +184,9 @@ pub use error::{
     RegisteredClaim, RemoteKeysError, Result,
 };
 pub use format::header::Header;
+pub use jwe::{
+    ContentEncryption, Decrypted, DecryptionKey, DecryptionKeySet, EncryptionKey, KeyManagement,
+};
 pub use jwk::{Jwk, JwkSet, SkippedKey};
 pub use jws::{JwsSigner, JwsVerifier};
 pub use keys::{

@@ -3,7 +3,8 @@
 //! - 0: success (for `verify`, the token is valid);
 //! - 1: the token was rejected or the operation refused, with exactly one `error: <reason>` line
 //!   on stderr;
-//! - 2: a usage error, an unreadable or unwritable file, or an unusable key file.
+//! - 2: a usage error, an unreadable or unwritable file, or an unusable key file;
+//! - 3: a check the user asked for found something (`inventory --fail-on-classical`).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -17,6 +18,9 @@ pub(crate) enum Exit {
     Io(String),
     /// The token was rejected or the operation refused: exit 1.
     Rejected(String),
+    /// A check the user asked for found something (`inventory --fail-on-classical` found a
+    /// quantum-vulnerable key or token): exit 3, with one `error:` line.
+    Found(String),
 }
 
 impl Exit {
@@ -70,6 +74,10 @@ pub(crate) fn report(result: Result<(), Exit>, usage: impl FnOnce() -> String) -
         Err(Exit::Rejected(message)) => {
             let _ = writeln!(stderr, "error: {}", one_line(&message));
             ExitCode::from(1)
+        }
+        Err(Exit::Found(message)) => {
+            let _ = writeln!(stderr, "error: {}", one_line(&message));
+            ExitCode::from(3)
         }
     }
 }

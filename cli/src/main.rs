@@ -55,6 +55,7 @@ mod exchange;
 mod exit;
 mod input;
 mod inspect;
+mod inventory;
 mod keys;
 mod parse;
 mod sign;
@@ -73,7 +74,8 @@ use exit::Exit;
     subcommand_required = true,
     after_help = "Run `pqjose <COMMAND> --help` for the options of one command.\n\n\
         Exit status: 0 success (token valid); 1 token rejected or operation refused;\n\
-        2 usage error, unreadable or unwritable file, or unusable key file."
+        2 usage error, unreadable or unwritable file, or unusable key file;\n\
+        3 `inventory --fail-on-classical` found something quantum-vulnerable."
 )]
 struct Cli {
     /// The subcommand.
@@ -94,6 +96,7 @@ enum Command {
     Exchange(exchange::ExchangeArgs),
     Demo(demo::DemoArgs),
     Bench(bench::BenchArgs),
+    Inventory(inventory::InventoryArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -110,6 +113,7 @@ impl Command {
             Self::Exchange(args) => exchange::run(args),
             Self::Demo(args) => demo::run(args),
             Self::Bench(args) => bench::run(args),
+            Self::Inventory(args) => inventory::run(args),
             Self::Completions(args) => completions::run(args),
         }
     }
