@@ -15,9 +15,12 @@
  * - Every non-NULL handle must come from this library and not have been freed; every
  *   out-pointer must be writable. Violations are undefined behaviour, as in any C API.
  * - No panic unwinds into C: an internal panic returns PQJ_STATUS_PANIC.
- * - Thread safety is stated per type and function. pqj_key, pqj_keyset and pqj_verifier are
- *   safe to share between threads; builders (pqj_validation, pqj_token_builder) must not be
- *   used from two threads at once.
+ * - Thread safety is stated per type and function. pqj_key, pqj_keyset, pqj_verifier and
+ *   pqj_claims are immutable and safe to share between threads; builders (pqj_validation,
+ *   pqj_token_builder) must not be used from two threads at once.
+ * - Sharing without hand-written reference counting: pqj_key_clone, pqj_keyset_clone,
+ *   pqj_verifier_clone and pqj_claims_clone return one more reference to the same object;
+ *   every holder frees its own reference once with the type's _free, in any order.
  */
 
 #ifndef PQJOSE_H
