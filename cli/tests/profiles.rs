@@ -15,10 +15,8 @@ fn claims(token: &str) -> Value {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    use pqjose::Clock;
+    pqjose::SystemClock.now().as_secs()
 }
 
 /// A token from the IdP key, written to `dir/name`.
@@ -59,7 +57,13 @@ fn exchange_mints_and_refuses() {
         json!({"sub": "user", "aud": aud, "scope": "read write", "act": {"sub": "agent-a"}}),
         "600",
     );
-    let actor = idp_token(&dir, &idp, "actor", json!({"sub": "agent-b", "aud": aud}), "600");
+    let actor = idp_token(
+        &dir,
+        &idp,
+        "actor",
+        json!({"sub": "agent-b", "aud": aud}),
+        "600",
+    );
     let base = |extra: &[&str]| -> Vec<String> {
         let mut v: Vec<String> = [
             "exchange",
@@ -93,14 +97,23 @@ fn exchange_mints_and_refuses() {
     assert_eq!(c["sub"], "user");
     assert_eq!(c["aud"], "https://api.example");
     assert_eq!(c["scope"], "read");
-    assert_eq!(c["act"], json!({"sub": "agent-b", "act": {"sub": "agent-a"}}));
+    assert_eq!(
+        c["act"],
+        json!({"sub": "agent-b", "act": {"sub": "agent-a"}})
+    );
     let exp = c["exp"].as_i64().unwrap();
     assert!((exp - now() - 300).abs() <= 5, "{exp}");
     // Defaults: the subject's scope unchanged; exp capped by the subject's.
     let c = claims(&run(&["--ttl", "100"]).ok());
     assert_eq!(c["scope"], "read write");
     assert_eq!(c["act"], json!({"sub": "agent-a"}));
-    let short = idp_token(&dir, &idp, "short", json!({"sub": "user", "aud": aud}), "60");
+    let short = idp_token(
+        &dir,
+        &idp,
+        "short",
+        json!({"sub": "user", "aud": aud}),
+        "60",
+    );
     let args = base(&[]);
     let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
     let i = args.iter().position(|a| *a == subject).unwrap();
@@ -112,7 +125,13 @@ fn exchange_mints_and_refuses() {
     assert!(e.contains("scope"), "{e}");
     let e = run(&["--ttl", "3600"]).rejected();
     assert!(e.contains("exp"), "{e}");
-    let wrong_aud = idp_token(&dir, &idp, "wrong", json!({"sub": "x", "aud": "other"}), "60");
+    let wrong_aud = idp_token(
+        &dir,
+        &idp,
+        "wrong",
+        json!({"sub": "x", "aud": "other"}),
+        "60",
+    );
     let e = run(&["--actor-token", &wrong_aud]).rejected();
     assert!(e.contains("actor token"), "{e}");
     let deep = idp_token(
@@ -158,15 +177,36 @@ fn dpop_proof_verify_and_binding() {
     let htu = "https://rs.example/x?y=1";
     let proof = pqjose(
         &[
-            "dpop", "proof", "--key", path_str(&client), "--htm", "GET", "--htu", htu,
-            "--access-token", at,
+            "dpop",
+            "proof",
+            "--key",
+            path_str(&client),
+            "--htm",
+            "GET",
+            "--htu",
+            htu,
+            "--access-token",
+            at,
         ],
         None,
     )
     .ok();
-    assert!(proof.ends_with('\n') && proof.len() < 9000, "{}", proof.len());
+    assert!(
+        proof.ends_with('\n') && proof.len() < 9000,
+        "{}",
+        proof.len()
+    );
     let out = pqjose(
-        &["dpop", "verify", "--htm", "GET", "--htu", htu, "--access-token", at],
+        &[
+            "dpop",
+            "verify",
+            "--htm",
+            "GET",
+            "--htu",
+            htu,
+            "--access-token",
+            at,
+        ],
         Some(proof.as_bytes()),
     )
     .json();
@@ -177,23 +217,50 @@ fn dpop_proof_verify_and_binding() {
     let (other, _) = keypair(&dir, "Ed25519");
     let stolen = pqjose(
         &[
-            "dpop", "proof", "--key", path_str(&other), "--htm", "GET", "--htu", htu,
-            "--access-token", at,
+            "dpop",
+            "proof",
+            "--key",
+            path_str(&other),
+            "--htm",
+            "GET",
+            "--htu",
+            htu,
+            "--access-token",
+            at,
         ],
         None,
     )
     .ok();
     let e = pqjose(
-        &["dpop", "verify", "--htm", "GET", "--htu", htu, "--access-token", at],
+        &[
+            "dpop",
+            "verify",
+            "--htm",
+            "GET",
+            "--htu",
+            htu,
+            "--access-token",
+            at,
+        ],
         Some(stolen.as_bytes()),
     )
     .rejected();
     assert!(e.contains("cnf.jkt"), "{e}");
     pqjose(&["dpop"], None).usage_or_io();
     pqjose(&["dpop", "sign"], None).usage_or_io();
-    assert!(pqjose(&["dpop", "--help"], None).ok().contains("Usage: pqjose dpop"));
+    assert!(
+        pqjose(&["dpop", "--help"], None)
+            .ok()
+            .contains("Usage: pqjose dpop")
+    );
     pqjose(
-        &["sign", "--key", path_str(&issuer), "--cnf-jwk", "/nonexistent"],
+        &[
+            "sign",
+            "--key",
+            path_str(&issuer),
+            "--cnf-jwk",
+            "/nonexistent",
+        ],
         None,
     )
     .usage_or_io();

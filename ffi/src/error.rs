@@ -208,7 +208,10 @@ mod tests {
             (ProfileError::ProofInFuture.into(), S::ProofInFuture),
             (ProfileError::AccessTokenHash.into(), S::AccessTokenHash),
             (ProfileError::Nonce.into(), S::Nonce),
-            (ProfileError::NotSenderConstrained.into(), S::NotSenderConstrained),
+            (
+                ProfileError::NotSenderConstrained.into(),
+                S::NotSenderConstrained,
+            ),
             (ProfileError::BindingMismatch.into(), S::BindingMismatch),
             (ProfileError::ScopeWidened.into(), S::ScopeWidened),
             (ProfileError::LifetimeExtended.into(), S::LifetimeExtended),
@@ -217,11 +220,20 @@ mod tests {
             (ProfileError::ExchangeRequest.into(), S::ExchangeRequest),
             (ProfileError::ExchangeGrantType.into(), S::ExchangeGrantType),
             (ProfileError::ExchangeResponse.into(), S::ExchangeResponse),
-            (ProfileError::WorkloadIdentifier.into(), S::WorkloadIdentifier),
+            (
+                ProfileError::WorkloadIdentifier.into(),
+                S::WorkloadIdentifier,
+            ),
             (ProfileError::WorkloadKey.into(), S::WorkloadKey),
-            (ProfileError::WorkloadProofAlgorithm.into(), S::WorkloadProofAlgorithm),
+            (
+                ProfileError::WorkloadProofAlgorithm.into(),
+                S::WorkloadProofAlgorithm,
+            ),
             (ProfileError::WorkloadTokenHash.into(), S::WorkloadTokenHash),
-            (ProfileError::TransactionTokenHash.into(), S::TransactionTokenHash),
+            (
+                ProfileError::TransactionTokenHash.into(),
+                S::TransactionTokenHash,
+            ),
             (ProfileError::OtherTokenHash.into(), S::OtherTokenHash),
             (ProfileError::ProofLifetime.into(), S::ProofLifetime),
         ];

@@ -21,7 +21,11 @@ use crate::status::pqj_status;
 use crate::verify::{pqj_validation, pqj_verifier};
 
 /// An optional token argument: NULL with length 0 means "none".
-fn opt_token<'a>(token: *const u8, len: usize, name: &'static str) -> Result<Option<&'a str>, Failure> {
+fn opt_token<'a>(
+    token: *const u8,
+    len: usize,
+    name: &'static str,
+) -> Result<Option<&'a str>, Failure> {
     if token.is_null() && len == 0 {
         return Ok(None);
     }
@@ -102,7 +106,9 @@ pub extern "C" fn pqj_dpop_verify(
         let mut verifier = ProofVerifier::new();
         if max_age_seconds != 0 {
             if i64::try_from(max_age_seconds).is_err() {
-                return Err(Failure::invalid("argument `max_age_seconds` is out of range"));
+                return Err(Failure::invalid(
+                    "argument `max_age_seconds` is out of range",
+                ));
             }
             verifier = verifier.max_age(Duration::from_secs(max_age_seconds));
         }
@@ -180,8 +186,10 @@ pub extern "C" fn pqj_delegate(
         let key = ptr::arc_ref(key, "key")?;
         let subject_token = crate::token::token_text(subject_token, subject_token_len)?;
         let actor_token = opt_token(actor_token, actor_token_len, "actor_token")?;
-        let mut delegation =
-            Delegation::new(ptr::cstr(issuer, "issuer")?, ptr::cstr(audience, "audience")?);
+        let mut delegation = Delegation::new(
+            ptr::cstr(issuer, "issuer")?,
+            ptr::cstr(audience, "audience")?,
+        );
         if let Some(s) = ptr::opt_cstr(scope, "scope")? {
             delegation = delegation.scope(s);
         }

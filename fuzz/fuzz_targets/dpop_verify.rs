@@ -24,12 +24,20 @@ fuzz_target!(|data: &[u8]| {
         Ok(p) => {
             assert_eq!(p.htm(), "POST");
             assert!(!p.htu().contains(['?', '#']));
-            assert_eq!(p.jkt(), p.jwk().thumbprint().expect("verified key has a thumbprint"));
+            assert_eq!(
+                p.jkt(),
+                p.jwk().thumbprint().expect("verified key has a thumbprint")
+            );
             assert!(!p.jwk().is_private());
         }
         Err(e) => check_error(&e),
     }
-    match v.verify_with_access_token(proof, "POST", "https://SERVER.example.com:443/token?x", "token") {
+    match v.verify_with_access_token(
+        proof,
+        "POST",
+        "https://SERVER.example.com:443/token?x",
+        "token",
+    ) {
         Ok(p) => assert!(p.claims().custom().contains_key("ath")),
         Err(e) => check_error(&e),
     }
