@@ -66,6 +66,14 @@ enum pqj_status
    */
   PQJ_STATUS_OTHER = 5,
   /**
+   * The verified token has no claim of this name (`pqj_claims_*` accessors).
+   */
+  PQJ_STATUS_CLAIM_ABSENT = 6,
+  /**
+   * The claim exists but has another JSON type than the accessor reads (`pqj_claims_*`).
+   */
+  PQJ_STATUS_CLAIM_TYPE = 7,
+  /**
    * The token exceeds the size limit (checked before any decoding).
    */
   PQJ_STATUS_TOKEN_TOO_LARGE = 100,
@@ -277,110 +285,6 @@ enum pqj_status
    * A cryptographic operation (or the system random generator) failed.
    */
   PQJ_STATUS_CRYPTO = 700,
-  /**
-   * DPoP proof has no usable public jwk for its alg (profiles).
-   */
-  PQJ_STATUS_DPOP_PROOF_KEY = 1000,
-  /**
-   * DPoP proof jwk contains private key members (profiles).
-   */
-  PQJ_STATUS_DPOP_PROOF_KEY_PRIVATE = 1001,
-  /**
-   * DPoP proof htm does not match the request method (profiles).
-   */
-  PQJ_STATUS_DPOP_METHOD = 1002,
-  /**
-   * DPoP proof htu does not match the request URI (profiles).
-   */
-  PQJ_STATUS_DPOP_URI = 1003,
-  /**
-   * DPoP proof htu carries a query or fragment (profiles).
-   */
-  PQJ_STATUS_DPOP_URI_QUERY = 1004,
-  /**
-   * Not an absolute http(s) URI (profiles).
-   */
-  PQJ_STATUS_INVALID_URI = 1005,
-  /**
-   * Proof iat is too old (profiles).
-   */
-  PQJ_STATUS_PROOF_TOO_OLD = 1006,
-  /**
-   * Proof iat is too far in the future (profiles).
-   */
-  PQJ_STATUS_PROOF_IN_FUTURE = 1007,
-  /**
-   * Ath does not match the access token (profiles).
-   */
-  PQJ_STATUS_ACCESS_TOKEN_HASH = 1008,
-  /**
-   * Nonce missing or not the required one (profiles).
-   */
-  PQJ_STATUS_NONCE = 1009,
-  /**
-   * Access token is not sender-constrained (no cnf.jkt) (profiles).
-   */
-  PQJ_STATUS_NOT_SENDER_CONSTRAINED = 1010,
-  /**
-   * Proof key is not the key the token is bound to (cnf.jkt) (profiles).
-   */
-  PQJ_STATUS_BINDING_MISMATCH = 1011,
-  /**
-   * Requested scope widens the subject token's scope (profiles).
-   */
-  PQJ_STATUS_SCOPE_WIDENED = 1020,
-  /**
-   * Requested lifetime ends after the subject token's exp (profiles).
-   */
-  PQJ_STATUS_LIFETIME_EXTENDED = 1021,
-  /**
-   * Delegation chain (act) too deep (profiles).
-   */
-  PQJ_STATUS_CHAIN_TOO_DEEP = 1022,
-  /**
-   * Actor not allowed (profiles).
-   */
-  PQJ_STATUS_ACTOR_NOT_ALLOWED = 1023,
-  /**
-   * Malformed token-exchange request (profiles).
-   */
-  PQJ_STATUS_EXCHANGE_REQUEST = 1030,
-  /**
-   * Unsupported grant_type (profiles).
-   */
-  PQJ_STATUS_EXCHANGE_GRANT_TYPE = 1031,
-  /**
-   * Malformed token-exchange response (profiles).
-   */
-  PQJ_STATUS_EXCHANGE_RESPONSE = 1032,
-  /**
-   * WIT sub is not a workload identifier URI (profiles).
-   */
-  PQJ_STATUS_WORKLOAD_IDENTIFIER = 1040,
-  /**
-   * WIT cnf.jwk missing or unusable (profiles).
-   */
-  PQJ_STATUS_WORKLOAD_KEY = 1041,
-  /**
-   * WPT alg does not match the WIT cnf.jwk alg (profiles).
-   */
-  PQJ_STATUS_WORKLOAD_PROOF_ALGORITHM = 1042,
-  /**
-   * Wth does not match the WIT (profiles).
-   */
-  PQJ_STATUS_WORKLOAD_TOKEN_HASH = 1043,
-  /**
-   * Tth does not match the transaction token (profiles).
-   */
-  PQJ_STATUS_TRANSACTION_TOKEN_HASH = 1044,
-  /**
-   * Oth does not match the presented tokens (profiles).
-   */
-  PQJ_STATUS_OTHER_TOKEN_HASH = 1045,
-  /**
-   * Proof exp too far in the future (profiles).
-   */
-  PQJ_STATUS_PROOF_LIFETIME = 1046,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -389,6 +293,63 @@ typedef enum pqj_status pqj_status;
 typedef uint32_t pqj_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * The JSON kind of a claim, from `pqj_claims_kind`.
+ */
+enum pqj_claim_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The token has no claim of this name.
+   */
+  PQJ_CLAIM_KIND_ABSENT = 0,
+  /**
+   * JSON `null`.
+   */
+  PQJ_CLAIM_KIND_NULL = 1,
+  /**
+   * `true` or `false`: read it with `pqj_claims_get_bool`.
+   */
+  PQJ_CLAIM_KIND_BOOL = 2,
+  /**
+   * A number that is an integer in the range of `int64_t`: `pqj_claims_get_int`.
+   */
+  PQJ_CLAIM_KIND_INTEGER = 3,
+  /**
+   * Any other number (fractional, or too large): read it with `pqj_claims_get_json`.
+   */
+  PQJ_CLAIM_KIND_NUMBER = 4,
+  /**
+   * A string: `pqj_claims_get_string`.
+   */
+  PQJ_CLAIM_KIND_STRING = 5,
+  /**
+   * An array: `pqj_claims_get_json`.
+   */
+  PQJ_CLAIM_KIND_ARRAY = 6,
+  /**
+   * An object: `pqj_claims_get_json`.
+   */
+  PQJ_CLAIM_KIND_OBJECT = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pqj_claim_kind pqj_claim_kind;
+#else
+typedef uint32_t pqj_claim_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The claims of a token that passed verification (signature and every claim check).
+ *
+ * Thread safety: immutable; may be read from any number of threads at once. Free it once
+ * with `pqj_claims_free`.
+ */
+typedef struct pqj_claims pqj_claims;
 
 /**
  * A detailed error from one call: its status and a message. Owned by the caller, who frees it
@@ -463,6 +424,185 @@ const char *pqj_version(void);
  * Thread safety: call once per string.
  */
 void pqj_string_free(char *s);
+
+/**
+ * Verify a compact JWT exactly as `pqj_verifier_verify` does, and on success store its claims
+ * as a handle in `*claims_out` (free with `pqj_claims_free`), to be read with the
+ * `pqj_claims_*` accessors.
+ *
+ * Thread safety: safe from any number of threads at once on one verifier.
+ */
+pqj_status pqj_verifier_verify_claims(const pqj_verifier *verifier,
+                                      const uint8_t *token,
+                                      size_t token_len,
+                                      const pqj_claims **claims_out,
+                                      pqj_error **err_out);
+
+/**
+ * `pqj_verifier_verify_claims` at a given time (`now`, seconds since the Unix epoch) instead
+ * of the system clock.
+ *
+ * Thread safety: safe from any number of threads at once on one verifier.
+ */
+pqj_status pqj_verifier_verify_claims_at(const pqj_verifier *verifier,
+                                         const uint8_t *token,
+                                         size_t token_len,
+                                         int64_t now,
+                                         const pqj_claims **claims_out,
+                                         pqj_error **err_out);
+
+/**
+ * The algorithm the token was verified with (the key's), for example `"ML-DSA-65"`, as a
+ * static NUL-terminated string (never freed); NULL if `claims` is NULL.
+ *
+ * Thread safety: safe from any thread.
+ */
+const char *pqj_claims_alg(const pqj_claims *claims);
+
+/**
+ * The `kid` of the key that verified the token, into `*kid_out` (free with
+ * `pqj_string_free`); `PQJ_STATUS_CLAIM_ABSENT` if the token named no key.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_kid(const pqj_claims *claims, char **kid_out, pqj_error **err_out);
+
+/**
+ * The claims JSON exactly as signed, into `*json_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_json(const pqj_claims *claims, char **json_out, pqj_error **err_out);
+
+/**
+ * The subject (`sub`), into `*value_out` (free with `pqj_string_free`);
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_sub(const pqj_claims *claims, char **value_out, pqj_error **err_out);
+
+/**
+ * The issuer (`iss`), into `*value_out` (free with `pqj_string_free`);
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_iss(const pqj_claims *claims, char **value_out, pqj_error **err_out);
+
+/**
+ * The token id (`jti`), into `*value_out` (free with `pqj_string_free`);
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_jti(const pqj_claims *claims, char **value_out, pqj_error **err_out);
+
+/**
+ * The number of audiences (`aud`): 0 without `aud` (or for NULL), 1 for a string, the
+ * length of an array.
+ *
+ * Thread safety: safe from any thread.
+ */
+size_t pqj_claims_aud_count(const pqj_claims *claims);
+
+/**
+ * Audience number `index` (from 0 to `pqj_claims_aud_count` - 1), into `*value_out` (free
+ * with `pqj_string_free`); `PQJ_STATUS_CLAIM_ABSENT` past the last one.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_aud(const pqj_claims *claims,
+                          size_t index,
+                          char **value_out,
+                          pqj_error **err_out);
+
+/**
+ * The expiry (`exp`) in seconds since the Unix epoch, into `*value_out`;
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_exp(const pqj_claims *claims, int64_t *value_out, pqj_error **err_out);
+
+/**
+ * The not-before time (`nbf`) in seconds since the Unix epoch, into `*value_out`;
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_nbf(const pqj_claims *claims, int64_t *value_out, pqj_error **err_out);
+
+/**
+ * The issue time (`iat`) in seconds since the Unix epoch, into `*value_out`;
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_iat(const pqj_claims *claims, int64_t *value_out, pqj_error **err_out);
+
+/**
+ * The JSON kind of the claim `name` (any claim, registered or custom), so the right
+ * `pqj_claims_get_*` can be chosen; `PQJ_CLAIM_KIND_ABSENT` if the token has no such claim
+ * (or for NULL arguments, or a name that is not UTF-8).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_claim_kind pqj_claims_kind(const pqj_claims *claims, const char *name);
+
+/**
+ * The string claim `name` (any claim, registered or custom), into `*value_out` (free with
+ * `pqj_string_free`). `PQJ_STATUS_CLAIM_ABSENT` if the token has no such claim,
+ * `PQJ_STATUS_CLAIM_TYPE` if it is not a string.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_get_string(const pqj_claims *claims,
+                                 const char *name,
+                                 char **value_out,
+                                 pqj_error **err_out);
+
+/**
+ * The integer claim `name`, into `*value_out`. `PQJ_STATUS_CLAIM_ABSENT` if the token has no
+ * such claim, `PQJ_STATUS_CLAIM_TYPE` if it is not an integer in the range of `int64_t`
+ * (a fractional or larger number: read it with `pqj_claims_get_json`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_get_int(const pqj_claims *claims,
+                              const char *name,
+                              int64_t *value_out,
+                              pqj_error **err_out);
+
+/**
+ * The boolean claim `name`, into `*value_out`. `PQJ_STATUS_CLAIM_ABSENT` if the token has no
+ * such claim, `PQJ_STATUS_CLAIM_TYPE` if it is not `true` or `false`.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_get_bool(const pqj_claims *claims,
+                               const char *name,
+                               bool *value_out,
+                               pqj_error **err_out);
+
+/**
+ * Claim `name` of any type as compact JSON text (a string comes with its quotes), into
+ * `*json_out` (free with `pqj_string_free`). `PQJ_STATUS_CLAIM_ABSENT` if the token has no
+ * such claim.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_get_json(const pqj_claims *claims,
+                               const char *name,
+                               char **json_out,
+                               pqj_error **err_out);
+
+/**
+ * Release a claims handle. `NULL` does nothing.
+ *
+ * Thread safety: call once per handle, when no other thread is using it.
+ */
+void pqj_claims_free(const pqj_claims *claims);
 
 /**
  * The status of an error; `PQJ_STATUS_NULL_PARAMETER` if `err` is NULL.
@@ -676,108 +816,37 @@ pqj_status pqj_keyset_public_jwks(const pqj_keyset *set, char **jwks_out, pqj_er
 void pqj_keyset_free(const pqj_keyset *set);
 
 /**
- * Make a DPoP proof for the request `htm` (HTTP method) to `htu` (absolute http(s) URI; its
- * query and fragment are left out of the proof) with the private `key`: header `typ`
- * `dpop+jwt`, the key's `alg` and public `jwk`; claims `jti`, `htm`, `htu`, `iat`, plus `ath`
- * when `access_token` (`access_token_len` bytes; NULL and 0 for none) is given and `nonce`
- * when not NULL.
+ * A new reference to the same key (the returned pointer may compare equal to `key`): free
+ * each reference once with `pqj_key_free`. Returns NULL for NULL.
  *
- * On success stores the proof in `*proof_out` (free with `pqj_string_free`).
- *
- * Thread safety: safe from any thread; `key` may be shared.
+ * Thread safety: safe from any thread, concurrently with any use of the key.
  */
-pqj_status pqj_dpop_proof(const pqj_key *key,
-                          const char *htm,
-                          const char *htu,
-                          const uint8_t *access_token,
-                          size_t access_token_len,
-                          const char *nonce,
-                          char **proof_out,
-                          pqj_error **err_out);
+const pqj_key *pqj_key_clone(const pqj_key *key);
 
 /**
- * Verify a DPoP proof (`proof`, `proof_len` bytes) for the request `htm` to `htu` (its query
- * and fragment ignored): signature by the proof's own public `jwk` (which must fit its `alg`),
- * `typ`, `alg` allowed by `policy` (`"pqc"`, `"hybrid"`, `"composite"`, `"any"`; NULL for
- * any), `htm`, `htu` (normalized; a proof `htu` with query or fragment is refused), `iat` no
- * older than `max_age_seconds` (0: the default 60) and at most 5 s ahead, `nonce` when not
- * NULL, and `ath` when `access_token` (NULL and 0 for none) is given. The access token's own
- * binding is checked when it is verified (`pqj_validation_bind_jkt`). `jti` replay is not
- * tracked here (use the Rust API's replay store).
+ * A new reference to the same key set: rotation through either reference is seen through
+ * both, and by every verifier made from it. Free each reference once with `pqj_keyset_free`.
+ * Returns NULL for NULL.
  *
- * On success stores the proof key's RFC 7638 thumbprint (what the token's `cnf.jkt` must be)
- * in `*jkt_out` and, unless `claims_out` is NULL, the proof's claims JSON in `*claims_out`
- * (free both with `pqj_string_free`).
- *
- * Thread safety: safe from any thread.
+ * Thread safety: safe from any thread, concurrently with any use of the set.
  */
-pqj_status pqj_dpop_verify(const uint8_t *proof,
-                           size_t proof_len,
-                           const char *htm,
-                           const char *htu,
-                           const uint8_t *access_token,
-                           size_t access_token_len,
-                           const char *nonce,
-                           uint64_t max_age_seconds,
-                           const char *policy,
-                           char **jkt_out,
-                           char **claims_out,
-                           pqj_error **err_out);
+const pqj_keyset *pqj_keyset_clone(const pqj_keyset *set);
 
 /**
- * Require verified tokens to be bound to the DPoP key with thumbprint `jkt` (their `cnf.jkt`,
- * RFC 9449 §6.1; pass the `jkt` of `pqj_dpop_verify`). A token without `cnf.jkt` is
- * `PQJ_STATUS_NOT_SENDER_CONSTRAINED`, one bound to another key `PQJ_STATUS_BINDING_MISMATCH`.
+ * A new reference to the same verifier: free each reference once with `pqj_verifier_free`.
+ * Returns NULL for NULL.
  *
- * Thread safety: changes `validation`; do not use it from another thread at the same time.
+ * Thread safety: safe from any thread, concurrently with any use of the verifier.
  */
-pqj_status pqj_validation_bind_jkt(pqj_validation *validation,
-                                   const char *jkt,
-                                   pqj_error **err_out);
+const pqj_verifier *pqj_verifier_clone(const pqj_verifier *verifier);
 
 /**
- * Mint a delegated token (RFC 8693 §4.1). `subject_token` (and `actor_token`, NULL and 0 for
- * none) must pass `verifier` (its key set and full validation; make it for tokens addressed
- * to this exchange service). The new token, signed with the private `key`: `iss` = `issuer`,
- * `sub` = the subject token's, `act` = `{"sub": the actor token's sub}` with the subject
- * token's `act` nested inside (without an actor token, the subject's `act` unchanged), `aud`
- * = `audience`, `scope` = `scope` (NULL: the subject's unchanged; it may only narrow), `exp`
- * = now + `ttl_seconds` (0: 300 s or the subject's remaining lifetime if shorter; an explicit
- * TTL past the subject's `exp` is refused). At most 4 nested `act`.
+ * A new reference to the same verified claims: free each reference once with
+ * `pqj_claims_free`. Returns NULL for NULL.
  *
- * On success stores the token in `*token_out` (free with `pqj_string_free`).
- *
- * Thread safety: safe from any thread; `verifier` and `key` may be shared.
+ * Thread safety: safe from any thread, concurrently with any use of the claims.
  */
-pqj_status pqj_delegate(const pqj_verifier *verifier,
-                        const uint8_t *subject_token,
-                        size_t subject_token_len,
-                        const uint8_t *actor_token,
-                        size_t actor_token_len,
-                        const pqj_key *key,
-                        const char *issuer,
-                        const char *audience,
-                        const char *scope,
-                        uint64_t ttl_seconds,
-                        char **token_out,
-                        pqj_error **err_out);
-
-/**
- * Verify a delegated token with `verifier`, its chain of actors at most `max_depth` nested
- * `act` deep (a negative value: the default, 4). On success, unless NULL, stores the claims
- * JSON in `*claims_out` and the chain in `*actors_out` as a JSON array of the `act` objects
- * (without their nested `act`), outermost (current actor) first (free both with
- * `pqj_string_free`).
- *
- * Thread safety: safe from any number of threads at once on one verifier.
- */
-pqj_status pqj_verify_delegated(const pqj_verifier *verifier,
-                                const uint8_t *token,
-                                size_t token_len,
-                                int32_t max_depth,
-                                char **claims_out,
-                                char **actors_out,
-                                pqj_error **err_out);
+const pqj_claims *pqj_claims_clone(const pqj_claims *claims);
 
 /**
  * A fixed, static English description of a status number (never NULL; "unknown status" for a

@@ -9,10 +9,15 @@
     (True, 'https://rs.example/items')
 """
 
+from __future__ import annotations
+
 import ctypes
 import json
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ._lib import call, lib, take_string, text
+
+Text = Union[str, bytes]
 
 _p = ctypes.c_void_p
 _pp = ctypes.POINTER(ctypes.c_void_p)
@@ -37,7 +42,7 @@ for _name, _args in {
 __all__ = ["delegate", "dpop_proof", "verify_delegated", "verify_dpop_proof"]
 
 
-def _token(value, name):
+def _token(value: Optional[Text], name: str) -> Tuple[Optional[bytes], int]:
     """An optional token: None -> (NULL, 0)."""
     if value is None:
         return None, 0
@@ -45,11 +50,18 @@ def _token(value, name):
     return data, len(data)
 
 
-def _opt(value, name):
+def _opt(value: Optional[Text], name: str) -> Optional[bytes]:
     return None if value is None else text(value, name)
 
 
-def dpop_proof(key, htm, htu, *, access_token=None, nonce=None) -> str:
+def dpop_proof(
+    key: Any,
+    htm: Text,
+    htu: Text,
+    *,
+    access_token: Optional[Text] = None,
+    nonce: Optional[Text] = None,
+) -> str:
     """A DPoP proof made with the private ``key`` for the request ``htm`` to ``htu`` (its query
     and fragment are left out); ``access_token`` adds ``ath``, ``nonce`` adds ``nonce``."""
     at, atn = _token(access_token, "access_token")
@@ -59,8 +71,16 @@ def dpop_proof(key, htm, htu, *, access_token=None, nonce=None) -> str:
     return take_string(out)
 
 
-def verify_dpop_proof(proof, htm, htu, *, access_token=None, nonce=None, max_age=0,
-                      policy=None):
+def verify_dpop_proof(
+    proof: Text,
+    htm: Text,
+    htu: Text,
+    *,
+    access_token: Optional[Text] = None,
+    nonce: Optional[Text] = None,
+    max_age: int = 0,
+    policy: Optional[Text] = None,
+) -> Tuple[str, Dict[str, Any]]:
     """Verify a proof for the request ``htm`` to ``htu`` (RFC 9449 §4.3; ``ath`` checked when
     ``access_token`` is given, ``nonce`` when given, ``iat`` at most ``max_age`` seconds old,
     0 for the default 60). Returns ``(jkt, claims)``: the proof key's thumbprint (a bound access
@@ -72,11 +92,21 @@ def verify_dpop_proof(proof, htm, htu, *, access_token=None, nonce=None, max_age
     call(lib.pqj_dpop_verify, data, len(data), text(htm, "htm"), text(htu, "htu"), at, atn,
          _opt(nonce, "nonce"), int(max_age), _opt(policy, "policy"), ctypes.byref(jkt),
          ctypes.byref(claims))
-    return take_string(jkt), json.loads(take_string(claims))
+    parsed: Dict[str, Any] = json.loads(take_string(claims))
+    return take_string(jkt), parsed
 
 
-def delegate(verifier, key, *, subject_token, issuer, audience, actor_token=None, scope=None,
-             ttl=0) -> str:
+def delegate(
+    verifier: Any,
+    key: Any,
+    *,
+    subject_token: Text,
+    issuer: Text,
+    audience: Text,
+    actor_token: Optional[Text] = None,
+    scope: Optional[Text] = None,
+    ttl: int = 0,
+) -> str:
     """Mint a delegated token (RFC 8693): ``subject_token`` (and ``actor_token``) must pass
     ``verifier``; the new token, signed with ``key``, keeps the subject, records the actor in
     ``act`` (nesting the subject's), narrows ``scope`` (None: unchanged) and lives ``ttl``
@@ -90,11 +120,15 @@ def delegate(verifier, key, *, subject_token, issuer, audience, actor_token=None
     return take_string(out)
 
 
-def verify_delegated(verifier, token, *, max_depth=-1):
+def verify_delegated(
+    verifier: Any, token: Text, *, max_depth: int = -1
+) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
     """Verify a delegated token with ``verifier``, its ``act`` chain at most ``max_depth``
     deep (negative: the default 4). Returns ``(claims, actors)``, actors outermost first."""
     data = text(token, "token")
     claims, actors = ctypes.c_void_p(), ctypes.c_void_p()
     call(lib.pqj_verify_delegated, verifier._handle, data, len(data), int(max_depth),
          ctypes.byref(claims), ctypes.byref(actors))
-    return json.loads(take_string(claims)), json.loads(take_string(actors))
+    parsed: Dict[str, Any] = json.loads(take_string(claims))
+    chain: List[Dict[str, Any]] = json.loads(take_string(actors))
+    return parsed, chain
