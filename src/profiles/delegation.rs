@@ -31,7 +31,7 @@
 //! // The API sees the user as subject and agent-b as the current actor.
 //! let sts_keys = KeySet::from_keys([sts.verifying_key()?])?;
 //! let v = Validation::new().audience("https://api.example");
-//! let (token, chain) = pqjose::delegation::verify_delegated(&v, &delegated, &sts_keys)?;
+//! let (token, chain): (pqjose::Verified, _) = pqjose::delegation::verify_delegated(&v, &delegated, &sts_keys)?;
 //! assert_eq!(token.claims().subject(), Some("user"));
 //! assert_eq!(chain.current().map(|a| a.subject()), Some("agent-b"));
 //! # Ok::<(), pqjose::Error>(())
