@@ -31,8 +31,8 @@ Options:
   --leeway S        allowed clock skew for exp/nbf/iat in seconds (default 30)
   --raw             verify the signature only and print the payload bytes as they are
   --alg ALG         accept only these algorithms (repeatable allow-list)
-  --policy P        pqc: ML-DSA, SLH-DSA and composites; hybrid: the same (every hybrid has an
-                    ML-DSA part); composite: composites only; any: every algorithm (default)
+  --policy P        pqc: ML-DSA and SLH-DSA only; hybrid: ML-DSA, SLH-DSA and composites;
+                    composite: composites only; any: every algorithm (default)
   --typ TYP         require this header typ (case-insensitive, `application/` optional)
   --require CLAIM   require this claim to be present (repeatable), e.g. sub, jti, task
   --max-age S       reject tokens whose iat is more than S seconds old (requires iat)

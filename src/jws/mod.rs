@@ -6,7 +6,12 @@
 //! it, never the other way round.
 
 mod compact;
+mod json;
 pub(crate) mod signer;
 
 pub use compact::*;
+pub use json::{
+    SignatureRule, VerifiedJwsJson, VerifiedSignature, is_json_serialization, sign_flattened,
+    sign_general, sign_payload_json, verify_json, verify_json_with_limits,
+};
 pub use signer::{JwsSigner, JwsVerifier};
