@@ -239,7 +239,7 @@ func TestPolicyAndOptions(t *testing.T) {
 	hy := mustKey(t, "ML-DSA-44-Ed25519", "hy")
 	tHy, _ := pqjose.SignAt(hy, nil, now)
 	for _, c := range []struct {
-		policy      string
+		policy     string
 		pq, hybrid bool
 	}{{"pqc", true, false}, {"hybrid", true, true}, {"composite", false, true}} {
 		v := mustVerifier(t, []*pqjose.Key{ml, hy}, pqjose.WithPolicy(c.policy))
