@@ -21,16 +21,13 @@ use serde_json::{Map, Value};
 use crate::alg::{Algorithm, AlgorithmPolicy};
 use crate::error::{AlgorithmError, Error, FormatError};
 use crate::format::b64;
-use crate::format::header::{Header, MAX_KID_LEN};
+use crate::format::header::{Header, MAX_KID_LEN, MAX_KIDLESS_CANDIDATES};
 use crate::format::json;
 use crate::jws::compact::Limits;
 use crate::jws::signer::{JwsSigner, JwsVerifier};
 
 /// Members that must never come from an unprotected header.
 const PROTECTED_ONLY: &[&str] = &["alg", "crit", "b64", "jwk", "jku", "x5u", "x5c"];
-
-/// The most keys a signature without `kid` is tried against (as for compact tokens).
-const MAX_KIDLESS_CANDIDATES: usize = 8;
 
 /// Which signatures of a JWS JSON serialization must verify for it to be accepted.
 ///
