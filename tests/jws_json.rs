@@ -282,3 +282,49 @@ fn structure_and_limits() {
     );
     assert!(jws::sign_flattened(&ml, &Header::new(Algorithm::MlDsa65), PAYLOAD).is_err());
 }
+
+#[test]
+fn jwt_in_the_json_serialization_through_validation() {
+    use pqjose::{CustomClaims, TokenBuilder, Validation};
+    let (ec, ec_pub) = keypair(Algorithm::Es256, "ec");
+    let (pq, pq_pub) = keypair(Algorithm::MlDsa44, "pq");
+    let builder = TokenBuilder::new().issuer("iss-1").claim("task", "t-9");
+    let text = builder.sign_json(&[&ec, &pq]).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["signatures"].as_array().unwrap().len(), 2);
+    let flat = builder.sign_json(&[&pq]).unwrap();
+    assert!(serde_json::from_str::<Value>(&flat).unwrap()["protected"].is_string());
+
+    // pqc: the ML-DSA signature is required and the ES256 one ignored.
+    let v = Validation::pqc_only().issuer("iss-1");
+    let ok = v
+        .verify_json::<CustomClaims>(&text, &[&ec_pub, &pq_pub])
+        .unwrap();
+    assert_eq!(ok.algorithm(), Algorithm::MlDsa44);
+    assert_eq!(ok.kid(), Some("pq"));
+    assert_eq!(ok.header().typ(), Some("JWT"));
+    assert_eq!(ok.custom()["task"], "t-9");
+    assert!(matches!(
+        v.verify_json::<CustomClaims>(&text, &[&ec_pub]),
+        Err(Error::Algorithm(AlgorithmError::NotAllowed(
+            Algorithm::Es256
+        )))
+    ));
+    // The default policy accepts the classical signature alone; claims are still checked.
+    Validation::new()
+        .issuer("iss-1")
+        .verify_json::<CustomClaims>(&text, &[&ec_pub])
+        .unwrap();
+    assert!(matches!(
+        Validation::new()
+            .issuer("someone-else")
+            .verify_json::<CustomClaims>(&text, &[&ec_pub, &pq_pub]),
+        Err(Error::Claims(_))
+    ));
+    // An explicit allow-list narrows the rule the same way.
+    Validation::new()
+        .issuer("iss-1")
+        .algorithms([Algorithm::MlDsa44])
+        .verify_json::<CustomClaims>(&text, &[&ec_pub, &pq_pub])
+        .unwrap();
+}

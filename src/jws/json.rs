@@ -95,6 +95,11 @@ impl VerifiedSignature {
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_deref()
     }
+
+    /// Its protected header, by value.
+    pub fn into_header(self) -> Header {
+        self.header
+    }
 }
 
 /// A JWS JSON serialization accepted under a [`SignatureRule`]: the payload and the signatures
@@ -120,6 +125,11 @@ impl VerifiedJwsJson {
     /// How many signatures the serialization carries.
     pub fn signature_count(&self) -> usize {
         self.total
+    }
+
+    /// The payload bytes, by value.
+    pub fn into_payload(self) -> Vec<u8> {
+        self.payload
     }
 }
 
@@ -171,8 +181,19 @@ pub fn sign_general(
 /// flattened form for one signer, the general form for several.
 pub fn sign_payload_json(signers: &[&dyn JwsSigner], payload: &[u8]) -> Result<String, Error> {
     let headers: Vec<Header> = signers.iter().map(|s| header_for(*s)).collect();
-    match (signers, headers.as_slice()) {
+    sign_flattened_or_general(signers, &headers, payload)
+}
+
+/// Sign `payload` once per signer with the header at the same position: the flattened form
+/// for one signer, the general form for several.
+pub(crate) fn sign_flattened_or_general(
+    signers: &[&dyn JwsSigner],
+    headers: &[Header],
+    payload: &[u8],
+) -> Result<String, Error> {
+    match (signers, headers) {
         ([signer], [header]) => sign_flattened(*signer, header, payload),
+        _ if signers.len() != headers.len() => Err(FormatError::JwsJson.into()),
         _ => {
             let pairs: Vec<(&dyn JwsSigner, &Header)> =
                 signers.iter().copied().zip(headers.iter()).collect();
