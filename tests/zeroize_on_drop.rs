@@ -4,6 +4,10 @@
 //! Blocks are allocated zeroed, so a secret found when a block is freed was written during that
 //! block's own life and never cleared (for example a buffer that grew and freed its smaller
 //! predecessor: `Jwk::to_json` did this before it serialized into an exactly sized buffer).
+//! Stack residue is caught too when it reaches the heap: a `Jwk` moved into a `JwkSet` copies
+//! the uninitialized bytes of its `None` fields, and in an optimized build those held an
+//! Ed25519 seed left on the stack by key import, until key import and export cleared the stack
+//! after themselves (`keys::scrub`).
 //!
 //! This is the one test with `unsafe` outside `ffi/`: the allocator delegates to `System` and
 //! reads each block it frees. It runs as its own test binary with a single test, so no other

@@ -18,6 +18,7 @@ use crate::jwe::classical::{ClassicalAlg, ClassicalPublicKey, ClassicalSecretKey
 use crate::jwe::content::ContentEncryption;
 use crate::jwe::ecdh::EcdhCurve;
 use crate::jwe::hpke::{self, JwkShape, KemKind};
+use crate::keys::scrub::scrubbed;
 use crate::keys::{MAX_KEY_SET_KEYS, MAX_KID_LEN};
 
 /// The secret half of a key, by family.
@@ -235,26 +236,28 @@ impl DecryptionKey {
         crv: Option<&str>,
         enc: Option<ContentEncryption>,
     ) -> Result<Self, Error> {
-        if !alg.generates_keys() {
-            return Err(JweError::UnsupportedAlgorithm.into());
-        }
-        let secret = if let Some((suite, _)) = alg.hpke() {
-            if crv.is_some() || enc.is_some() {
-                return Err(KeyError::WrongKeyType.into());
+        scrubbed(|| {
+            if !alg.generates_keys() {
+                return Err(JweError::UnsupportedAlgorithm.into());
             }
-            Secret::Hpke(hpke::PrivateKey::generate(suite.kem())?)
-        } else {
-            let c = classical(alg).ok_or(JweError::UnsupportedAlgorithm)?;
-            let curve = match crv {
-                None => None,
-                Some(name) if c.is_ecdh() => {
-                    Some(EcdhCurve::from_name(name).ok_or(KeyError::WrongKeyType)?)
+            let secret = if let Some((suite, _)) = alg.hpke() {
+                if crv.is_some() || enc.is_some() {
+                    return Err(KeyError::WrongKeyType.into());
                 }
-                Some(_) => return Err(KeyError::WrongKeyType.into()),
+                Secret::Hpke(hpke::PrivateKey::generate(suite.kem())?)
+            } else {
+                let c = classical(alg).ok_or(JweError::UnsupportedAlgorithm)?;
+                let curve = match crv {
+                    None => None,
+                    Some(name) if c.is_ecdh() => {
+                        Some(EcdhCurve::from_name(name).ok_or(KeyError::WrongKeyType)?)
+                    }
+                    Some(_) => return Err(KeyError::WrongKeyType.into()),
+                };
+                Secret::Classical(ClassicalSecretKey::generate(c, curve, enc)?)
             };
-            Secret::Classical(ClassicalSecretKey::generate(c, curve, enc)?)
-        };
-        Self::finish(alg, None, secret)
+            Self::finish(alg, None, secret)
+        })
     }
 
     fn finish(alg: KeyManagement, kid: Option<String>, secret: Secret) -> Result<Self, Error> {
@@ -271,13 +274,13 @@ impl DecryptionKey {
     /// encryption key is bound to one); `use`, if present, must be `enc`; the public members
     /// must match the private ones.
     pub fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
-        Self::import(jwk, None)
+        scrubbed(|| Self::import(jwk, None))
     }
 
     /// [`DecryptionKey::from_jwk`] for a JWK that may lack `alg`: `alg` is used if the JWK has
     /// none, and must equal the JWK's if it has one.
     pub fn from_jwk_with_alg(jwk: &Jwk, alg: KeyManagement) -> Result<Self, Error> {
-        Self::import(jwk, Some(alg))
+        scrubbed(|| Self::import(jwk, Some(alg)))
     }
 
     /// Parse and import a private JWK (JSON text).
@@ -324,7 +327,13 @@ impl DecryptionKey {
 
     /// The private JWK, with `alg` and `kid`. It holds the secret: keep it private.
     pub fn to_jwk(&self) -> Result<Jwk, Error> {
-        let mut jwk = match &self.secret {
+        let mut jwk = scrubbed(|| self.private_jwk())?;
+        jwk.kid = Some(self.kid.clone());
+        Ok(jwk)
+    }
+
+    fn private_jwk(&self) -> Result<Jwk, Error> {
+        Ok(match &self.secret {
             Secret::Hpke(sk) => {
                 let kem = self.kem()?;
                 let mut jwk = hpke_public_jwk(kem, self.alg, &sk.public_key());
@@ -338,9 +347,7 @@ impl DecryptionKey {
             Secret::Classical(sk) => {
                 sk.to_jwk(classical(self.alg).ok_or(JweError::UnsupportedAlgorithm)?)?
             }
-        };
-        jwk.kid = Some(self.kid.clone());
-        Ok(jwk)
+        })
     }
 
     /// The public JWK (private members stripped), with `alg` and `kid`. `oct` keys have none

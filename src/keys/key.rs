@@ -12,6 +12,7 @@ use crate::backend::{self, PublicBackend, SecretBackend, SigningMode};
 use crate::error::{AlgorithmError, Error, KeyError};
 use crate::format::jwk::Jwk;
 use crate::jws::signer::{JwsSigner, JwsVerifier};
+use crate::keys::scrub::scrubbed;
 
 pub use crate::format::header::MAX_KID_LEN;
 
@@ -126,21 +127,25 @@ impl SigningKey {
     /// Generate a fresh key for `alg` from the system random generator. RSA keys are 2048 bits;
     /// HMAC keys are as long as the hash output.
     pub fn generate(alg: Algorithm) -> Result<Self, Error> {
-        Self::from_backend(backend::generate(alg)?, None)
+        scrubbed(|| Self::from_backend(backend::generate(alg)?, None))
     }
 
     /// Import a private JWK. The algorithm comes from its `alg` member (or from its curve where
     /// only one algorithm fits); the `kid` is kept, or defaults to the RFC 7638 thumbprint.
     pub fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
-        let alg = jwk_algorithm(jwk)?;
-        Self::from_backend(backend::secret_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
+        scrubbed(|| {
+            let alg = jwk_algorithm(jwk)?;
+            Self::from_backend(backend::secret_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
+        })
     }
 
     /// Import a private JWK for a given algorithm (needed for `RSA` and `oct` keys without
     /// `alg`). A present `alg` member must agree.
     pub fn from_jwk_with_alg(jwk: &Jwk, alg: Algorithm) -> Result<Self, Error> {
-        let alg = pinned_algorithm(jwk, alg)?;
-        Self::from_backend(backend::secret_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
+        scrubbed(|| {
+            let alg = pinned_algorithm(jwk, alg)?;
+            Self::from_backend(backend::secret_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
+        })
     }
 
     /// Import a private JWK from JSON text.
@@ -158,7 +163,7 @@ impl SigningKey {
         if !alg.is_composite() {
             return Self::generate(alg);
         }
-        Self::from_backend(backend::composite::generate_with(alg, encoding)?, None)
+        scrubbed(|| Self::from_backend(backend::composite::generate_with(alg, encoding)?, None))
     }
 
     /// [`SigningKey::from_jwk`] reading a composite key's ECDSA component in `encoding` (no
@@ -168,8 +173,10 @@ impl SigningKey {
         if !alg.is_composite() {
             return Self::from_jwk(jwk);
         }
-        let inner = backend::composite::secret_from_jwk_with(alg, jwk, encoding)?;
-        Self::from_backend(inner, checked_kid(jwk.kid())?)
+        scrubbed(|| {
+            let inner = backend::composite::secret_from_jwk_with(alg, jwk, encoding)?;
+            Self::from_backend(inner, checked_kid(jwk.kid())?)
+        })
     }
 
     /// Import an HMAC secret (`HS256`/`HS384`/`HS512`). It must be at least as long as the hash
@@ -194,7 +201,7 @@ impl SigningKey {
 
     /// Import a PKCS#8 private key in DER for `alg`.
     pub fn from_pkcs8_der(alg: Algorithm, der: &[u8]) -> Result<Self, Error> {
-        Self::from_backend(backend::secret_from_pkcs8(alg, der)?, None)
+        scrubbed(|| Self::from_backend(backend::secret_from_pkcs8(alg, der)?, None))
     }
 
     /// Export as PKCS#8 PEM (ML-DSA in the seed-only form).
@@ -205,7 +212,7 @@ impl SigningKey {
 
     /// Export as PKCS#8 DER.
     pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
-        self.inner.to_pkcs8_der()
+        scrubbed(|| self.inner.to_pkcs8_der())
     }
 
     /// Set the key id (at most [`MAX_KID_LEN`] bytes, not empty).
@@ -237,7 +244,7 @@ impl SigningKey {
 
     /// The private JWK, with `kid` and `alg`.
     pub fn to_jwk(&self) -> Result<Jwk, Error> {
-        let mut jwk = self.inner.to_jwk()?;
+        let mut jwk = scrubbed(|| self.inner.to_jwk())?;
         jwk.kid = Some(self.kid.clone());
         Ok(jwk)
     }

@@ -6,6 +6,7 @@
 
 pub(crate) mod key;
 pub(crate) mod keyset;
+pub(crate) mod scrub;
 
 pub use key::{MAX_KID_LEN, SigningKey, VerifyingKey};
 pub use keyset::{KeyInfo, KeySet, KeyStatus, MAX_KEY_SET_KEYS, MAX_KIDLESS_CANDIDATES};
