@@ -160,6 +160,7 @@ mod time;
 
 pub use format::jwk;
 pub use jwt::dangerous;
+pub use keys::remote;
 
 pub use alg::{Algorithm, Family};
 pub use backend::SigningMode;
