@@ -30,6 +30,7 @@ mod args;
 mod bench;
 mod demo;
 mod exit;
+mod fleet;
 mod input;
 mod inspect;
 mod keys;
@@ -58,6 +59,7 @@ const COMMANDS: &[&Command] = &[
     &keys::PUBLIC,
     &sign::SIGN,
     &verify::VERIFY,
+    &fleet::REVOKE,
     &inspect::INSPECT,
     &demo::DEMO,
     &bench::BENCH,

@@ -5,13 +5,13 @@ use std::time::Duration;
 
 use pqjose::{
     AlgorithmError, AlgorithmPolicy, ClaimName, CustomClaims, Error, KeySet, Validation,
-    VerifyingKey, dangerous, jws,
+    VerifyingKey, dangerous, jws, remote::RemoteKeySet,
 };
 
 use crate::Command;
 use crate::args::{Args, Opt};
 use crate::exit::Exit;
-use crate::{input, keys};
+use crate::{fleet, input, keys};
 
 /// `pqjose verify`.
 pub(crate) const VERIFY: Command = Command {
@@ -19,9 +19,10 @@ pub(crate) const VERIFY: Command = Command {
     summary: "verify a token; print its claims (or payload) when valid",
     usage: "Verify a compact JWT (or, with --raw, a JWS over any bytes).
 
-Usage: pqjose verify (--key FILE | --jwks FILE) [--iss ISS] [--aud AUD] [--leeway S] [--raw]
-                     [--alg ALG]... [--policy pqc|hybrid|composite|any] [--typ TYP]
-                     [--require CLAIM]... [--max-age S] [TOKEN_FILE|-]
+Usage: pqjose verify (--key FILE | --jwks FILE | --jwks-url URL [--allow-http]) [--iss ISS]
+                     [--aud AUD] [--leeway S] [--raw] [--alg ALG]...
+                     [--policy pqc|hybrid|composite|any] [--typ TYP] [--require CLAIM]...
+                     [--max-age S] [--replay redis://HOST:PORT[/DB]] [--lines] [TOKEN_FILE|-]
 
 Options:
   --key FILE        the verifying key: a public JWK (for HS*, the oct JWK)
@@ -36,6 +37,16 @@ Options:
   --typ TYP         require this header typ (case-insensitive, `application/` optional)
   --require CLAIM   require this claim to be present (repeatable), e.g. sub, jti, task
   --max-age S       reject tokens whose iat is more than S seconds old (requires iat)
+  --jwks-url URL    keys from a remote JWK Set (https), cached for the life of the process:
+                    max-age honoured, refreshed before expiry, an unknown kid refetched at most
+                    every 30 s
+  --allow-http      accept an http:// --jwks-url (loopback tests only)
+  --replay URL      jti replay and revocation checks in Redis (redis://HOST:PORT[/DB]): each
+                    jti is accepted once across every gateway sharing it; jti required
+  --lines           read tokens one per line (stdin or TOKEN_FILE) until end of input; print
+                    one JSON object per line, flushed: {\"ok\":true,\"claims\":{...}} or
+                    {\"ok\":false,\"code\":N,\"error\":\"...\"}; blank lines are skipped; exit 0 at
+                    end of input (2 on an I/O error)
 
 The token is read from TOKEN_FILE, or stdin when it is `-` or absent; one trailing newline is
 allowed. The key decides the algorithm: a header alg that differs is rejected, as is alg none.
@@ -61,15 +72,22 @@ const OPTS: &[Opt] = &[
     Opt::value("typ"),
     Opt::many("require"),
     Opt::value("max-age"),
+    Opt::value("jwks-url"),
+    Opt::flag("allow-http"),
+    Opt::value("replay"),
+    Opt::flag("lines"),
 ];
 
 /// Options that check claims, so they mean nothing with `--raw`.
-const CLAIM_OPTIONS: &[&str] = &["iss", "aud", "leeway", "typ", "require", "max-age"];
+const CLAIM_OPTIONS: &[&str] = &[
+    "iss", "aud", "leeway", "typ", "require", "max-age", "replay", "jwks-url",
+];
 
 /// The verifying key(s) named on the command line.
 enum Keys {
     One(VerifyingKey),
-    Set(Vec<VerifyingKey>),
+    Set(Vec<VerifyingKey>, KeySet),
+    Remote(RemoteKeySet),
 }
 
 fn verify(argv: &[String]) -> Result<(), Exit> {
@@ -81,19 +99,43 @@ fn verify(argv: &[String]) -> Result<(), Exit> {
             "`--raw` checks the signature only: it cannot be combined with `--{opt}`"
         )));
     }
-    let validation = validation(&args)?;
-    let keys = match (args.value("key"), args.value("jwks")) {
-        (Some(path), None) => Keys::One(keys::load_verifying_key(path)?),
-        (None, Some(path)) => Keys::Set(keys::load_key_set(path)?),
-        _ => return Err(args.error("give exactly one of `--key` and `--jwks`")),
-    };
-    let token = input::read_token(token_path)?;
-    let mut out = if raw {
-        verify_raw(&validation, &keys, &token)
-    } else {
-        verify_jwt(&validation, keys, &token)
+    let mut validation = validation(&args)?;
+    if let Some(url) = args.value("replay") {
+        validation = validation.replay_store(fleet::replay_store(url)?);
     }
-    .map_err(|e| Exit::rejected(&e))?;
+    if args.has("allow-http") && !args.has("jwks-url") {
+        return Err(args.error("`--allow-http` applies to `--jwks-url` only"));
+    }
+    let keys = match (
+        args.value("key"),
+        args.value("jwks"),
+        args.value("jwks-url"),
+    ) {
+        (Some(path), None, None) => Keys::One(keys::load_verifying_key(path)?),
+        (None, Some(path), None) => {
+            let list = keys::load_key_set(path)?;
+            let set = KeySet::new();
+            for key in &list {
+                // Two keys with the same kid and algorithm: the first one wins.
+                let _ = set.add(key.clone());
+            }
+            Keys::Set(list, set)
+        }
+        (None, None, Some(url)) => Keys::Remote(fleet::remote_keys(url, args.has("allow-http"))?),
+        _ => return Err(args.error("give exactly one of `--key`, `--jwks` and `--jwks-url`")),
+    };
+    let verify_one = |token: &str| {
+        if raw {
+            verify_raw(&validation, &keys, token)
+        } else {
+            verify_jwt(&validation, &keys, token)
+        }
+    };
+    if args.has("lines") {
+        return fleet::lines(token_path, raw, verify_one);
+    }
+    let token = input::read_token(token_path)?;
+    let mut out = verify_one(&token).map_err(|e| Exit::rejected(&e))?;
     if !raw {
         out.push(b'\n');
     }
@@ -142,16 +184,12 @@ fn validation(args: &Args) -> Result<Validation, Exit> {
 }
 
 /// The full JWT validation; the output is the verified claims JSON exactly as signed.
-fn verify_jwt(validation: &Validation, keys: Keys, token: &str) -> Result<Vec<u8>, Error> {
+fn verify_jwt(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
     let verified = match keys {
-        Keys::One(key) => validation.verify::<CustomClaims>(token, &key)?,
-        Keys::Set(keys) => {
-            let set = KeySet::new();
-            for key in keys {
-                // Two keys with the same kid and algorithm: the first one wins.
-                let _ = set.add(key);
-            }
-            validation.verify_with_keys::<CustomClaims>(token, &set)?
+        Keys::One(key) => validation.verify::<CustomClaims>(token, key)?,
+        Keys::Set(_, set) => validation.verify_with_keys::<CustomClaims>(token, set)?,
+        Keys::Remote(remote) => {
+            validation.verify_with_remote_keys::<CustomClaims>(token, remote)?
         }
     };
     Ok(verified.payload().to_vec())
@@ -162,7 +200,9 @@ fn verify_jwt(validation: &Validation, keys: Keys, token: &str) -> Result<Vec<u8
 fn verify_raw(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
     let candidates: Vec<&VerifyingKey> = match keys {
         Keys::One(key) => vec![key],
-        Keys::Set(keys) => select(keys, token)?,
+        Keys::Set(keys, _) => select(keys, token)?,
+        // `--raw` with `--jwks-url` is refused as a usage error before this point.
+        Keys::Remote(_) => return Err(Error::KeyNotFound),
     };
     let mut first_error = None;
     for key in candidates {

@@ -24,6 +24,7 @@
 
 mod boundary;
 mod error;
+mod fleet;
 mod key;
 mod keyset;
 mod ptr;
@@ -34,6 +35,7 @@ mod verify;
 use core::ffi::{CStr, c_char};
 
 pub use error::*;
+pub use fleet::*;
 pub use key::*;
 pub use keyset::*;
 pub use status::*;

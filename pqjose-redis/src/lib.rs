@@ -33,6 +33,17 @@
 //! All keys of one check are touched by one script: use a single Redis (or Valkey) primary,
 //! not a cluster.
 
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 

@@ -35,6 +35,8 @@ __all__ = [
     "KeySet",
     "KeyProblem",
     "PqjoseError",
+    "RemoteKeySet",
+    "ReplayStore",
     "Status",
     "TokenError",
     "UsageError",
@@ -231,6 +233,92 @@ class KeySet(_Handle):
         """The JWK Set to publish (``{"keys": [...]}``)."""
         return json.loads(self._string(lib.pqj_keyset_public_jwks))
 
+    @classmethod
+    def from_jwks_report(cls, jwks):
+        """Load a JWK Set; return ``(KeySet, skipped)`` where ``skipped`` lists every unusable
+        entry as ``{"index", "kid", "code", "reason"}``."""
+        data = _data(jwks, "jwks")
+        out, report = ctypes.c_void_p(), ctypes.c_void_p()
+        call(lib.pqj_keyset_from_jwks_report, data, len(data), ctypes.byref(out), ctypes.byref(report))
+        skipped = json.loads(take_string(report))
+        s = cls(_ptr=out)
+        s.skipped = len(skipped)
+        return s, skipped
+
+    def replace_from_jwks(self, jwks) -> list:
+        """Replace the whole contents with the usable keys of a fresh JWK Set, atomically; a
+        set without a usable key is refused and the current keys stay. Returns the skipped
+        entries."""
+        data = _data(jwks, "jwks")
+        report = ctypes.c_void_p()
+        call(lib.pqj_keyset_replace_from_jwks, self._handle, data, len(data), ctypes.byref(report))
+        return json.loads(take_string(report))
+
+    def keys(self) -> list:
+        """The keys, oldest first: ``[{"kid", "alg", "status"}]``."""
+        return json.loads(self._string(lib.pqj_keyset_kids))
+
+
+class RemoteKeySet(_Handle):
+    """An issuer's JWK Set fetched over HTTPS and cached (max-age within bounds, ETag/304,
+    background refresh, one fetch per cooldown for unknown kids, stale-serving for a bounded
+    time, then fail closed). Give it to :class:`Verifier` in place of a :class:`KeySet`."""
+
+    _free = staticmethod(lib.pqj_remote_keyset_free)
+
+    def __init__(self, url: str, *, allow_http: bool = False, _ptr=None):
+        if _ptr is None:
+            _ptr = ctypes.c_void_p()
+            call(lib.pqj_remote_keyset_new, text(url, "url"), allow_http, ctypes.byref(_ptr))
+        super().__init__(_ptr)
+
+    @classmethod
+    def discover(cls, issuer: str, *, allow_http: bool = False) -> "RemoteKeySet":
+        """Find the JWK Set through the issuer's metadata (``jwks_uri``)."""
+        out = ctypes.c_void_p()
+        call(lib.pqj_remote_keyset_discover, text(issuer, "issuer"), allow_http, ctypes.byref(out))
+        return cls(None, _ptr=out)
+
+    def refresh(self) -> None:
+        """Fetch now; raises on failure (the previous keys stay)."""
+        call(lib.pqj_remote_keyset_refresh, self._handle)
+
+    def last_refresh(self):
+        """The last fetch as a dict (``None`` before the first)."""
+        return json.loads(self._string(lib.pqj_remote_keyset_last_refresh))
+
+
+class ReplayStore(_Handle):
+    """Used jtis and revocations: :meth:`memory` in this process, :meth:`redis` shared by a
+    fleet (any Redis error refuses the token). Pass it as ``Verifier(replay_store=...)``."""
+
+    _free = staticmethod(lib.pqj_replay_store_free)
+
+    @classmethod
+    def memory(cls, capacity: int = 0) -> "ReplayStore":
+        out = ctypes.c_void_p()
+        call(lib.pqj_replay_store_memory, capacity, ctypes.byref(out))
+        return cls(out)
+
+    @classmethod
+    def redis(cls, url: str, *, timeout_ms: int = 0) -> "ReplayStore":
+        out = ctypes.c_void_p()
+        call(lib.pqj_replay_store_redis, text(url, "url"), timeout_ms, ctypes.byref(out))
+        return cls(out)
+
+    def revoke_jti(self, jti: str, iss: str = None) -> None:
+        """Revoke the token of issuer ``iss`` with ``jti`` (memory stores: any issuer)."""
+        call(lib.pqj_replay_store_revoke_jti, self._handle, _opt_text(iss, "iss"), text(jti, "jti"))
+
+    def revoke_kid(self, kid: str) -> None:
+        """Revoke every token verified by the key ``kid``."""
+        call(lib.pqj_replay_store_revoke_kid, self._handle, text(kid, "kid"))
+
+    def revoke_subject(self, sub: str, at_or_before) -> None:
+        """Revoke every token of ``sub`` issued at or before ``at_or_before`` (datetime or
+        Unix seconds)."""
+        call(lib.pqj_replay_store_revoke_subject, self._handle, text(sub, "sub"), _unix(at_or_before))
+
 
 class Verifier(_Handle):
     """Verifies JWTs against a :class:`KeySet` (shared: rotation applies) under a policy.
@@ -257,6 +345,8 @@ class Verifier(_Handle):
         required_claims=(),
         allow_missing_exp=False,
         allow_unexpected_audience=False,
+        replay_store=None,
+        single_use=True,
     ):
         if isinstance(issuers, str):
             issuers = [issuers]
@@ -287,8 +377,11 @@ class Verifier(_Handle):
                 call(lib.pqj_validation_allow_missing_exp, v)
             if allow_unexpected_audience:
                 call(lib.pqj_validation_allow_unexpected_audience, v)
+            if replay_store is not None:
+                call(lib.pqj_validation_set_replay_store, v, replay_store._handle, single_use)
             out = ctypes.c_void_p()
-            call(lib.pqj_verifier_new, keys._handle, v, ctypes.byref(out))
+            new = lib.pqj_verifier_new_remote if isinstance(keys, RemoteKeySet) else lib.pqj_verifier_new
+            call(new, keys._handle, v, ctypes.byref(out))
         finally:
             lib.pqj_validation_free(v)
         super().__init__(out)

@@ -88,6 +88,22 @@ _SIGNATURES = {
     "pqj_token_builder_sign_at": (_status, [_p, _p, ctypes.c_int64, _pp, _pp]),
     "pqj_token_builder_free": (None, [_p]),
     "pqj_inspect": (_status, [_u8p, _size, _pp, _pp, _pp]),
+    "pqj_keyset_from_jwks_report": (_status, [_u8p, _size, _pp, _pp, _pp]),
+    "pqj_keyset_replace_from_jwks": (_status, [_p, _u8p, _size, _pp, _pp]),
+    "pqj_keyset_kids": (_status, [_p, _pp, _pp]),
+    "pqj_remote_keyset_new": (_status, [_cstr, ctypes.c_bool, _pp, _pp]),
+    "pqj_remote_keyset_discover": (_status, [_cstr, ctypes.c_bool, _pp, _pp]),
+    "pqj_remote_keyset_refresh": (_status, [_p, _pp]),
+    "pqj_remote_keyset_last_refresh": (_status, [_p, _pp, _pp]),
+    "pqj_remote_keyset_free": (None, [_p]),
+    "pqj_verifier_new_remote": (_status, [_p, _p, _pp, _pp]),
+    "pqj_replay_store_memory": (_status, [_size, _pp, _pp]),
+    "pqj_replay_store_redis": (_status, [_cstr, ctypes.c_uint32, _pp, _pp]),
+    "pqj_replay_store_revoke_jti": (_status, [_p, _cstr, _cstr, _pp]),
+    "pqj_replay_store_revoke_kid": (_status, [_p, _cstr, _pp]),
+    "pqj_replay_store_revoke_subject": (_status, [_p, _cstr, ctypes.c_int64, _pp]),
+    "pqj_replay_store_free": (None, [_p]),
+    "pqj_validation_set_replay_store": (_status, [_p, _p, ctypes.c_bool, _pp]),
 }
 
 for _name, (_res, _args) in _SIGNATURES.items():
