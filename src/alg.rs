@@ -90,17 +90,17 @@ algorithms! {
     Hs384 => "HS384",
     /// HMAC with SHA-512.
     Hs512 => "HS512",
-    /// Composite ML-DSA-44 + ECDSA P-256 (draft-ietf-jose-pq-composite-sigs-03).
+    /// Composite ML-DSA-44 + ECDSA P-256 (draft-ietf-jose-pq-composite-sigs-04).
     MlDsa44Es256 => "ML-DSA-44-ES256",
-    /// Composite ML-DSA-65 + ECDSA P-256 (draft-ietf-jose-pq-composite-sigs-03).
+    /// Composite ML-DSA-65 + ECDSA P-256 (draft-ietf-jose-pq-composite-sigs-04).
     MlDsa65Es256 => "ML-DSA-65-ES256",
-    /// Composite ML-DSA-87 + ECDSA P-384 (draft-ietf-jose-pq-composite-sigs-03).
+    /// Composite ML-DSA-87 + ECDSA P-384 (draft-ietf-jose-pq-composite-sigs-04).
     MlDsa87Es384 => "ML-DSA-87-ES384",
-    /// Composite ML-DSA-44 + Ed25519 (draft-ietf-jose-pq-composite-sigs-03).
+    /// Composite ML-DSA-44 + Ed25519 (draft-ietf-jose-pq-composite-sigs-04).
     MlDsa44Ed25519 => "ML-DSA-44-Ed25519",
-    /// Composite ML-DSA-65 + Ed25519 (draft-ietf-jose-pq-composite-sigs-03).
+    /// Composite ML-DSA-65 + Ed25519 (draft-ietf-jose-pq-composite-sigs-04).
     MlDsa65Ed25519 => "ML-DSA-65-Ed25519",
-    /// Composite ML-DSA-87 + Ed448 (draft-ietf-jose-pq-composite-sigs-03).
+    /// Composite ML-DSA-87 + Ed448 (draft-ietf-jose-pq-composite-sigs-04).
     MlDsa87Ed448 => "ML-DSA-87-Ed448",
 }
 

@@ -5,6 +5,7 @@
 use core::fmt;
 
 use crate::alg::Algorithm;
+use crate::audit::AuditError;
 
 /// Every error pqjose returns.
 ///
@@ -39,6 +40,71 @@ pub enum Error {
     RemoteKeys(RemoteKeysError),
     /// The cryptographic backend failed to sign (or the system random generator failed).
     Crypto,
+    /// A profile check failed: DPoP, delegation (token exchange) or WIMSE.
+    Profile(ProfileError),
+    /// The signed audit log refused an operation or failed verification (codes 1100–1199).
+    Audit(AuditError),
+    /// A JWE could not be made or opened (see [`JweError`]).
+    Jwe(JweError),
+}
+
+/// Why a JWE (RFC 7516) was refused or could not be made.
+///
+/// Every failure of decryption itself (wrong key, bad tag, bad key unwrap, bad padding, a
+/// content-encryption key of the wrong length) is the one opaque [`JweError::Decryption`], so
+/// that no error is an oracle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JweError {
+    /// Decryption failed. Deliberately carries no detail.
+    Decryption,
+    /// RSA-OAEP decryption is refused in this build: the pure-Rust `rsa` crate is affected by
+    /// RUSTSEC-2023-0071 (Marvin timing side channel). Build with the `aws-lc` feature to
+    /// decrypt RSA-OAEP with aws-lc-rs. Encryption to RSA keys works in every build.
+    RsaDecryptionUnavailable,
+    /// The ephemeral public key (`epk`) is malformed, not on the recipient key's curve, the
+    /// identity, carries private members, or gives an all-zero X25519 shared secret.
+    InvalidEphemeralKey,
+    /// The key-management algorithm is one pqjose never implements (`RSA1_5`, `PBES2-*`).
+    RefusedAlgorithm,
+    /// The header asks for compression (`zip`), which pqjose refuses.
+    Compression,
+    /// A `dir` key's length differs from the key length of the content encryption (`enc`), or
+    /// the key cannot be used with the requested `enc`.
+    EncMismatch,
+    /// The content encryption (`enc`) names no algorithm pqjose supports.
+    UnknownEnc,
+    /// A header parameter the key-management algorithm needs (`epk`, `apu`, `apv`) is missing
+    /// or malformed.
+    KeyManagementHeader,
+    /// A compact JWE has exactly five `.`-separated segments.
+    SegmentCount,
+    /// `enc` is missing where the algorithm needs one, or present with HPKE integrated
+    /// encryption (`HPKE-n`), which has none.
+    ContentEncryptionPresence,
+    /// A JSON serialization is malformed: a required member missing, a member of the wrong
+    /// type, `recipients` together with flattened members.
+    Serialization,
+    /// Zero recipients, more than the limit, or more than one where the algorithm allows only
+    /// one (HPKE integrated encryption, `dir`, `ECDH-ES`).
+    Recipients,
+    /// A header member appears in more than one of the protected, shared unprotected and
+    /// per-recipient headers (RFC 7516 §7.2.1), or `crit` is not in the protected header.
+    DuplicateHeader,
+    /// The `alg` is not a JWE key-management algorithm pqjose implements.
+    UnsupportedAlgorithm,
+    /// An HPKE header parameter is missing, malformed or not allowed: `ek` (required with
+    /// `HPKE-n-KE`, forbidden with `HPKE-n`), a non-empty IV or tag with `HPKE-n`, `psk_id`
+    /// (PSK mode is not supported).
+    HpkeParameters,
+    /// The key is not an encryption key of the JWE's algorithm: the header's `alg` differs
+    /// from the key's, or a JWK describes a signing key (`use` other than `enc`, a signature
+    /// `alg`).
+    KeyMismatch,
+    /// A nested JWT was expected (`cty` `JWT`) and the JWE carries something else.
+    NotNested,
+    /// The JWE's `alg` or `enc` is not in the decryption policy's allow-list.
+    NotAllowed,
 }
 
 /// What is wrong with the structure of a compact JWS, its header or its payload.
@@ -225,6 +291,139 @@ pub enum ClaimsError {
     Deserialize,
 }
 
+/// A check of a token profile failed: a DPoP proof (RFC 9449), a delegation chain or token
+/// exchange (RFC 8693), or a WIMSE workload token. Codes 1000–1099.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// The DPoP proof header carries no `jwk`, or it is not a usable public key for the `alg`.
+    ProofKey,
+    /// The proof's `jwk` contains private key members (or is a symmetric key).
+    ProofKeyPrivate,
+    /// The proof's `htm` is not the request method.
+    ProofMethod,
+    /// The proof's `htu` is not the request URI (compared without query and fragment,
+    /// normalized per RFC 3986 §6.2.2–6.2.3).
+    ProofUri,
+    /// The proof's own `htu` carries a query or a fragment.
+    ProofUriQuery,
+    /// A URI is not an absolute `http`/`https` URI pqjose can normalize.
+    InvalidUri,
+    /// The proof's `iat` is older than the acceptance window.
+    ProofTooOld,
+    /// The proof's `iat` is further ahead of the clock than allowed.
+    ProofInFuture,
+    /// `ath` is missing or is not the hash of the presented access token.
+    AccessTokenHash,
+    /// `nonce` is missing or is not the nonce the server requires.
+    Nonce,
+    /// The access token is not sender-constrained (no `cnf.jkt`).
+    NotSenderConstrained,
+    /// The access token's `cnf.jkt` is not the thumbprint of the proof key.
+    BindingMismatch,
+    /// The requested scope is not within the subject token's scope.
+    ScopeWidened,
+    /// The requested lifetime ends after the subject token's `exp`.
+    LifetimeExtended,
+    /// The delegation chain (nested `act`) is deeper than allowed.
+    ChainTooDeep,
+    /// An actor in the delegation chain is not allowed (or not permitted by `may_act`).
+    ActorNotAllowed,
+    /// A token-exchange request is malformed (OAuth `invalid_request`).
+    ExchangeRequest,
+    /// A token-exchange request has the wrong `grant_type` (OAuth `unsupported_grant_type`).
+    ExchangeGrantType,
+    /// A token-exchange response is malformed.
+    ExchangeResponse,
+    /// The WIT's `sub` is not a workload identifier URI.
+    WorkloadIdentifier,
+    /// The WIT's `cnf.jwk` is missing, private, without `alg`, or not a signature key.
+    WorkloadKey,
+    /// The WPT's `alg` is not the WIT's `cnf.jwk.alg`.
+    WorkloadProofAlgorithm,
+    /// The WPT's `wth` is missing or is not the hash of the WIT.
+    WorkloadTokenHash,
+    /// `tth` is missing or is not the hash of the presented transaction token.
+    TransactionTokenHash,
+    /// `oth` is missing an entry, has an unknown entry, or a hash does not match.
+    OtherTokenHash,
+    /// The WPT's `exp` is further in the future than a proof may live.
+    ProofLifetime,
+}
+
+impl ProfileError {
+    /// The stable code (1000–1099).
+    pub const fn code(self) -> u32 {
+        match self {
+            Self::ProofKey => 1000,
+            Self::ProofKeyPrivate => 1001,
+            Self::ProofMethod => 1002,
+            Self::ProofUri => 1003,
+            Self::ProofUriQuery => 1004,
+            Self::InvalidUri => 1005,
+            Self::ProofTooOld => 1006,
+            Self::ProofInFuture => 1007,
+            Self::AccessTokenHash => 1008,
+            Self::Nonce => 1009,
+            Self::NotSenderConstrained => 1010,
+            Self::BindingMismatch => 1011,
+            Self::ScopeWidened => 1020,
+            Self::LifetimeExtended => 1021,
+            Self::ChainTooDeep => 1022,
+            Self::ActorNotAllowed => 1023,
+            Self::ExchangeRequest => 1030,
+            Self::ExchangeGrantType => 1031,
+            Self::ExchangeResponse => 1032,
+            Self::WorkloadIdentifier => 1040,
+            Self::WorkloadKey => 1041,
+            Self::WorkloadProofAlgorithm => 1042,
+            Self::WorkloadTokenHash => 1043,
+            Self::TransactionTokenHash => 1044,
+            Self::OtherTokenHash => 1045,
+            Self::ProofLifetime => 1046,
+        }
+    }
+}
+
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ProofKey => "DPoP proof has no usable public jwk for its alg",
+            Self::ProofKeyPrivate => "DPoP proof jwk contains private key members",
+            Self::ProofMethod => "DPoP proof htm does not match the request method",
+            Self::ProofUri => "DPoP proof htu does not match the request URI",
+            Self::ProofUriQuery => "DPoP proof htu carries a query or fragment",
+            Self::InvalidUri => "not an absolute http(s) URI",
+            Self::ProofTooOld => "proof iat is too old",
+            Self::ProofInFuture => "proof iat is too far in the future",
+            Self::AccessTokenHash => "ath does not match the access token",
+            Self::Nonce => "nonce missing or not the required one",
+            Self::NotSenderConstrained => "access token is not sender-constrained (no cnf.jkt)",
+            Self::BindingMismatch => "proof key is not the key the token is bound to (cnf.jkt)",
+            Self::ScopeWidened => "requested scope widens the subject token's scope",
+            Self::LifetimeExtended => "requested lifetime ends after the subject token's exp",
+            Self::ChainTooDeep => "delegation chain (act) too deep",
+            Self::ActorNotAllowed => "actor not allowed",
+            Self::ExchangeRequest => "malformed token-exchange request",
+            Self::ExchangeGrantType => "unsupported grant_type",
+            Self::ExchangeResponse => "malformed token-exchange response",
+            Self::WorkloadIdentifier => "WIT sub is not a workload identifier URI",
+            Self::WorkloadKey => "WIT cnf.jwk missing or unusable",
+            Self::WorkloadProofAlgorithm => "WPT alg does not match the WIT cnf.jwk alg",
+            Self::WorkloadTokenHash => "wth does not match the WIT",
+            Self::TransactionTokenHash => "tth does not match the transaction token",
+            Self::OtherTokenHash => "oth does not match the presented tokens",
+            Self::ProofLifetime => "proof exp too far in the future",
+        })
+    }
+}
+
+impl From<ProfileError> for Error {
+    fn from(e: ProfileError) -> Self {
+        Self::Profile(e)
+    }
+}
+
 impl Error {
     /// A stable number for this error, for logs, metrics and the C ABI. Numbers are never reused.
     pub fn code(&self) -> u32 {
@@ -306,6 +505,28 @@ impl Error {
                 RemoteKeysError::NoHttpSupport => 622,
             },
             Self::Crypto => 700,
+            Self::Profile(p) => p.code(),
+            Self::Audit(a) => a.code(),
+            Self::Jwe(j) => match j {
+                JweError::Decryption => 240,
+                JweError::RsaDecryptionUnavailable => 241,
+                JweError::InvalidEphemeralKey => 242,
+                JweError::RefusedAlgorithm => 243,
+                JweError::Compression => 244,
+                JweError::EncMismatch => 245,
+                JweError::UnknownEnc => 246,
+                JweError::KeyManagementHeader => 247,
+                JweError::SegmentCount => 230,
+                JweError::ContentEncryptionPresence => 231,
+                JweError::Serialization => 232,
+                JweError::Recipients => 233,
+                JweError::DuplicateHeader => 234,
+                JweError::UnsupportedAlgorithm => 235,
+                JweError::HpkeParameters => 236,
+                JweError::KeyMismatch => 237,
+                JweError::NotNested => 238,
+                JweError::NotAllowed => 239,
+            },
         }
     }
 }
@@ -371,6 +592,40 @@ impl fmt::Display for AlgorithmError {
     }
 }
 
+impl fmt::Display for JweError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Decryption => "decryption failed",
+            Self::RsaDecryptionUnavailable => {
+                "RSA-OAEP decryption is unavailable in this build (the pure-Rust rsa crate is \
+                 affected by RUSTSEC-2023-0071); build pqjose with the aws-lc feature"
+            }
+            Self::InvalidEphemeralKey => "invalid ephemeral public key (epk)",
+            Self::RefusedAlgorithm => {
+                "key-management algorithm refused (RSA1_5 and PBES2 are never supported)"
+            }
+            Self::Compression => "compressed JWE (zip) is refused",
+            Self::EncMismatch => "the key does not fit the content encryption (enc)",
+            Self::UnknownEnc => "unknown content encryption (enc)",
+            Self::KeyManagementHeader => "missing or malformed key-management header parameter",
+            Self::SegmentCount => "compact JWE must have exactly five segments",
+            Self::ContentEncryptionPresence => {
+                "enc missing, or present with HPKE integrated encryption"
+            }
+            Self::Serialization => "malformed JWE JSON serialization",
+            Self::Recipients => "wrong number of JWE recipients",
+            Self::DuplicateHeader => {
+                "JWE header member repeated across headers, or crit not in the protected header"
+            }
+            Self::UnsupportedAlgorithm => "unsupported JWE key-management algorithm",
+            Self::HpkeParameters => "missing, malformed or unsupported HPKE header parameter",
+            Self::KeyMismatch => "the key is not an encryption key for this algorithm",
+            Self::NotNested => "the JWE does not carry a nested JWT (cty JWT)",
+            Self::NotAllowed => "the JWE's alg or enc is not allowed by the decryption policy",
+        })
+    }
+}
+
 impl fmt::Display for ClaimsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -405,6 +660,9 @@ impl fmt::Display for Error {
             Self::ReplayStoreUnavailable => f.write_str("replay store unavailable; token refused"),
             Self::RemoteKeys(e) => write!(f, "remote JWK Set: {e}"),
             Self::Crypto => f.write_str("cryptographic operation failed"),
+            Self::Profile(e) => e.fmt(f),
+            Self::Audit(e) => e.fmt(f),
+            Self::Jwe(e) => e.fmt(f),
         }
     }
 }
@@ -488,6 +746,18 @@ impl From<AlgorithmError> for Error {
     }
 }
 
+impl From<JweError> for Error {
+    fn from(e: JweError) -> Self {
+        Self::Jwe(e)
+    }
+}
+
+impl From<AuditError> for Error {
+    fn from(e: AuditError) -> Self {
+        Self::Audit(e)
+    }
+}
+
 impl From<ClaimsError> for Error {
     fn from(e: ClaimsError) -> Self {
         Self::Claims(e)
@@ -522,6 +792,24 @@ mod tests {
             Error::Key(KeyError::DuplicateKey),
             Error::Key(KeyError::TooManyKeys),
             Error::Crypto,
+            Error::Jwe(JweError::Decryption),
+            Error::Jwe(JweError::RsaDecryptionUnavailable),
+            Error::Jwe(JweError::InvalidEphemeralKey),
+            Error::Jwe(JweError::RefusedAlgorithm),
+            Error::Jwe(JweError::Compression),
+            Error::Jwe(JweError::EncMismatch),
+            Error::Jwe(JweError::UnknownEnc),
+            Error::Jwe(JweError::KeyManagementHeader),
+            Error::Jwe(JweError::SegmentCount),
+            Error::Jwe(JweError::ContentEncryptionPresence),
+            Error::Jwe(JweError::Serialization),
+            Error::Jwe(JweError::Recipients),
+            Error::Jwe(JweError::DuplicateHeader),
+            Error::Jwe(JweError::UnsupportedAlgorithm),
+            Error::Jwe(JweError::HpkeParameters),
+            Error::Jwe(JweError::KeyMismatch),
+            Error::Jwe(JweError::NotNested),
+            Error::Jwe(JweError::NotAllowed),
         ];
         let mut codes: Vec<u32> = all.iter().map(Error::code).collect();
         codes.sort_unstable();

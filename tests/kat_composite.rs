@@ -1,6 +1,6 @@
-//! Composite ML-DSA + ECDSA/EdDSA (draft-ietf-jose-pq-composite-sigs-03) through the public API:
-//! the six published JOSE examples, round trips in both ECDSA encodings, and the ways a
-//! composite signature or key can be half right.
+//! Composite ML-DSA + ECDSA/EdDSA (draft-ietf-jose-pq-composite-sigs-04, and -03 by name)
+//! through the public API: the six published JOSE examples of each draft, round trips in both
+//! ECDSA encodings, and the ways a composite signature or key can be half right.
 
 // Test helpers outside `#[test]` functions: unwrap and indexing are fine here.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -12,12 +12,16 @@ use pqjose::{
 };
 use serde_json::Value;
 
-const DIR: &str = concat!(
+const DIR_03: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shared/vectors/ietf-jose-pq-composite-sigs/jose/"
 );
+const DIR_04: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/vectors/ietf-jose-pq-composite-sigs-04/"
+);
 
-const ENCODINGS: [CompositeEncoding; 2] = [CompositeEncoding::Draft03, CompositeEncoding::Lamps];
+const ENCODINGS: [CompositeEncoding; 2] = [CompositeEncoding::Draft04, CompositeEncoding::Draft03];
 
 fn composites() -> impl Iterator<Item = Algorithm> {
     Algorithm::ALL.iter().copied().filter(|a| a.is_composite())
@@ -53,8 +57,8 @@ fn signature_of(token: &str) -> Vec<u8> {
 /// (pub, priv, max sig) sizes in bytes for each encoding (standards.md §3.4).
 fn sizes(alg: Algorithm, enc: CompositeEncoding) -> (usize, usize, usize) {
     use Algorithm::*;
-    let lamps = enc == CompositeEncoding::Lamps;
-    match (alg, lamps) {
+    let draft04 = enc == CompositeEncoding::Draft04;
+    match (alg, draft04) {
         (MlDsa44Es256, false) => (1376, 64, 2484),
         (MlDsa44Es256, true) => (1377, 83, 2492),
         (MlDsa65Es256, false) => (2016, 64, 3373),
@@ -77,14 +81,18 @@ fn ml_sig_len(alg: Algorithm) -> usize {
     }
 }
 
-#[test]
-fn published_examples_verify() {
+/// Check the six published examples of one draft, whose ECDSA encoding is `enc`.
+fn check_published_examples(dir: &str, enc: CompositeEncoding) {
+    let other = match enc {
+        CompositeEncoding::Draft03 => CompositeEncoding::Draft04,
+        _ => CompositeEncoding::Draft03,
+    };
     let mut n = 0;
     let mut ok = 0;
     for alg in composites() {
         let file = format!("{}.jose.json", alg.as_str());
         let v: Value =
-            serde_json::from_str(&std::fs::read_to_string(format!("{DIR}{file}")).unwrap())
+            serde_json::from_str(&std::fs::read_to_string(format!("{dir}{file}")).unwrap())
                 .unwrap();
         let jwk = Jwk::from_json(&v["jwk"].to_string()).unwrap();
         let token = v["jws"].as_str().unwrap();
@@ -92,7 +100,7 @@ fn published_examples_verify() {
 
         // The private JWK imports (both public halves recomputed and compared) and its kid is
         // the RFC 7638 / RFC 9964 thumbprint.
-        let key = SigningKey::from_jwk(&jwk).unwrap();
+        let key = SigningKey::from_jwk_with_encoding(&jwk, enc).unwrap();
         assert_eq!(key.algorithm(), alg);
         let kid = jwk.kid().unwrap();
         assert_eq!(key.thumbprint().unwrap(), kid, "{file}: kid");
@@ -112,7 +120,7 @@ fn published_examples_verify() {
         assert_eq!(key.to_jwk().unwrap(), jwk, "{file}: JWK round trip");
 
         // The example JWS verifies with the public key alone, and with the derived one.
-        let public = VerifyingKey::from_jwk(&public_jwk).unwrap();
+        let public = VerifyingKey::from_jwk_with_encoding(&public_jwk, enc).unwrap();
         assert_eq!(public.kid(), kid);
         let verified = jws::verify(&public, token).unwrap();
         assert_eq!(
@@ -125,7 +133,10 @@ fn published_examples_verify() {
         // The signature bytes are the raw composite signature.
         let raw_sig = hex::decode(v["raw_composite_signature"].as_str().unwrap()).unwrap();
         assert_eq!(signature_of(token), raw_sig);
-        assert_eq!(raw_sig.len(), sizes(alg, CompositeEncoding::Draft03).2);
+        let (pub_len, priv_len, max_sig) = sizes(alg, enc);
+        assert!(raw_sig.len() <= max_sig && raw_sig.len() > ml_sig_len(alg));
+        assert_eq!(raw_pub.len(), pub_len);
+        assert_eq!(unb64(v["jwk"]["priv"].as_str().unwrap()).len(), priv_len);
 
         // Flipping one bit in either half breaks it.
         for pos in [10, raw_sig.len() - 10] {
@@ -138,23 +149,79 @@ fn published_examples_verify() {
             );
         }
 
-        // The ECDSA examples are in the -03 encoding: a LAMPS verifier cannot even load them.
+        // The default constructors are -04. Nothing guesses: an ECDSA example of one draft does
+        // not even load as the other; the EdDSA examples are the same in both.
+        let default_public = VerifyingKey::from_jwk(&public_jwk);
         if is_ecdsa(alg) {
-            assert!(
-                VerifyingKey::from_jwk_with_encoding(&public_jwk, CompositeEncoding::Lamps)
-                    .is_err()
+            assert!(VerifyingKey::from_jwk_with_encoding(&public_jwk, other).is_err());
+            assert!(SigningKey::from_jwk_with_encoding(&jwk, other).is_err());
+            assert_eq!(default_public.is_ok(), enc == CompositeEncoding::Draft04);
+            assert_eq!(
+                SigningKey::from_jwk(&jwk).is_ok(),
+                enc == CompositeEncoding::Draft04
             );
-            assert!(SigningKey::from_jwk_with_encoding(&jwk, CompositeEncoding::Lamps).is_err());
         } else {
-            let lamps = VerifyingKey::from_jwk_with_encoding(&public_jwk, CompositeEncoding::Lamps)
-                .unwrap();
-            jws::verify(&lamps, token).unwrap();
+            let other = VerifyingKey::from_jwk_with_encoding(&public_jwk, other).unwrap();
+            jws::verify(&other, token).unwrap();
+            jws::verify(&default_public.unwrap(), token).unwrap();
+        }
+        if enc == CompositeEncoding::Draft04 {
+            let key = SigningKey::from_jwk(&jwk).unwrap();
+            assert_eq!(key.kid(), kid);
+            jws::verify(&VerifyingKey::from_jwk(&public_jwk).unwrap(), token).unwrap();
+            // A fresh -04 signature by the published key verifies with the published public key.
+            let fresh = jws::sign_payload(&key, b"fresh").unwrap();
+            jws::verify(&public, &fresh).unwrap();
         }
         ok += 1;
-        eprintln!("{file}: 1 example, verifies");
+        eprintln!("{file} ({}): 1 example, verifies", enc.as_str());
     }
-    eprintln!("composite JOSE examples: {n} cases, {ok} agree");
+    eprintln!(
+        "composite JOSE examples {}: {n} cases, {ok} agree",
+        enc.as_str()
+    );
     assert_eq!((n, ok), (6, 6));
+}
+
+#[test]
+fn published_04_examples_verify_by_default() {
+    check_published_examples(DIR_04, CompositeEncoding::Draft04);
+}
+
+#[test]
+fn published_03_examples_verify_when_asked_for_by_name() {
+    check_published_examples(DIR_03, CompositeEncoding::Draft03);
+}
+
+/// A -04 ECDSA signature re-encoded as raw r || s (the -03 form) is rejected by a -04 key.
+#[test]
+fn raw_ecdsa_half_is_rejected_under_04() {
+    for alg in [Algorithm::MlDsa44Es256, Algorithm::MlDsa87Es384] {
+        let v: Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{DIR_04}{}.jose.json", alg.as_str())).unwrap(),
+        )
+        .unwrap();
+        let jwk = Jwk::from_json(&v["jwk"].to_string()).unwrap();
+        let public = VerifyingKey::from_jwk(&jwk).unwrap();
+        let token = v["jws"].as_str().unwrap();
+        let sig = signature_of(token);
+        let (ml, der) = sig.split_at(ml_sig_len(alg));
+        let width = if alg == Algorithm::MlDsa87Es384 {
+            48
+        } else {
+            32
+        };
+        // Short-form DER: 30 L 02 rl r 02 sl s.
+        let rl = der[3] as usize;
+        let int = |b: &[u8]| {
+            let trimmed: Vec<u8> = b.iter().copied().skip_while(|x| *x == 0).collect();
+            [vec![0; width - trimmed.len()], trimmed].concat()
+        };
+        let raw = [int(&der[4..4 + rl]), int(&der[6 + rl..])].concat();
+        let bad = with_signature(token, &[ml, raw.as_slice()].concat());
+        assert!(jws::verify(&public, &bad).is_err(), "{alg}");
+        jws::verify(&public, token).unwrap();
+    }
 }
 
 #[test]
@@ -203,8 +270,8 @@ fn round_trips_every_algorithm_and_encoding() {
                 )
                 .unwrap();
 
-                // The default constructors are the -03 encoding.
-                if enc == CompositeEncoding::Draft03 {
+                // The default constructors are the -04 encoding.
+                if enc == CompositeEncoding::Draft04 {
                     jws::verify(&VerifyingKey::from_jwk(&public_jwk).unwrap(), &token).unwrap();
                 } else if is_ecdsa(alg) {
                     assert!(VerifyingKey::from_jwk(&public_jwk).is_err());
@@ -338,10 +405,10 @@ fn halves_swapped_between_keys_are_rejected() {
 
 fn trad_pub_len(alg: Algorithm, enc: CompositeEncoding) -> usize {
     use Algorithm::*;
-    let lamps = usize::from(enc == CompositeEncoding::Lamps);
+    let draft04 = usize::from(enc == CompositeEncoding::Draft04);
     match alg {
-        MlDsa44Es256 | MlDsa65Es256 => 64 + lamps,
-        MlDsa87Es384 => 96 + lamps,
+        MlDsa44Es256 | MlDsa65Es256 => 64 + draft04,
+        MlDsa87Es384 => 96 + draft04,
         MlDsa44Ed25519 | MlDsa65Ed25519 => 32,
         _ => 57,
     }
@@ -421,7 +488,13 @@ fn malformed_keys_are_rejected() {
             Err(Error::Key(KeyError::Mismatch))
         );
         let mut other_trad = priv_.clone();
-        *other_trad.last_mut().unwrap() ^= 1;
+        // Inside d (after the ECPrivateKey framing) for ECDSA, the last byte for EdDSA.
+        let pos = if is_ecdsa(alg) {
+            32 + 7 + 1
+        } else {
+            priv_.len() - 1
+        };
+        other_trad[pos] ^= 1;
         assert_eq!(
             SigningKey::from_jwk(&with("priv", &other_trad)).map(|_| ()),
             Err(Error::Key(KeyError::Mismatch))
@@ -443,13 +516,13 @@ fn malformed_keys_are_rejected() {
 
 #[test]
 fn header_alg_must_match_the_key() {
-    let a = SigningKey::generate(Algorithm::MlDsa44Es256).unwrap();
-    let b = SigningKey::generate(Algorithm::MlDsa44Ed25519).unwrap();
+    // (Signed with the shorter-signature algorithm: a signature longer than any of the key's
+    // algorithm is refused by length before the header is read.)
+    let a = SigningKey::generate(Algorithm::MlDsa44Ed25519).unwrap();
+    let b = SigningKey::generate(Algorithm::MlDsa44Es256).unwrap();
     let token = jws::sign_payload(&a, b"x").unwrap();
-    assert!(matches!(
-        jws::verify(&b.verifying_key().unwrap(), &token),
-        Err(Error::Algorithm(_))
-    ));
+    let result = jws::verify(&b.verifying_key().unwrap(), &token);
+    assert!(matches!(result, Err(Error::Algorithm(_))), "{result:?}");
 }
 
 #[test]

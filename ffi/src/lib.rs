@@ -23,21 +23,25 @@
 )]
 
 mod boundary;
+mod claims;
 mod error;
 mod fleet;
 mod key;
 mod keyset;
 mod ptr;
+mod share;
 mod status;
 mod token;
 mod verify;
 
 use core::ffi::{CStr, c_char};
 
+pub use claims::*;
 pub use error::*;
 pub use fleet::*;
 pub use key::*;
 pub use keyset::*;
+pub use share::*;
 pub use status::*;
 pub use token::*;
 pub use verify::*;

@@ -251,7 +251,7 @@ enum Keys {
 }
 
 impl pqj_verifier {
-    fn verify(&self, token: &str, now: Option<i64>) -> Result<Verified, Failure> {
+    pub(crate) fn verify(&self, token: &str, now: Option<i64>) -> Result<Verified, Failure> {
         let at;
         let validation = match now {
             None => &self.validation,

@@ -1,12 +1,17 @@
 //! The traditional half of a composite key: ECDSA P-256 / P-384, Ed25519 or Ed448, with the
 //! byte encodings of draft-ietf-jose-pq-composite-sigs.
 //!
-//! | component | [`CompositeEncoding::Draft03`] | [`CompositeEncoding::Lamps`] |
+//! | component | [`CompositeEncoding::Draft04`] (LAMPS) | [`CompositeEncoding::Draft03`] |
 //! |---|---|---|
-//! | ECDSA public key | `x ‖ y` | `0x04 ‖ x ‖ y` |
-//! | ECDSA private key | `d` | DER `ECPrivateKey` (v1, namedCurve, no publicKey) |
-//! | ECDSA signature | `r ‖ s` | DER `Ecdsa-Sig-Value` |
+//! | ECDSA public key | `0x04 ‖ x ‖ y` | `x ‖ y` |
+//! | ECDSA private key | DER `ECPrivateKey` (v1, namedCurve, no publicKey) | `d` |
+//! | ECDSA signature | DER `Ecdsa-Sig-Value` | `r ‖ s` |
 //! | EdDSA (both) | RFC 8032 public key, seed, signature | same |
+//!
+//! DER is parsed by the `sec1` and `ecdsa` crates (strict DER: minimal lengths and integers, no
+//! trailing bytes; `r` and `s` in `1..n`), and the value must then re-encode to exactly the bytes
+//! given, so only the one canonical form of -04 is accepted: an `ECPrivateKey` with a
+//! `publicKey` member, other curve parameters or another version is refused.
 //!
 //! ECDSA signs deterministically (RFC 6979) with the curve's hash (SHA-256 / SHA-384) over the
 //! message representative; Ed25519 and Ed448 are pure EdDSA, Ed448 with an empty context.
@@ -30,18 +35,44 @@ pub(super) enum Kind {
 /// Generate one ECDSA curve's component codec: a module with free functions over that curve's
 /// `SigningKey` / `VerifyingKey`, so the two curves share one definition.
 macro_rules! ecdsa_component {
-    ($module:ident, $curve:ident, $len:literal, $der_prefix:expr, $der_suffix:expr) => {
+    ($module:ident, $curve:ident, $curve_type:ident, $len:literal) => {
         pub(super) mod $module {
+            use sec1::der::{Decode, Encode};
             use $curve::ecdsa::{Signature, SigningKey, VerifyingKey};
             use $curve::elliptic_curve::Generate;
+            use $curve::pkcs8::AssociatedOid;
 
             use super::*;
 
             /// Bytes of a scalar / coordinate.
             const LEN: usize = $len;
-            /// DER `ECPrivateKey` framing around `d` (LAMPS composite encoding).
-            const DER_PREFIX: &[u8] = &$der_prefix;
-            const DER_SUFFIX: &[u8] = &$der_suffix;
+
+            /// The -04 `ECPrivateKey` around `d`: version 1, namedCurve, no publicKey.
+            fn ec_private_key(d: &[u8]) -> sec1::EcPrivateKey<'_> {
+                sec1::EcPrivateKey {
+                    private_key: d,
+                    parameters: Some(sec1::EcParameters::NamedCurve(
+                        <$curve::$curve_type as AssociatedOid>::OID,
+                    )),
+                    public_key: None,
+                }
+            }
+
+            /// DER-encode an `ECPrivateKey` into a zeroizing buffer sized up front (so no copy
+            /// of `d` is left in a reallocated buffer).
+            fn encode_ec_private_key(
+                key: &sec1::EcPrivateKey<'_>,
+            ) -> Result<Zeroizing<Vec<u8>>, Error> {
+                let len = key
+                    .encoded_len()
+                    .ok()
+                    .and_then(|l| usize::try_from(l).ok())
+                    .ok_or(KeyError::InvalidEncoding)?;
+                let mut out = Zeroizing::new(Vec::with_capacity(len));
+                key.encode_to_vec(&mut out)
+                    .map_err(|_| Error::Key(KeyError::InvalidEncoding))?;
+                Ok(out)
+            }
 
             pub(crate) fn generate() -> Result<SigningKey, Error> {
                 SigningKey::try_generate_from_rng(&mut getrandom::SysRng).map_err(|_| Error::Crypto)
@@ -53,10 +84,16 @@ macro_rules! ecdsa_component {
             ) -> Result<SigningKey, Error> {
                 let d = match enc {
                     CompositeEncoding::Draft03 => bytes,
-                    CompositeEncoding::Lamps => bytes
-                        .strip_prefix(DER_PREFIX)
-                        .and_then(|rest| rest.strip_suffix(DER_SUFFIX))
-                        .ok_or(KeyError::InvalidEncoding)?,
+                    CompositeEncoding::Draft04 => {
+                        // Strict DER (sec1/der), then exactly the canonical -04 form.
+                        let parsed = sec1::EcPrivateKey::from_der(bytes)
+                            .map_err(|_| Error::Key(KeyError::InvalidEncoding))?;
+                        let canonical = encode_ec_private_key(&ec_private_key(parsed.private_key))?;
+                        if canonical.as_slice() != bytes {
+                            return Err(KeyError::InvalidEncoding.into());
+                        }
+                        parsed.private_key
+                    }
                 };
                 if d.len() != LEN {
                     return Err(KeyError::InvalidEncoding.into());
@@ -67,19 +104,12 @@ macro_rules! ecdsa_component {
             pub(crate) fn secret_to_bytes(
                 key: &SigningKey,
                 enc: CompositeEncoding,
-            ) -> Zeroizing<Vec<u8>> {
+            ) -> Result<Zeroizing<Vec<u8>>, Error> {
                 let d = Zeroizing::new(key.to_bytes());
-                let mut out = Zeroizing::new(Vec::with_capacity(
-                    DER_PREFIX.len() + LEN + DER_SUFFIX.len(),
-                ));
-                if enc == CompositeEncoding::Lamps {
-                    out.extend_from_slice(DER_PREFIX);
+                match enc {
+                    CompositeEncoding::Draft03 => Ok(Zeroizing::new(d.to_vec())),
+                    CompositeEncoding::Draft04 => encode_ec_private_key(&ec_private_key(&d)),
                 }
-                out.extend_from_slice(d.as_slice());
-                if enc == CompositeEncoding::Lamps {
-                    out.extend_from_slice(DER_SUFFIX);
-                }
-                out
             }
 
             pub(crate) fn public_from_bytes(
@@ -104,7 +134,7 @@ macro_rules! ecdsa_component {
                 let bytes = point.as_bytes();
                 match enc {
                     CompositeEncoding::Draft03 => bytes.get(1..).unwrap_or_default().to_vec(),
-                    CompositeEncoding::Lamps => bytes.to_vec(),
+                    CompositeEncoding::Draft04 => bytes.to_vec(),
                 }
             }
 
@@ -116,7 +146,7 @@ macro_rules! ecdsa_component {
                 let sig: Signature = key.try_sign(msg).map_err(|_| Error::Crypto)?;
                 Ok(match enc {
                     CompositeEncoding::Draft03 => sig.to_vec(),
-                    CompositeEncoding::Lamps => sig.to_der().as_bytes().to_vec(),
+                    CompositeEncoding::Draft04 => sig.to_der().as_bytes().to_vec(),
                 })
             }
 
@@ -133,12 +163,20 @@ macro_rules! ecdsa_component {
                         }
                         Signature::from_slice(sig).map_err(|_| Error::InvalidSignature)?
                     }
-                    CompositeEncoding::Lamps => {
+                    CompositeEncoding::Draft04 => {
                         // SEQUENCE of two INTEGERs: 1..=LEN+1 content bytes each.
                         if !(8..=2 + 2 * (3 + LEN)).contains(&sig.len()) {
                             return Err(FormatError::SignatureLength.into());
                         }
-                        Signature::from_der(sig).map_err(|_| Error::InvalidSignature)?
+                        // Strict DER (der crate: minimal lengths and integers, no negative
+                        // values, no trailing bytes); r and s in 1..n (ecdsa crate). The
+                        // re-encoding check keeps it to the one canonical form.
+                        let parsed =
+                            Signature::from_der(sig).map_err(|_| Error::InvalidSignature)?;
+                        if parsed.to_der().as_bytes() != sig {
+                            return Err(Error::InvalidSignature);
+                        }
+                        parsed
                     }
                 };
                 key.verify(msg, &sig).map_err(|_| Error::InvalidSignature)
@@ -147,22 +185,8 @@ macro_rules! ecdsa_component {
     };
 }
 
-ecdsa_component!(
-    p256_component,
-    p256,
-    32,
-    [0x30, 0x31, 0x02, 0x01, 0x01, 0x04, 0x20],
-    [
-        0xA0, 0x0A, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07
-    ]
-);
-ecdsa_component!(
-    p384_component,
-    p384,
-    48,
-    [0x30, 0x3E, 0x02, 0x01, 0x01, 0x04, 0x30],
-    [0xA0, 0x07, 0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22]
-);
+ecdsa_component!(p256_component, p256, NistP256, 32);
+ecdsa_component!(p384_component, p384, NistP384, 48);
 
 const ED25519_LEN: usize = 32;
 const ED448_LEN: usize = 57;
@@ -227,13 +251,13 @@ impl ClassicalSecret {
     }
 
     /// The private-key bytes for the composite `priv` member.
-    pub(super) fn to_bytes(&self, enc: CompositeEncoding) -> Zeroizing<Vec<u8>> {
-        match self {
-            Self::P256(k) => p256_component::secret_to_bytes(k, enc),
-            Self::P384(k) => p384_component::secret_to_bytes(k, enc),
+    pub(super) fn to_bytes(&self, enc: CompositeEncoding) -> Result<Zeroizing<Vec<u8>>, Error> {
+        Ok(match self {
+            Self::P256(k) => p256_component::secret_to_bytes(k, enc)?,
+            Self::P384(k) => p384_component::secret_to_bytes(k, enc)?,
             Self::Ed25519(k) => Zeroizing::new(k.as_bytes().to_vec()),
             Self::Ed448(k) => Zeroizing::new(k.as_bytes().to_vec()),
-        }
+        })
     }
 
     /// The matching public key.

@@ -1,5 +1,5 @@
-//! Composite ML-DSA + ECDSA/EdDSA signatures (draft-ietf-jose-pq-composite-sigs-03, on
-//! draft-ietf-lamps-pq-composite-sigs).
+//! Composite ML-DSA + ECDSA/EdDSA signatures (draft-ietf-jose-pq-composite-sigs-04, on
+//! draft-ietf-lamps-pq-composite-sigs; the -03 ECDSA encoding on request).
 //!
 //! ```text
 //! M' = "CompositeAlgorithmSignatures2025" ‖ Label ‖ 0x00 ‖ PH(JWS signing input)
@@ -31,22 +31,39 @@ use crate::format::jwk::{Jwk, SecretMember};
 /// How the ECDSA component of a composite key and signature is encoded. EdDSA components are
 /// the same in both; for non-composite algorithms the choice has no effect.
 ///
-/// The default, [`CompositeEncoding::Draft03`], is what draft-ietf-jose-pq-composite-sigs-03
-/// specifies and every published example uses. The editor's copy after -03 switched to the
-/// LAMPS encodings, which the next draft is expected to adopt: choose
-/// [`CompositeEncoding::Lamps`] to interoperate with it. The two are not interchangeable: a key
-/// or signature in one encoding is rejected by a key built for the other.
+/// The default, [`CompositeEncoding::Draft04`], is draft-ietf-jose-pq-composite-sigs-04, which
+/// adopted the LAMPS encodings (draft-ietf-lamps-pq-composite-sigs). The -03 encoding is only
+/// used when asked for by name, to verify (or keep issuing) tokens minted with it. pqjose never
+/// guesses between the two: a key or signature in one encoding is rejected by a key built for
+/// the other, even where the lengths alone would tell them apart.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CompositeEncoding {
-    /// draft-ietf-jose-pq-composite-sigs-03: ECDSA public key `x ‖ y`, private key the raw
-    /// scalar `d`, signature `r ‖ s` (fixed width, as in JWS `ES256`/`ES384`).
+    /// draft-ietf-jose-pq-composite-sigs-04 (= draft-ietf-lamps-pq-composite-sigs): ECDSA public
+    /// key `0x04 ‖ x ‖ y`, private key a DER `ECPrivateKey` (version 1, namedCurve parameters,
+    /// no publicKey), signature a DER `Ecdsa-Sig-Value`. DER is parsed strictly: minimal
+    /// encodings only, no trailing bytes, `r` and `s` in `1..n`.
     #[default]
+    Draft04,
+    /// draft-ietf-jose-pq-composite-sigs-03 (and -01, -02): ECDSA public key `x ‖ y`, private
+    /// key the raw scalar `d`, signature `r ‖ s` (fixed width, as in JWS `ES256`/`ES384`).
     Draft03,
-    /// draft-ietf-lamps-pq-composite-sigs-19: ECDSA public key `0x04 ‖ x ‖ y`, private key a
-    /// DER `ECPrivateKey` (version 1, namedCurve parameters, no publicKey), signature a DER
-    /// `Ecdsa-Sig-Value`.
-    Lamps,
+}
+
+impl CompositeEncoding {
+    /// The name: `draft-04` or `draft-03`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft04 => "draft-04",
+            Self::Draft03 => "draft-03",
+        }
+    }
+}
+
+impl fmt::Display for CompositeEncoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The message-representative prefix (draft-ietf-lamps-pq-composite-sigs §2).
@@ -76,7 +93,7 @@ struct Params {
     ph: PreHash,
 }
 
-/// Label and pre-hash per algorithm (draft-ietf-jose-pq-composite-sigs-03 §3; the labels are
+/// Label and pre-hash per algorithm (draft-ietf-jose-pq-composite-sigs-04 §3; the labels are
 /// those of draft-ietf-lamps-pq-composite-sigs).
 #[rustfmt::skip]
 static PARAMS: [Params; 6] = {
@@ -240,7 +257,7 @@ impl SecretBackend for CompositeSecret {
     }
 
     fn to_jwk(&self) -> Result<Jwk, Error> {
-        let (seed, trad) = (self.ml_dsa.seed(), self.classical.to_bytes(self.enc));
+        let (seed, trad) = (self.ml_dsa.seed(), self.classical.to_bytes(self.enc)?);
         // Sized up front so no secret is left behind in a reallocated buffer.
         let mut private = Zeroizing::new(Vec::with_capacity(seed.len() + trad.len()));
         private.extend_from_slice(seed);
@@ -294,7 +311,7 @@ impl PublicBackend for CompositePublic {
     }
 }
 
-/// Generate a composite key with the default ([`CompositeEncoding::Draft03`]) encoding.
+/// Generate a composite key with the default ([`CompositeEncoding::Draft04`]) encoding.
 pub(crate) fn generate(alg: Algorithm) -> Result<Box<dyn SecretBackend>, Error> {
     generate_with(alg, CompositeEncoding::default())
 }
