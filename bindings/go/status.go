@@ -85,6 +85,32 @@ const (
 	StatusRemoteDiscovery        Status = 621
 	StatusNoHttpSupport          Status = 622
 	StatusCrypto                 Status = 700
+	StatusDpopProofKey           Status = 1000
+	StatusDpopProofKeyPrivate    Status = 1001
+	StatusDpopMethod             Status = 1002
+	StatusDpopUri                Status = 1003
+	StatusDpopUriQuery           Status = 1004
+	StatusInvalidUri             Status = 1005
+	StatusProofTooOld            Status = 1006
+	StatusProofInFuture          Status = 1007
+	StatusAccessTokenHash        Status = 1008
+	StatusNonce                  Status = 1009
+	StatusNotSenderConstrained   Status = 1010
+	StatusBindingMismatch        Status = 1011
+	StatusScopeWidened           Status = 1020
+	StatusLifetimeExtended       Status = 1021
+	StatusChainTooDeep           Status = 1022
+	StatusActorNotAllowed        Status = 1023
+	StatusExchangeRequest        Status = 1030
+	StatusExchangeGrantType      Status = 1031
+	StatusExchangeResponse       Status = 1032
+	StatusWorkloadIdentifier     Status = 1040
+	StatusWorkloadKey            Status = 1041
+	StatusWorkloadProofAlgorithm Status = 1042
+	StatusWorkloadTokenHash      Status = 1043
+	StatusTransactionTokenHash   Status = 1044
+	StatusOtherTokenHash         Status = 1045
+	StatusProofLifetime          Status = 1046
 )
 
 // String is the library's fixed description of the status.

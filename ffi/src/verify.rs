@@ -22,7 +22,7 @@ use crate::status::pqj_status;
 /// Thread safety: not synchronized; configure it from one thread at a time. It is copied into
 /// each verifier made from it, so it may be changed or freed afterwards.
 pub struct pqj_validation {
-    inner: Validation,
+    pub(crate) inner: Validation,
 }
 
 /// Apply one change to the validation behind `v`; on failure it is left as it was.
@@ -251,6 +251,20 @@ enum Keys {
 }
 
 impl pqj_verifier {
+    /// The verifier's policy.
+    pub(crate) fn validation(&self) -> &Validation {
+        &self.validation
+    }
+
+    /// The verifier's key set; for a remote one, the keys now in force (no refresh is started
+    /// and the stale bound is not applied: the delegation path reads them as they are).
+    pub(crate) fn keyset(&self) -> &pqjose::KeySet {
+        match &self.keys {
+            Keys::Local(set) => set.keys(),
+            Keys::Remote(r) => r.remote.key_set(),
+        }
+    }
+
     pub(crate) fn verify(&self, token: &str, now: Option<i64>) -> Result<Verified, Failure> {
         let at;
         let validation = match now {

@@ -392,6 +392,7 @@ class Verifier(_Handle):
         allow_unexpected_audience: bool = False,
         replay_store: Optional[ReplayStore] = None,
         single_use: bool = True,
+        bound_jkt: Optional[Text] = None,
     ) -> None:
         issuer_list = _names(issuers)
         audience_list = _names(audiences)
@@ -422,6 +423,10 @@ class Verifier(_Handle):
                 call(lib.pqj_validation_allow_unexpected_audience, v)
             if replay_store is not None:
                 call(lib.pqj_validation_set_replay_store, v, replay_store._handle, single_use)
+            if bound_jkt is not None:
+                from . import profiles  # noqa: F401  (declares pqj_validation_bind_jkt)
+
+                call(lib.pqj_validation_bind_jkt, v, text(bound_jkt, "bound_jkt"))
             out = ctypes.c_void_p()
             new = lib.pqj_verifier_new_remote if isinstance(keys, RemoteKeySet) else lib.pqj_verifier_new
             call(new, keys._handle, v, ctypes.byref(out))
