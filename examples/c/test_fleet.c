@@ -35,7 +35,7 @@ static char *jwks_of(const pqj_key *key) {
 static void test_rotation_kids_and_report(void) {
   const pqj_key *a = NULL, *b = NULL;
   CHECK_STATUS(PQJ_STATUS_OK, pqj_key_generate("Ed25519", "a", &a, err_out));
-  CHECK_STATUS(PQJ_STATUS_OK, pqj_key_generate("ML-DSA-44", "b", &b, err_out));
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_key_generate("Ed25519", "b", &b, err_out));
   char *ja = jwks_of(a), *jb = jwks_of(b);
   char *ta = sign_at(a, CLAIMS, NOW), *tb = sign_at(b, CLAIMS, NOW);
 
@@ -56,13 +56,13 @@ static void test_rotation_kids_and_report(void) {
   const pqj_verifier *ver = NULL;
   CHECK_STATUS(PQJ_STATUS_OK, pqj_validation_new(&v, err_out));
   CHECK_STATUS(PQJ_STATUS_OK, pqj_verifier_new(set, v, &ver, err_out));
-  CHECK(verify_at(ver, ta, NOW) == PQJ_STATUS_OK);
-  CHECK(verify_at(ver, tb, NOW) == PQJ_STATUS_KEY_NOT_FOUND);
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_verifier_verify_at(ver, bytes(ta), strlen(ta), NOW, NULL, err_out));
+  CHECK_STATUS(PQJ_STATUS_KEY_NOT_FOUND, pqj_verifier_verify_at(ver, bytes(tb), strlen(tb), NOW, NULL, err_out));
 
   /* Rotate: the whole contents replaced at once, seen by the existing verifier. */
   CHECK_STATUS(PQJ_STATUS_OK, pqj_keyset_replace_from_jwks(set, bytes(jb), strlen(jb), NULL, err_out));
-  CHECK(verify_at(ver, ta, NOW) == PQJ_STATUS_KEY_NOT_FOUND);
-  CHECK(verify_at(ver, tb, NOW) == PQJ_STATUS_OK);
+  CHECK_STATUS(PQJ_STATUS_KEY_NOT_FOUND, pqj_verifier_verify_at(ver, bytes(ta), strlen(ta), NOW, NULL, err_out));
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_verifier_verify_at(ver, bytes(tb), strlen(tb), NOW, NULL, err_out));
   char *kids = NULL;
   CHECK_STATUS(PQJ_STATUS_OK, pqj_keyset_kids(set, &kids, err_out));
   CHECK(kids != NULL && strstr(kids, "\"kid\":\"b\"") && strstr(kids, "\"status\":\"active\"") &&
@@ -72,7 +72,7 @@ static void test_rotation_kids_and_report(void) {
   const char *empty = "{\"keys\":[]}";
   CHECK_STATUS(PQJ_STATUS_NO_USABLE_KEYS,
                pqj_keyset_replace_from_jwks(set, bytes(empty), strlen(empty), NULL, err_out));
-  CHECK(verify_at(ver, tb, NOW) == PQJ_STATUS_OK);
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_verifier_verify_at(ver, bytes(tb), strlen(tb), NOW, NULL, err_out));
 
   pqj_verifier_free(ver);
   pqj_validation_free(v);

@@ -7,3 +7,5 @@ need_cmd cargo
 need_cmd redis-server redis-server
 step "pqjose-redis against redis-server" env PQJOSE_REQUIRE_REDIS=1 \
   cargo test -p pqjose-redis --locked
+step "pqjose verify --replay / pqjose revoke against redis-server" env PQJOSE_REQUIRE_REDIS=1 \
+  cargo test -p pqjose-cli --locked --test fleet
