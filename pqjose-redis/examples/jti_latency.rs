@@ -52,7 +52,8 @@ fn main() {
             let hs: Vec<_> = (0..threads)
                 .map(|t| {
                     let store = &store;
-                    s.spawn(move || run(store, t, n))
+                    // A jti distinct from every earlier run's (same process, same thread numbers).
+                    s.spawn(move || run(store, threads * 100 + t, n))
                 })
                 .collect();
             hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
