@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use pqjose::remote::RemoteKeySet;
 use pqjose::{
-    Algorithm, AlgorithmError, AlgorithmPolicy, ClaimName, CustomClaims, Error, KeySet, Validation,
-    VerifyingKey, dangerous, jws,
+    Algorithm, AlgorithmError, AlgorithmPolicy, ClaimName, CustomClaims, Error, JwsVerifier,
+    KeySet, Validation, VerifyingKey, dangerous, jws,
 };
 
 use crate::exit::Exit;
@@ -14,10 +14,14 @@ use crate::{fleet, input, keys, parse};
 
 /// Verify a token; print its claims (or payload) when valid
 ///
-/// Verify a compact JWT (or, with --raw, a JWS over any bytes).
+/// Verify a compact JWT (or, with --raw, a JWS over any bytes), or the same in the JWS JSON
+/// serialization (flattened or general; detected: the input starts with `{`).
 ///
 /// The token is read from TOKEN_FILE, or stdin when it is `-` or absent; one trailing newline is
-/// allowed. The key decides the algorithm: a header alg that differs is rejected, as is alg none.
+/// allowed. A JSON serialization is accepted when at least one signature whose algorithm the
+/// policy and --alg allow verifies with a key of --key/--jwks; signatures of other algorithms
+/// are ignored (not verified), so `--policy pqc` requires the post-quantum signature of a token
+/// also signed classically. The key decides the algorithm: a header alg that differs is rejected, as is alg none.
 /// JWT checks (RFC 8725 defaults): exp is required; exp, nbf and iat are checked against the
 /// current time with the leeway; iss, aud, typ and required claims when asked. Duplicate JSON
 /// members, non-numeric dates and oversized tokens are rejected.
@@ -62,8 +66,8 @@ pub(crate) struct VerifyArgs {
     /// Accept only these algorithms (repeatable allow-list)
     #[arg(long, value_name = "ALG", value_parser = parse::algorithm, allow_hyphen_values = true)]
     alg: Vec<Algorithm>,
-    /// pqc: ML-DSA, SLH-DSA and composites; hybrid: the same (every hybrid has an ML-DSA
-    /// part); composite: composites only; any: every algorithm (default)
+    /// pqc: ML-DSA and SLH-DSA only; hybrid: ML-DSA, SLH-DSA and composites; composite:
+    /// composites only; any: every algorithm (default)
     #[arg(long, value_name = "P", value_parser = parse::policy, allow_hyphen_values = true)]
     policy: Option<AlgorithmPolicy>,
     /// Require this header typ (case-insensitive, `application/` optional)
@@ -118,12 +122,11 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Exit> {
             ));
         }
     };
-    let verify_one = |token: &str| {
-        if args.raw {
-            verify_raw(&validation, &keys, token)
-        } else {
-            verify_jwt(&validation, &keys, token)
-        }
+    let verify_one = |token: &str| match (jws::is_json_serialization(token), args.raw) {
+        (true, true) => verify_json_raw(&args, &keys, token),
+        (true, false) => verify_json(&validation, &keys, token),
+        (false, true) => verify_raw(&validation, &keys, token),
+        (false, false) => verify_jwt(&validation, &keys, token),
     };
     if args.fleet.lines {
         return fleet::lines(args.token.as_deref(), args.raw, verify_one);
@@ -173,6 +176,60 @@ fn verify_jwt(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u
         }
     };
     Ok(verified.payload().to_vec())
+}
+
+/// The keys as verifiers, in file order (a remote set's: the keys now in force).
+fn verifiers(keys: &Keys) -> Vec<VerifierRef<'_>> {
+    match keys {
+        Keys::One(key) => vec![VerifierRef::Borrowed(key)],
+        Keys::Set(keys, _) => keys.iter().map(VerifierRef::Borrowed).collect(),
+        Keys::Remote(remote) => remote
+            .key_set()
+            .to_public_jwk_set()
+            .keys()
+            .iter()
+            .filter_map(|jwk| VerifyingKey::from_jwk(jwk).ok())
+            .map(VerifierRef::Owned)
+            .collect(),
+    }
+}
+
+/// A key of [`verifiers`]: from the command line, or read from a remote set for one token.
+enum VerifierRef<'k> {
+    Borrowed(&'k VerifyingKey),
+    Owned(VerifyingKey),
+}
+
+impl VerifierRef<'_> {
+    fn get(&self) -> &dyn JwsVerifier {
+        match self {
+            Self::Borrowed(key) => *key,
+            Self::Owned(key) => key,
+        }
+    }
+}
+
+/// A JWS JSON serialization through the full JWT validation: accepted when one signature the
+/// policy and `--alg` allow verifies. With `--jwks-url` the remote set's current keys are used
+/// as they are (the compact path also refreshes on an unknown kid and applies the stale bound).
+fn verify_json(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
+    let keys = verifiers(keys);
+    let refs: Vec<&dyn JwsVerifier> = keys.iter().map(VerifierRef::get).collect();
+    validation
+        .verify_json::<CustomClaims>(token, &refs)
+        .map(|v| v.payload().to_vec())
+}
+
+/// `--raw` over a JWS JSON serialization: accepted when one signature whose algorithm the
+/// policy and `--alg` allow verifies with one of the keys; the others are ignored.
+fn verify_json_raw(args: &VerifyArgs, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
+    let rule = jws::SignatureRule::AnyAllowed {
+        policy: args.policy.unwrap_or(AlgorithmPolicy::Any),
+        algorithms: args.alg.clone(),
+    };
+    let keys = verifiers(keys);
+    let refs: Vec<&dyn JwsVerifier> = keys.iter().map(VerifierRef::get).collect();
+    Ok(jws::verify_json(&refs, token, &rule)?.into_payload())
 }
 
 /// `--raw`: the signature only, with the key chosen as for a JWT and the algorithm policy
