@@ -373,6 +373,62 @@ enum pqj_status
    */
   PQJ_STATUS_REPLAY_STORE_FULL = 603,
   /**
+   * The replay store could not answer (down, slow, or restarted); the token was refused.
+   */
+  PQJ_STATUS_REPLAY_STORE_UNAVAILABLE = 604,
+  /**
+   * No remote JWK Set has been fetched yet.
+   */
+  PQJ_STATUS_REMOTE_KEYS_UNAVAILABLE = 610,
+  /**
+   * The last good remote JWK Set is past its stale bound (fail closed).
+   */
+  PQJ_STATUS_REMOTE_KEYS_STALE = 611,
+  /**
+   * Fetching the JWK Set: the connection failed.
+   */
+  PQJ_STATUS_REMOTE_TRANSPORT = 612,
+  /**
+   * Fetching the JWK Set: timed out.
+   */
+  PQJ_STATUS_REMOTE_TIMEOUT = 613,
+  /**
+   * Fetching the JWK Set: unexpected HTTP status.
+   */
+  PQJ_STATUS_REMOTE_HTTP_STATUS = 614,
+  /**
+   * Fetching the JWK Set: the response exceeds the size limit.
+   */
+  PQJ_STATUS_REMOTE_TOO_LARGE = 615,
+  /**
+   * Fetching the JWK Set: a redirect to another origin was refused.
+   */
+  PQJ_STATUS_REMOTE_REDIRECT = 616,
+  /**
+   * The URL is not https and plain HTTP was not allowed.
+   */
+  PQJ_STATUS_REMOTE_INSECURE_URL = 617,
+  /**
+   * The URL cannot be parsed.
+   */
+  PQJ_STATUS_REMOTE_INVALID_URL = 618,
+  /**
+   * The response is not a JWK Set.
+   */
+  PQJ_STATUS_REMOTE_MALFORMED = 619,
+  /**
+   * The JWK Set has no usable key; the previous keys are kept.
+   */
+  PQJ_STATUS_NO_USABLE_KEYS = 620,
+  /**
+   * The issuer metadata has no usable jwks_uri.
+   */
+  PQJ_STATUS_REMOTE_DISCOVERY = 621,
+  /**
+   * Built without the HTTP client.
+   */
+  PQJ_STATUS_NO_HTTP_SUPPORT = 622,
+  /**
    * A cryptographic operation (or the system random generator) failed.
    */
   PQJ_STATUS_CRYPTO = 700,
@@ -599,6 +655,25 @@ typedef struct pqj_key pqj_key;
  * the old or the new set, never a mix. Verifiers made from the set see later rotations.
  */
 typedef struct pqj_keyset pqj_keyset;
+
+/**
+ * An issuer's JWK Set fetched over HTTPS and cached: `max-age` honoured (1 min to 24 h),
+ * `ETag`/304, refreshed in the background before expiry, an unknown `kid` refetched at most
+ * every 30 s (single flight), the last good set served for up to 1 h while the endpoint
+ * fails, then verification fails closed (`PQJ_STATUS_REMOTE_KEYS_STALE`).
+ *
+ * Thread safety: every function may be called from any number of threads at once.
+ */
+typedef struct pqj_remote_keyset pqj_remote_keyset;
+
+/**
+ * Where used `jti`s and revocations are kept: in this process (`pqj_replay_store_memory`) or
+ * in a Redis shared by a fleet (`pqj_replay_store_redis`). Attach it to a validation with
+ * `pqj_validation_set_replay_store`.
+ *
+ * Thread safety: every function may be called from any number of threads at once.
+ */
+typedef struct pqj_replay_store pqj_replay_store;
 
 /**
  * Builds and signs JWTs from a claims JSON object. Defaults: `iat` now, `exp` five minutes
@@ -846,6 +921,182 @@ const char *pqj_error_message(const pqj_error *err);
  * Free an error. `NULL` does nothing.
  */
 void pqj_error_free(pqj_error *err);
+
+/**
+ * Make a key set from a JWK Set, like `pqj_keyset_from_jwks`, and report every entry that was
+ * skipped: unless `skipped_json_out` is NULL, stores a JSON array
+ * `[{"index":N,"kid":"…"|null,"code":N,"reason":"…"}]` (`code` is a `pqj_status`) in
+ * `*skipped_json_out` (free with `pqj_string_free`).
+ *
+ * On success stores a new handle in `*set_out` (free with `pqj_keyset_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_keyset_from_jwks_report(const uint8_t *jwks,
+                                       size_t jwks_len,
+                                       const pqj_keyset **set_out,
+                                       char **skipped_json_out,
+                                       pqj_error **err_out);
+
+/**
+ * Replace the whole contents of `set` with the usable keys of a fresh JWK Set, atomically:
+ * a verification running on another thread sees the old keys or the new ones, never a mix,
+ * and verifiers made from `set` use the new keys from now on (key rotation without reference
+ * counting in C). A JWK Set without one usable key is refused
+ * (`PQJ_STATUS_NO_USABLE_KEYS`) and the set is left as it was. Skipped entries are reported
+ * as in `pqj_keyset_from_jwks_report` (`skipped_json_out` may be NULL).
+ *
+ * Thread safety: safe from any thread, concurrently with verification.
+ */
+pqj_status pqj_keyset_replace_from_jwks(const pqj_keyset *set,
+                                        const uint8_t *jwks,
+                                        size_t jwks_len,
+                                        char **skipped_json_out,
+                                        pqj_error **err_out);
+
+/**
+ * The keys of `set` as a JSON array, oldest first:
+ * `[{"kid":"…"|null,"alg":"…","status":"active"|"retiring"|"retired"}]`, stored in
+ * `*kids_json_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_keyset_kids(const pqj_keyset *set, char **kids_json_out, pqj_error **err_out);
+
+/**
+ * Make a remote key set for the JWK Set at `url` (`https://`; `http://` only when
+ * `allow_http`, for loopback tests). Nothing is fetched yet: call
+ * `pqj_remote_keyset_refresh` to fetch now, or let the first verification fetch.
+ *
+ * On success stores a new handle in `*remote_out` (free with `pqj_remote_keyset_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_remote_keyset_new(const char *url,
+                                 bool allow_http,
+                                 const pqj_remote_keyset **remote_out,
+                                 pqj_error **err_out);
+
+/**
+ * Make a remote key set from the issuer's metadata (`jwks_uri` of
+ * `/.well-known/openid-configuration`, else of `/.well-known/oauth-authorization-server`).
+ * The metadata is fetched during this call.
+ *
+ * On success stores a new handle in `*remote_out` (free with `pqj_remote_keyset_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_remote_keyset_discover(const char *issuer,
+                                      bool allow_http,
+                                      const pqj_remote_keyset **remote_out,
+                                      pqj_error **err_out);
+
+/**
+ * Fetch the JWK Set now (waiting for a fetch already under way instead of starting another);
+ * the status is the fetch's outcome. The previous keys stay on failure.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_remote_keyset_refresh(const pqj_remote_keyset *remote, pqj_error **err_out);
+
+/**
+ * The last fetch as JSON, stored in `*json_out` (free with `pqj_string_free`):
+ * `{"at_millis":N,"trigger":"explicit"|"background"|"unknown-key","ok":true,"keys":N,
+ * "skipped":N}`, `{"…","ok":true,"not_modified":true}` or `{"…","ok":false,"code":N,
+ * "error":"…"}`; `null` before the first fetch.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_remote_keyset_last_refresh(const pqj_remote_keyset *remote,
+                                          char **json_out,
+                                          pqj_error **err_out);
+
+/**
+ * Release a remote key set handle. `NULL` does nothing. Verifiers made from it keep their
+ * own reference.
+ *
+ * Thread safety: call once per handle, when no other thread is using this handle.
+ */
+void pqj_remote_keyset_free(const pqj_remote_keyset *remote);
+
+/**
+ * Make an in-memory store remembering at most `capacity` unexpired `jti`s (0: the default,
+ * 100,000); when full, new tokens are refused (`PQJ_STATUS_REPLAY_STORE_FULL`).
+ *
+ * On success stores a new handle in `*store_out` (free with `pqj_replay_store_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_replay_store_memory(size_t capacity,
+                                   const pqj_replay_store **store_out,
+                                   pqj_error **err_out);
+
+/**
+ * Make a store in Redis or Valkey at `url` (`redis://HOST:PORT[/DB]`), shared by every
+ * gateway pointed at it. Every Redis call is bounded by `timeout_ms` (0: the default, 50 ms);
+ * any error or timeout refuses the token (`PQJ_STATUS_REPLAY_STORE_UNAVAILABLE`), and the
+ * store reconnects by itself. Nothing is connected during this call.
+ *
+ * On success stores a new handle in `*store_out` (free with `pqj_replay_store_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_replay_store_redis(const char *url,
+                                  uint32_t timeout_ms,
+                                  const pqj_replay_store **store_out,
+                                  pqj_error **err_out);
+
+/**
+ * Revoke the token of issuer `iss` with this `jti` (for an in-memory store `iss` may be NULL:
+ * the `jti` of any issuer).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_replay_store_revoke_jti(const pqj_replay_store *store,
+                                       const char *iss,
+                                       const char *jti,
+                                       pqj_error **err_out);
+
+/**
+ * Revoke every token verified by the key `kid`.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_replay_store_revoke_kid(const pqj_replay_store *store,
+                                       const char *kid,
+                                       pqj_error **err_out);
+
+/**
+ * Revoke every token of subject `sub` whose `iat` is at or before `before` (seconds since the
+ * Unix epoch; a token without `iat` counts as issued at the beginning of time).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_replay_store_revoke_subject(const pqj_replay_store *store,
+                                           const char *sub,
+                                           int64_t before,
+                                           pqj_error **err_out);
+
+/**
+ * Release a replay store handle. `NULL` does nothing. Validations and verifiers using it
+ * keep their own reference.
+ *
+ * Thread safety: call once per handle, when no other thread is using this handle.
+ */
+void pqj_replay_store_free(const pqj_replay_store *store);
+
+/**
+ * Check revocations (of the `jti`, the key's `kid`, the subject) in `store` for every token
+ * this validation accepts, and with `single_use` accept each `jti` once only (`jti` becomes
+ * required; a replay is `PQJ_STATUS_REPLAYED`). The store is consulted last, after every
+ * other check passed. The caller keeps ownership of `store`.
+ *
+ * Thread safety: as every `pqj_validation_*` setter.
+ */
+pqj_status pqj_validation_set_replay_store(pqj_validation *validation,
+                                           const pqj_replay_store *store,
+                                           bool single_use,
+                                           pqj_error **err_out);
 
 /**
  * Generate a new private encryption key for `alg` (a JWE key-management algorithm:
@@ -1667,6 +1918,20 @@ pqj_status pqj_validation_allow_unexpected_audience(pqj_validation *validation,
  * Thread safety: call once per handle, when no other thread is using it.
  */
 void pqj_validation_free(pqj_validation *validation);
+
+/**
+ * Make a verifier from a remote key set (shared) and a copy of `validation`: as
+ * `pqj_verifier_new`, with the keys fetched and cached by `remote`. A token whose `kid` is
+ * known never waits on the network.
+ *
+ * On success stores a new handle in `*verifier_out` (free with `pqj_verifier_free`).
+ *
+ * Thread safety: safe from any thread, provided no other thread is changing `validation`.
+ */
+pqj_status pqj_verifier_new_remote(const pqj_remote_keyset *remote,
+                                   const pqj_validation *validation,
+                                   const pqj_verifier **verifier_out,
+                                   pqj_error **err_out);
 
 /**
  * Make a verifier from a key set (shared: later rotation of `keys` applies) and a copy of

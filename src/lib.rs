@@ -74,6 +74,16 @@
 //! [`ReplayStore`] ([`MemoryReplayStore`] is a bounded in-memory one); keys rotate live in a
 //! [`KeySet`] ([`KeySet::retire`] with an overlap, [`KeySet::purge_retired`]).
 //!
+//! ## Fleets
+//!
+//! [`remote::RemoteKeySet`] fetches an issuer's JWK Set (from a URL or through its metadata;
+//! built-in HTTPS fetcher behind feature `remote-http`) and caches it safely: `max-age` within
+//! bounds, `ETag`/304, refresh before expiry off the verify path, one fetch per cooldown for
+//! unknown `kid`s, the last good set served for a bounded time, then fail closed. Verify with
+//! [`Validation::verify_with_remote_keys`]. The crate `pqjose-redis` shares replay and
+//! revocation (by `jti`, `kid`, or subject) across gateways through Redis. See
+//! `docs/FLEET.md` for running a fleet and the table of failure modes.
+//!
 //! More: the examples in `examples/` (`cargo run --example issuer`, `gateway`, `rotation`,
 //! `openssl_pem`), and `pqjose demo`, which walks through the whole agent-credential flow.
 //!
@@ -191,6 +201,7 @@ mod time;
 
 pub use format::jwk;
 pub use jwt::dangerous;
+pub use keys::remote;
 pub use profiles::{delegation, dpop, exchange, wimse};
 
 pub use alg::{Algorithm, Family};

@@ -120,17 +120,29 @@ impl<'de> serde::Deserialize<'de> for NumericDate {
 pub trait Clock: Send + Sync {
     /// The current time.
     fn now(&self) -> NumericDate;
+
+    /// The current time in milliseconds since the Unix epoch (for caches and timeouts that
+    /// need finer steps than a second). The default is [`Clock::now`] in milliseconds.
+    fn now_millis(&self) -> i64 {
+        self.now().as_secs().saturating_mul(1000)
+    }
 }
 
 impl<C: Clock + ?Sized> Clock for Arc<C> {
     fn now(&self) -> NumericDate {
         (**self).now()
     }
+    fn now_millis(&self) -> i64 {
+        (**self).now_millis()
+    }
 }
 
 impl<C: Clock + ?Sized> Clock for &C {
     fn now(&self) -> NumericDate {
         (**self).now()
+    }
+    fn now_millis(&self) -> i64 {
+        (**self).now_millis()
     }
 }
 
@@ -152,6 +164,15 @@ impl Clock for SystemClock {
             }
         };
         NumericDate(secs)
+    }
+
+    #[allow(clippy::disallowed_methods)]
+    fn now_millis(&self) -> i64 {
+        match std::time::SystemTime::now().duration_since(UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_millis()).unwrap_or(i64::MAX),
+            Err(before) => 0i64
+                .saturating_sub(i64::try_from(before.duration().as_millis()).unwrap_or(i64::MAX)),
+        }
     }
 }
 

@@ -138,6 +138,13 @@ func NewVerifier(keys *KeySet, opts ...Option) (*Verifier, error) {
 	if keys == nil || keys.ptr == nil {
 		return nil, ErrClosed
 	}
+	return newVerifier(opts, func(v *C.pqj_validation, p **C.pqj_verifier, e **C.pqj_error) C.pqj_status {
+		return C.pqj_verifier_new(keys.ptr, v, p, e)
+	})
+}
+
+// newVerifier builds a validation from opts and a verifier from it with mk.
+func newVerifier(opts []Option, mk func(*C.pqj_validation, **C.pqj_verifier, **C.pqj_error) C.pqj_status) (*Verifier, error) {
 	var v *C.pqj_validation
 	if err := call(func(e **C.pqj_error) C.pqj_status { return C.pqj_validation_new(&v, e) }); err != nil {
 		return nil, err
@@ -149,7 +156,7 @@ func NewVerifier(keys *KeySet, opts ...Option) (*Verifier, error) {
 		}
 	}
 	var p *C.pqj_verifier
-	if err := call(func(e **C.pqj_error) C.pqj_status { return C.pqj_verifier_new(keys.ptr, v, &p, e) }); err != nil {
+	if err := call(func(e **C.pqj_error) C.pqj_status { return mk(v, &p, e) }); err != nil {
 		return nil, err
 	}
 	ver := &Verifier{ptr: p}

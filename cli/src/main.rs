@@ -53,6 +53,7 @@ mod demo;
 mod dpop;
 mod exchange;
 mod exit;
+mod fleet;
 mod input;
 mod inspect;
 mod inventory;
@@ -92,6 +93,7 @@ enum Command {
     Public(keys::PublicArgs),
     Sign(sign::SignArgs),
     Verify(verify::VerifyArgs),
+    Revoke(fleet::RevokeArgs),
     Encrypt(jwe::EncryptArgs),
     Decrypt(jwe::DecryptArgs),
     Inspect(inspect::InspectArgs),
@@ -111,6 +113,7 @@ impl Command {
             Self::Public(args) => keys::run_public(args),
             Self::Sign(args) => sign::run(args),
             Self::Verify(args) => verify::run(args),
+            Self::Revoke(args) => fleet::run_revoke(args),
             Self::Encrypt(args) => jwe::run_encrypt(args),
             Self::Decrypt(args) => jwe::run_decrypt(args),
             Self::Inspect(args) => inspect::run(args),

@@ -3,13 +3,14 @@
 
 use std::time::Duration;
 
+use pqjose::remote::RemoteKeySet;
 use pqjose::{
     Algorithm, AlgorithmError, AlgorithmPolicy, ClaimName, CustomClaims, Error, JwsVerifier,
     KeySet, Validation, VerifyingKey, dangerous, jws,
 };
 
 use crate::exit::Exit;
-use crate::{input, keys, parse};
+use crate::{fleet, input, keys, parse};
 
 /// Verify a token; print its claims (or payload) when valid
 ///
@@ -25,14 +26,21 @@ use crate::{input, keys, parse};
 /// current time with the leeway; iss, aud, typ and required claims when asked. Duplicate JSON
 /// members, non-numeric dates and oversized tokens are rejected.
 ///
+/// Gateway fleets: --jwks-url takes the keys from a remote JWK Set, --replay checks jti replay
+/// and revocation in a shared Redis, --lines makes verify a long-running verifier (a sidecar, a
+/// log scanner) whose key cache stays warm between tokens. --raw checks no claims, so it takes
+/// neither --replay nor --jwks-url (whose cache rules are those of JWT verification).
+///
 /// Exit status: 0 valid (the claims JSON, or the payload with --raw, on stdout); 1 rejected, with
-/// one `error: <reason>` line on stderr; 2 usage error, unreadable file or unusable key file.
+/// one `error: <reason>` line on stderr; 2 usage error, unreadable file or unusable key file, or
+/// a --jwks-url that cannot be fetched. With --lines: 0 at end of input, 2 on an I/O error.
 #[derive(clap::Args)]
 #[command(
-    override_usage = "pqjose verify (--key FILE | --jwks FILE) [--iss ISS] [--aud AUD] [--leeway S] [--raw]
-                     [--alg ALG]... [--policy pqc|hybrid|composite|any] [--typ TYP]
-                     [--require CLAIM]... [--max-age S] [TOKEN_FILE|-]",
-    group = clap::ArgGroup::new("keys").required(true).args(["key", "jwks"]),
+    override_usage = "pqjose verify (--key FILE | --jwks FILE | --jwks-url URL [--allow-http]) [--iss ISS]
+                     [--aud AUD] [--leeway S] [--raw] [--alg ALG]...
+                     [--policy pqc|hybrid|composite|any] [--typ TYP] [--require CLAIM]...
+                     [--max-age S] [--replay redis://HOST:PORT[/DB]] [--lines] [TOKEN_FILE|-]",
+    group = clap::ArgGroup::new("keys").required(true).args(["key", "jwks", "jwks_url"]),
 )]
 pub(crate) struct VerifyArgs {
     /// The verifying key: a public JWK (for HS*, the oct JWK)
@@ -51,7 +59,9 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "S", value_parser = parse::non_negative, allow_hyphen_values = true)]
     leeway: Option<u64>,
     /// Verify the signature only and print the payload bytes as they are
-    #[arg(long, conflicts_with_all = ["iss", "aud", "leeway", "typ", "require", "max_age"])]
+    #[arg(long, conflicts_with_all = [
+        "iss", "aud", "leeway", "typ", "require", "max_age", "replay", "jwks_url",
+    ])]
     raw: bool,
     /// Accept only these algorithms (repeatable allow-list)
     #[arg(long, value_name = "ALG", value_parser = parse::algorithm, allow_hyphen_values = true)]
@@ -69,6 +79,8 @@ pub(crate) struct VerifyArgs {
     /// Reject tokens whose iat is more than S seconds old (requires iat)
     #[arg(long, value_name = "S", value_parser = parse::non_negative, allow_hyphen_values = true)]
     max_age: Option<u64>,
+    #[command(flatten)]
+    fleet: fleet::FleetArgs,
     /// The token (`-` or absent: stdin)
     #[arg(value_name = "TOKEN_FILE|-")]
     token: Option<String>,
@@ -77,27 +89,50 @@ pub(crate) struct VerifyArgs {
 /// The verifying key(s) named on the command line.
 enum Keys {
     One(VerifyingKey),
-    Set(Vec<VerifyingKey>),
+    /// The keys (for `--raw`) and the same keys as a set (built once, for `--lines`).
+    Set(Vec<VerifyingKey>, KeySet),
+    Remote(RemoteKeySet),
 }
 
 /// `pqjose verify`.
 pub(crate) fn run(args: VerifyArgs) -> Result<(), Exit> {
-    let validation = validation(&args);
-    let keys = match (&args.key, &args.jwks) {
-        (Some(path), None) => Keys::One(keys::load_verifying_key(path)?),
-        (None, Some(path)) => Keys::Set(keys::load_key_set(path)?),
-        _ => return Err(Exit::usage("give exactly one of `--key` and `--jwks`")),
-    };
-    let token = input::read_token(args.token.as_deref())?;
-    let mut out = match (jws::is_json_serialization(&token), args.raw) {
-        (true, true) => verify_json_raw(&args, &keys, &token),
-        (true, false) => validation
-            .verify_json::<CustomClaims>(&token, &verifiers(&keys))
-            .map(|v| v.payload().to_vec()),
-        (false, true) => verify_raw(&validation, &keys, &token),
-        (false, false) => verify_jwt(&validation, keys, &token),
+    if args.fleet.allow_http && args.fleet.jwks_url.is_none() {
+        // (clap's `requires` is met by any member of the `keys` group, so it is checked here.)
+        return Err(Exit::usage("`--allow-http` applies to `--jwks-url` only"));
     }
-    .map_err(|e| Exit::rejected(&e))?;
+    let mut validation = validation(&args);
+    if let Some(url) = &args.fleet.replay {
+        validation = validation.replay_store(fleet::replay_store(url)?);
+    }
+    let keys = match (&args.key, &args.jwks, &args.fleet.jwks_url) {
+        (Some(path), None, None) => Keys::One(keys::load_verifying_key(path)?),
+        (None, Some(path), None) => {
+            let list = keys::load_key_set(path)?;
+            let set = KeySet::new();
+            for key in &list {
+                // Two keys with the same kid and algorithm: the first one wins.
+                let _ = set.add(key.clone());
+            }
+            Keys::Set(list, set)
+        }
+        (None, None, Some(url)) => Keys::Remote(fleet::remote_keys(url, args.fleet.allow_http)?),
+        _ => {
+            return Err(Exit::usage(
+                "give exactly one of `--key`, `--jwks` and `--jwks-url`",
+            ));
+        }
+    };
+    let verify_one = |token: &str| match (jws::is_json_serialization(token), args.raw) {
+        (true, true) => verify_json_raw(&args, &keys, token),
+        (true, false) => verify_json(&validation, &keys, token),
+        (false, true) => verify_raw(&validation, &keys, token),
+        (false, false) => verify_jwt(&validation, &keys, token),
+    };
+    if args.fleet.lines {
+        return fleet::lines(args.token.as_deref(), args.raw, verify_one);
+    }
+    let token = input::read_token(args.token.as_deref())?;
+    let mut out = verify_one(&token).map_err(|e| Exit::rejected(&e))?;
     if !args.raw {
         out.push(b'\n');
     }
@@ -132,27 +167,57 @@ fn validation(args: &VerifyArgs) -> Validation {
 }
 
 /// The full JWT validation; the output is the verified claims JSON exactly as signed.
-fn verify_jwt(validation: &Validation, keys: Keys, token: &str) -> Result<Vec<u8>, Error> {
+fn verify_jwt(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
     let verified = match keys {
-        Keys::One(key) => validation.verify::<CustomClaims>(token, &key)?,
-        Keys::Set(keys) => {
-            let set = KeySet::new();
-            for key in keys {
-                // Two keys with the same kid and algorithm: the first one wins.
-                let _ = set.add(key);
-            }
-            validation.verify_with_keys::<CustomClaims>(token, &set)?
+        Keys::One(key) => validation.verify::<CustomClaims>(token, key)?,
+        Keys::Set(_, set) => validation.verify_with_keys::<CustomClaims>(token, set)?,
+        Keys::Remote(remote) => {
+            validation.verify_with_remote_keys::<CustomClaims>(token, remote)?
         }
     };
     Ok(verified.payload().to_vec())
 }
 
-/// The keys as verifiers, in file order.
-fn verifiers(keys: &Keys) -> Vec<&dyn JwsVerifier> {
+/// The keys as verifiers, in file order (a remote set's: the keys now in force).
+fn verifiers(keys: &Keys) -> Vec<VerifierRef<'_>> {
     match keys {
-        Keys::One(key) => vec![key as &dyn JwsVerifier],
-        Keys::Set(keys) => keys.iter().map(|k| k as &dyn JwsVerifier).collect(),
+        Keys::One(key) => vec![VerifierRef::Borrowed(key)],
+        Keys::Set(keys, _) => keys.iter().map(VerifierRef::Borrowed).collect(),
+        Keys::Remote(remote) => remote
+            .key_set()
+            .to_public_jwk_set()
+            .keys()
+            .iter()
+            .filter_map(|jwk| VerifyingKey::from_jwk(jwk).ok())
+            .map(VerifierRef::Owned)
+            .collect(),
     }
+}
+
+/// A key of [`verifiers`]: from the command line, or read from a remote set for one token.
+enum VerifierRef<'k> {
+    Borrowed(&'k VerifyingKey),
+    Owned(VerifyingKey),
+}
+
+impl VerifierRef<'_> {
+    fn get(&self) -> &dyn JwsVerifier {
+        match self {
+            Self::Borrowed(key) => *key,
+            Self::Owned(key) => key,
+        }
+    }
+}
+
+/// A JWS JSON serialization through the full JWT validation: accepted when one signature the
+/// policy and `--alg` allow verifies. With `--jwks-url` the remote set's current keys are used
+/// as they are (the compact path also refreshes on an unknown kid and applies the stale bound).
+fn verify_json(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
+    let keys = verifiers(keys);
+    let refs: Vec<&dyn JwsVerifier> = keys.iter().map(VerifierRef::get).collect();
+    validation
+        .verify_json::<CustomClaims>(token, &refs)
+        .map(|v| v.payload().to_vec())
 }
 
 /// `--raw` over a JWS JSON serialization: accepted when one signature whose algorithm the
@@ -162,7 +227,9 @@ fn verify_json_raw(args: &VerifyArgs, keys: &Keys, token: &str) -> Result<Vec<u8
         policy: args.policy.unwrap_or(AlgorithmPolicy::Any),
         algorithms: args.alg.clone(),
     };
-    Ok(jws::verify_json(&verifiers(keys), token, &rule)?.into_payload())
+    let keys = verifiers(keys);
+    let refs: Vec<&dyn JwsVerifier> = keys.iter().map(VerifierRef::get).collect();
+    Ok(jws::verify_json(&refs, token, &rule)?.into_payload())
 }
 
 /// `--raw`: the signature only, with the key chosen as for a JWT and the algorithm policy
@@ -170,7 +237,9 @@ fn verify_json_raw(args: &VerifyArgs, keys: &Keys, token: &str) -> Result<Vec<u8
 fn verify_raw(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
     let candidates: Vec<&VerifyingKey> = match keys {
         Keys::One(key) => vec![key],
-        Keys::Set(keys) => select(keys, token)?,
+        Keys::Set(keys, _) => select(keys, token)?,
+        // `--raw` with `--jwks-url` is a usage error (clap refuses the combination).
+        Keys::Remote(_) => return Err(Error::KeyNotFound),
     };
     let mut first_error = None;
     for key in candidates {

@@ -101,7 +101,7 @@ fn short_help_is_the_full_help_on_stdout() {
     }
     let help = pqjose(&["verify", "-h"], None).ok();
     assert!(
-        help.starts_with("Usage: pqjose verify (--key FILE | --jwks FILE)"),
+        help.starts_with("Usage: pqjose verify (--key FILE | --jwks FILE | --jwks-url URL"),
         "{help}"
     );
     assert!(help.contains("RFC 8725"), "{help}");

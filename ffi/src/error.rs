@@ -115,7 +115,7 @@ pub extern "C" fn pqj_error_free(err: *mut pqj_error) {
 mod tests {
     use pqjose::{
         AlgorithmError, ClaimName, ClaimsError, Error, FormatError, JweError, KeyError,
-        ProfileError, RegisteredClaim,
+        ProfileError, RegisteredClaim, RemoteKeysError,
     };
 
     use super::*;
@@ -234,6 +234,23 @@ mod tests {
             (Error::Replayed, S::Replayed),
             (Error::Revoked, S::Revoked),
             (Error::ReplayStoreFull, S::ReplayStoreFull),
+            (Error::ReplayStoreUnavailable, S::ReplayStoreUnavailable),
+            (
+                RemoteKeysError::Unavailable.into(),
+                S::RemoteKeysUnavailable,
+            ),
+            (RemoteKeysError::Stale.into(), S::RemoteKeysStale),
+            (RemoteKeysError::Transport.into(), S::RemoteTransport),
+            (RemoteKeysError::Timeout.into(), S::RemoteTimeout),
+            (RemoteKeysError::HttpStatus.into(), S::RemoteHttpStatus),
+            (RemoteKeysError::TooLarge.into(), S::RemoteTooLarge),
+            (RemoteKeysError::Redirect.into(), S::RemoteRedirect),
+            (RemoteKeysError::InsecureUrl.into(), S::RemoteInsecureUrl),
+            (RemoteKeysError::InvalidUrl.into(), S::RemoteInvalidUrl),
+            (RemoteKeysError::Malformed.into(), S::RemoteMalformed),
+            (RemoteKeysError::NoUsableKeys.into(), S::NoUsableKeys),
+            (RemoteKeysError::Discovery.into(), S::RemoteDiscovery),
+            (RemoteKeysError::NoHttpSupport.into(), S::NoHttpSupport),
             (Error::Crypto, S::Crypto),
             (ProfileError::ProofKey.into(), S::DpopProofKey),
             (ProfileError::ProofKeyPrivate.into(), S::DpopProofKeyPrivate),

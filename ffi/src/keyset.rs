@@ -25,6 +25,10 @@ impl pqj_keyset {
     pub(crate) fn keys(&self) -> &KeySet {
         &self.keys
     }
+
+    pub(crate) fn wrap(keys: KeySet) -> Self {
+        Self { keys }
+    }
 }
 
 /// Make an empty key set.

@@ -25,6 +25,7 @@
 mod boundary;
 mod claims;
 mod error;
+mod fleet;
 mod jwe;
 mod key;
 mod keyset;
@@ -39,6 +40,7 @@ use core::ffi::{CStr, c_char};
 
 pub use claims::*;
 pub use error::*;
+pub use fleet::*;
 pub use jwe::*;
 pub use key::*;
 pub use keyset::*;

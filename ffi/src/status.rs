@@ -188,6 +188,34 @@ pub enum pqj_status {
     Revoked = 602,
     /// The replay store is full; the token was refused.
     ReplayStoreFull = 603,
+    /// The replay store could not answer (down, slow, or restarted); the token was refused.
+    ReplayStoreUnavailable = 604,
+    /// No remote JWK Set has been fetched yet.
+    RemoteKeysUnavailable = 610,
+    /// The last good remote JWK Set is past its stale bound (fail closed).
+    RemoteKeysStale = 611,
+    /// Fetching the JWK Set: the connection failed.
+    RemoteTransport = 612,
+    /// Fetching the JWK Set: timed out.
+    RemoteTimeout = 613,
+    /// Fetching the JWK Set: unexpected HTTP status.
+    RemoteHttpStatus = 614,
+    /// Fetching the JWK Set: the response exceeds the size limit.
+    RemoteTooLarge = 615,
+    /// Fetching the JWK Set: a redirect to another origin was refused.
+    RemoteRedirect = 616,
+    /// The URL is not https and plain HTTP was not allowed.
+    RemoteInsecureUrl = 617,
+    /// The URL cannot be parsed.
+    RemoteInvalidUrl = 618,
+    /// The response is not a JWK Set.
+    RemoteMalformed = 619,
+    /// The JWK Set has no usable key; the previous keys are kept.
+    NoUsableKeys = 620,
+    /// The issuer metadata has no usable jwks_uri.
+    RemoteDiscovery = 621,
+    /// Built without the HTTP client.
+    NoHttpSupport = 622,
 
     /// A cryptographic operation (or the system random generator) failed.
     Crypto = 700,
@@ -331,6 +359,20 @@ impl pqj_status {
         Self::Replayed,
         Self::Revoked,
         Self::ReplayStoreFull,
+        Self::ReplayStoreUnavailable,
+        Self::RemoteKeysUnavailable,
+        Self::RemoteKeysStale,
+        Self::RemoteTransport,
+        Self::RemoteTimeout,
+        Self::RemoteHttpStatus,
+        Self::RemoteTooLarge,
+        Self::RemoteRedirect,
+        Self::RemoteInsecureUrl,
+        Self::RemoteInvalidUrl,
+        Self::RemoteMalformed,
+        Self::NoUsableKeys,
+        Self::RemoteDiscovery,
+        Self::NoHttpSupport,
         Self::Crypto,
         Self::DpopProofKey,
         Self::DpopProofKeyPrivate,
@@ -467,6 +509,20 @@ impl pqj_status {
             Self::Replayed => c"token replayed",
             Self::Revoked => c"token or key revoked",
             Self::ReplayStoreFull => c"replay store is full; token refused",
+            Self::ReplayStoreUnavailable => c"replay store unavailable; token refused",
+            Self::RemoteKeysUnavailable => c"no JWK Set fetched yet",
+            Self::RemoteKeysStale => c"the last good JWK Set is too old and refreshing it failed",
+            Self::RemoteTransport => c"connection failed",
+            Self::RemoteTimeout => c"timed out",
+            Self::RemoteHttpStatus => c"unexpected HTTP status",
+            Self::RemoteTooLarge => c"response exceeds the size limit",
+            Self::RemoteRedirect => c"redirect to another origin refused",
+            Self::RemoteInsecureUrl => c"URL is not https (plain HTTP not allowed)",
+            Self::RemoteInvalidUrl => c"invalid URL",
+            Self::RemoteMalformed => c"response is not a JWK Set",
+            Self::NoUsableKeys => c"JWK Set has no usable key; last good set kept",
+            Self::RemoteDiscovery => c"issuer metadata has no usable jwks_uri",
+            Self::NoHttpSupport => c"built without the HTTP client (feature remote-http)",
             Self::Crypto => c"cryptographic operation failed",
             Self::DpopProofKey => c"DPoP proof has no usable public jwk for its alg",
             Self::DpopProofKeyPrivate => c"DPoP proof jwk contains private key members",

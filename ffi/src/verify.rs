@@ -10,6 +10,7 @@ use pqjose::{Algorithm, AlgorithmPolicy, ClaimName, FixedClock, Validation, Veri
 
 use crate::boundary::{guard, guard_value};
 use crate::error::{Failure, pqj_error};
+use crate::fleet::pqj_remote_keyset;
 use crate::keyset::pqj_keyset;
 use crate::ptr;
 use crate::status::pqj_status;
@@ -25,7 +26,7 @@ pub struct pqj_validation {
 }
 
 /// Apply one change to the validation behind `v`; on failure it is left as it was.
-fn configure(
+pub(crate) fn configure(
     v: *mut pqj_validation,
     err_out: *mut *mut pqj_error,
     change: impl FnOnce(Validation) -> Result<Validation, Failure>,
@@ -239,8 +240,14 @@ pub extern "C" fn pqj_validation_free(validation: *mut pqj_validation) {
 /// Thread safety: immutable; one verifier may be used by any number of threads at once,
 /// including while another thread rotates the keys of its key set.
 pub struct pqj_verifier {
-    keys: Arc<pqj_keyset>,
+    keys: Keys,
     validation: Validation,
+}
+
+/// Where a verifier's keys come from.
+enum Keys {
+    Local(Arc<pqj_keyset>),
+    Remote(Arc<pqj_remote_keyset>),
 }
 
 impl pqj_verifier {
@@ -249,22 +256,64 @@ impl pqj_verifier {
         &self.validation
     }
 
-    /// The verifier's key set.
+    /// The verifier's key set; for a remote one, the keys now in force (no refresh is started
+    /// and the stale bound is not applied: the delegation path reads them as they are).
     pub(crate) fn keyset(&self) -> &pqjose::KeySet {
-        self.keys.keys()
+        match &self.keys {
+            Keys::Local(set) => set.keys(),
+            Keys::Remote(r) => r.remote.key_set(),
+        }
     }
 
     pub(crate) fn verify(&self, token: &str, now: Option<i64>) -> Result<Verified, Failure> {
-        let keys = self.keys.keys();
-        Ok(match now {
-            None => self.validation.verify_with_keys(token, keys)?,
-            Some(t) => self
-                .validation
-                .clone()
-                .clock(FixedClock::at_secs(t))
-                .verify_with_keys(token, keys)?,
+        let at;
+        let validation = match now {
+            None => &self.validation,
+            Some(t) => {
+                at = self.validation.clone().clock(FixedClock::at_secs(t));
+                &at
+            }
+        };
+        Ok(match &self.keys {
+            Keys::Local(set) => validation.verify_with_keys(token, set.keys())?,
+            Keys::Remote(r) => validation.verify_with_remote_keys(token, &r.remote)?,
         })
     }
+}
+
+/// Make a verifier from a remote key set (shared) and a copy of `validation`: as
+/// `pqj_verifier_new`, with the keys fetched and cached by `remote`. A token whose `kid` is
+/// known never waits on the network.
+///
+/// On success stores a new handle in `*verifier_out` (free with `pqj_verifier_free`).
+///
+/// Thread safety: safe from any thread, provided no other thread is changing `validation`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pqj_verifier_new_remote(
+    remote: *const pqj_remote_keyset,
+    validation: *const pqj_validation,
+    verifier_out: *mut *const pqj_verifier,
+    err_out: *mut *mut pqj_error,
+) -> pqj_status {
+    make_verifier(validation, verifier_out, err_out, || {
+        Ok(Keys::Remote(ptr::arc_clone(remote, "remote")?))
+    })
+}
+
+/// A verifier from the keys `keys` returns and a copy of `validation`.
+fn make_verifier(
+    validation: *const pqj_validation,
+    verifier_out: *mut *const pqj_verifier,
+    err_out: *mut *mut pqj_error,
+    keys: impl FnOnce() -> Result<Keys, Failure>,
+) -> pqj_status {
+    guard(err_out, || {
+        let out = ptr::out(verifier_out, "verifier_out")?;
+        let keys = keys()?;
+        let validation = ptr::box_ref(validation, "validation")?.inner.clone();
+        out.write(ptr::arc_into_raw(pqj_verifier { keys, validation }));
+        Ok(())
+    })
 }
 
 /// Make a verifier from a key set (shared: later rotation of `keys` applies) and a copy of
@@ -280,12 +329,8 @@ pub extern "C" fn pqj_verifier_new(
     verifier_out: *mut *const pqj_verifier,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    guard(err_out, || {
-        let out = ptr::out(verifier_out, "verifier_out")?;
-        let keys = ptr::arc_clone(keys, "keys")?;
-        let validation = ptr::box_ref(validation, "validation")?.inner.clone();
-        out.write(ptr::arc_into_raw(pqj_verifier { keys, validation }));
-        Ok(())
+    make_verifier(validation, verifier_out, err_out, || {
+        Ok(Keys::Local(ptr::arc_clone(keys, "keys")?))
     })
 }
 

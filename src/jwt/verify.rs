@@ -15,7 +15,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::alg::Algorithm;
-use crate::error::{AlgorithmError, ClaimName, ClaimsError, Error, FormatError, RegisteredClaim};
+use crate::error::{
+    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, RegisteredClaim, RemoteKeysError,
+};
 use crate::format::header::Header;
 use crate::jws::signer::JwsVerifier;
 use crate::jws::{Parsed, SignatureRule};
@@ -24,6 +26,7 @@ use crate::jwt::replay::TokenUse;
 use crate::jwt::validate::{ReplayMode, Validation};
 use crate::keys::key::MAX_KID_LEN;
 use crate::keys::keyset::KeySet;
+use crate::keys::remote::RemoteKeySet;
 use crate::time::NumericDate;
 
 /// A JWT whose signature and every claim check passed. There is no other way to obtain one.
@@ -123,6 +126,30 @@ impl Validation {
             }
         }
         Err(last)
+    }
+
+    /// Verify `token` against a [`RemoteKeySet`], then check its claims: as
+    /// [`Validation::verify_with_keys`] on the remote set's current keys, which never waits on
+    /// the network when the token's key is known. An unknown `kid` (or no set fetched yet)
+    /// refreshes the set at most once per cooldown, single-flight, and the token is tried
+    /// once more; past the stale bound it is [`RemoteKeysError::Stale`](crate::RemoteKeysError).
+    pub fn verify_with_remote_keys<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        remote: &RemoteKeySet,
+    ) -> Result<Verified<T>, Error> {
+        let first = match remote.current() {
+            Ok(keys) => self.verify_with_keys(token, keys),
+            Err(e) => Err(e),
+        };
+        match first {
+            Err(Error::KeyNotFound | Error::RemoteKeys(RemoteKeysError::Unavailable))
+                if remote.refresh_for_unknown_key() =>
+            {
+                self.verify_with_keys(token, remote.current()?)
+            }
+            other => other,
+        }
     }
 
     /// **The one path that uses a header-embedded key** (DPoP proofs, RFC 9449 §4.3): the

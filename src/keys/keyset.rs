@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use arc_swap::ArcSwap;
 
 use crate::alg::Algorithm;
-use crate::error::{AlgorithmError, Error, KeyError};
+use crate::error::{AlgorithmError, Error, KeyError, RemoteKeysError};
 use crate::format::jwk::{Jwk, JwkSet, SkippedKey};
 use crate::jws::signer::JwsVerifier;
 use crate::keys::key::VerifyingKey;
@@ -284,6 +284,26 @@ impl KeySet {
         });
         skipped.sort_by_key(|s| s.index);
         skipped
+    }
+
+    /// Replace the whole contents with the usable keys of a fresh JWK Set, in one atomic step
+    /// (a verification sees the old set or the new one, never a mix): key rotation from a
+    /// re-fetched JWK Set. Returns the entries skipped (see [`KeySet::from_jwk_set`]). A set
+    /// without one usable key is refused ([`RemoteKeysError::NoUsableKeys`]) and the current
+    /// keys stay.
+    pub fn replace_with_jwk_set(&self, set: &JwkSet) -> Result<Vec<SkippedKey>, Error> {
+        let (fresh, skipped) = Self::from_jwk_set(set);
+        if fresh.is_empty() {
+            return Err(RemoteKeysError::NoUsableKeys.into());
+        }
+        self.replace_with(&fresh);
+        Ok(skipped)
+    }
+
+    /// Publish `other`'s current keys as this set's, atomically.
+    pub(crate) fn replace_with(&self, other: &KeySet) {
+        let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        self.current.store(other.snapshot());
     }
 
     /// Retire every key with this `kid`: with `Some(t)` it keeps verifying (and being

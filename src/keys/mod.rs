@@ -1,11 +1,13 @@
 //! Keys bound to one algorithm and one purpose, and sets of them with rotation.
 //!
 //! `key` holds [`SigningKey`] and [`VerifyingKey`]; `keyset` holds [`KeySet`] (selection by
-//! `kid`, retirement with an overlap, bounded size). May import `format`, `backend`, `jws`,
+//! `kid`, retirement with an overlap, bounded size); `remote` holds [`remote::RemoteKeySet`]
+//! (an issuer's JWK Set fetched and cached). May import `format`, `backend`, `jws`,
 //! `alg`, `error` and `time`; never `jwt` or the profiles.
 
 pub(crate) mod key;
 pub(crate) mod keyset;
+pub mod remote;
 pub(crate) mod scrub;
 
 pub use key::{MAX_KID_LEN, SigningKey, VerifyingKey};

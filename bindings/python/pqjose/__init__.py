@@ -50,6 +50,8 @@ __all__ = [
     "KeySet",
     "KeyProblem",
     "PqjoseError",
+    "RemoteKeySet",
+    "ReplayStore",
     "Status",
     "TokenError",
     "UsageError",
@@ -273,6 +275,97 @@ class KeySet(_Handle):
         """The JWK Set to publish (``{"keys": [...]}``)."""
         return _object(self._string(lib.pqj_keyset_public_jwks))
 
+    @classmethod
+    def from_jwks_report(cls, jwks: Any) -> tuple["KeySet", List[Dict[str, Any]]]:
+        """Load a JWK Set; return ``(KeySet, skipped)`` where ``skipped`` lists every unusable
+        entry as ``{"index", "kid", "code", "reason"}``."""
+        data = _data(jwks, "jwks")
+        out, report = ctypes.c_void_p(), ctypes.c_void_p()
+        call(lib.pqj_keyset_from_jwks_report, data, len(data), ctypes.byref(out), ctypes.byref(report))
+        skipped: List[Dict[str, Any]] = json.loads(take_string(report))
+        s = cls(_ptr=out)
+        s.skipped = len(skipped)
+        return s, skipped
+
+    def replace_from_jwks(self, jwks: Any) -> List[Dict[str, Any]]:
+        """Replace the whole contents with the usable keys of a fresh JWK Set, atomically; a
+        set without a usable key is refused and the current keys stay. Returns the skipped
+        entries."""
+        data = _data(jwks, "jwks")
+        report = ctypes.c_void_p()
+        call(lib.pqj_keyset_replace_from_jwks, self._handle, data, len(data), ctypes.byref(report))
+        skipped: List[Dict[str, Any]] = json.loads(take_string(report))
+        return skipped
+
+    def keys(self) -> List[Dict[str, Any]]:
+        """The keys, oldest first: ``[{"kid", "alg", "status"}]``."""
+        keys: List[Dict[str, Any]] = json.loads(self._string(lib.pqj_keyset_kids))
+        return keys
+
+
+class RemoteKeySet(_Handle):
+    """An issuer's JWK Set fetched over HTTPS and cached (max-age within bounds, ETag/304,
+    background refresh, one fetch per cooldown for unknown kids, stale-serving for a bounded
+    time, then fail closed). Give it to :class:`Verifier` in place of a :class:`KeySet`."""
+
+    _free = staticmethod(lib.pqj_remote_keyset_free)
+
+    def __init__(self, url: str, *, allow_http: bool = False, _ptr: Any = None) -> None:
+        if _ptr is None:
+            _ptr = ctypes.c_void_p()
+            call(lib.pqj_remote_keyset_new, text(url, "url"), allow_http, ctypes.byref(_ptr))
+        super().__init__(_ptr)
+
+    @classmethod
+    def discover(cls, issuer: str, *, allow_http: bool = False) -> "RemoteKeySet":
+        """Find the JWK Set through the issuer's metadata (``jwks_uri``)."""
+        out = ctypes.c_void_p()
+        call(lib.pqj_remote_keyset_discover, text(issuer, "issuer"), allow_http, ctypes.byref(out))
+        return cls("", _ptr=out)
+
+    def refresh(self) -> None:
+        """Fetch now; raises on failure (the previous keys stay)."""
+        call(lib.pqj_remote_keyset_refresh, self._handle)
+
+    def last_refresh(self) -> Optional[Dict[str, Any]]:
+        """The last fetch as a dict (``None`` before the first)."""
+        last: Optional[Dict[str, Any]] = json.loads(self._string(lib.pqj_remote_keyset_last_refresh))
+        return last
+
+
+class ReplayStore(_Handle):
+    """Used jtis and revocations: :meth:`memory` in this process, :meth:`redis` shared by a
+    fleet (any Redis error refuses the token). Pass it as ``Verifier(replay_store=...)``."""
+
+    _free = staticmethod(lib.pqj_replay_store_free)
+
+    @classmethod
+    def memory(cls, capacity: int = 0) -> "ReplayStore":
+        """An in-process store of at most ``capacity`` unexpired jtis (0: 100,000)."""
+        out = ctypes.c_void_p()
+        call(lib.pqj_replay_store_memory, capacity, ctypes.byref(out))
+        return cls(out)
+
+    @classmethod
+    def redis(cls, url: str, *, timeout_ms: int = 0) -> "ReplayStore":
+        """A store in the Redis at ``url`` (``redis://HOST:PORT[/DB]``), shared by a fleet."""
+        out = ctypes.c_void_p()
+        call(lib.pqj_replay_store_redis, text(url, "url"), timeout_ms, ctypes.byref(out))
+        return cls(out)
+
+    def revoke_jti(self, jti: str, iss: Optional[str] = None) -> None:
+        """Revoke the token of issuer ``iss`` with ``jti`` (memory stores: any issuer)."""
+        call(lib.pqj_replay_store_revoke_jti, self._handle, _opt_text(iss, "iss"), text(jti, "jti"))
+
+    def revoke_kid(self, kid: str) -> None:
+        """Revoke every token verified by the key ``kid``."""
+        call(lib.pqj_replay_store_revoke_kid, self._handle, text(kid, "kid"))
+
+    def revoke_subject(self, sub: str, at_or_before: Any) -> None:
+        """Revoke every token of ``sub`` issued at or before ``at_or_before`` (datetime or
+        Unix seconds)."""
+        call(lib.pqj_replay_store_revoke_subject, self._handle, text(sub, "sub"), _unix(at_or_before))
+
 
 class Verifier(_Handle):
     """Verifies JWTs against a :class:`KeySet` (shared: rotation applies) under a policy.
@@ -288,7 +381,7 @@ class Verifier(_Handle):
 
     def __init__(
         self,
-        keys: KeySet,
+        keys: Union[KeySet, "RemoteKeySet"],
         *,
         issuers: Union[Text, Iterable[Text]] = (),
         audiences: Union[Text, Iterable[Text]] = (),
@@ -301,6 +394,8 @@ class Verifier(_Handle):
         required_claims: Iterable[Text] = (),
         allow_missing_exp: bool = False,
         allow_unexpected_audience: bool = False,
+        replay_store: Optional[ReplayStore] = None,
+        single_use: bool = True,
         bound_jkt: Optional[Text] = None,
     ) -> None:
         issuer_list = _names(issuers)
@@ -330,12 +425,15 @@ class Verifier(_Handle):
                 call(lib.pqj_validation_allow_missing_exp, v)
             if allow_unexpected_audience:
                 call(lib.pqj_validation_allow_unexpected_audience, v)
+            if replay_store is not None:
+                call(lib.pqj_validation_set_replay_store, v, replay_store._handle, single_use)
             if bound_jkt is not None:
                 from . import profiles  # noqa: F401  (declares pqj_validation_bind_jkt)
 
                 call(lib.pqj_validation_bind_jkt, v, text(bound_jkt, "bound_jkt"))
             out = ctypes.c_void_p()
-            call(lib.pqj_verifier_new, keys._handle, v, ctypes.byref(out))
+            new = lib.pqj_verifier_new_remote if isinstance(keys, RemoteKeySet) else lib.pqj_verifier_new
+            call(new, keys._handle, v, ctypes.byref(out))
         finally:
             lib.pqj_validation_free(v)
         super().__init__(out)

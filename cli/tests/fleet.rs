@@ -1,0 +1,434 @@
+//! The fleet contract of the CLI: `verify --lines`, `verify --jwks-url URL [--allow-http]`
+//! against a real loopback HTTP server, `verify --replay redis://…` and `pqjose revoke` against
+//! a real redis-server (skipped without one unless PQJOSE_REQUIRE_REDIS is set, as
+//! `scripts/test/35-redis.sh` does).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use common::{keypair, path_str, pqjose, scratch};
+
+fn sign(private: &std::path::Path, claims: &str) -> String {
+    pqjose(
+        &[
+            "sign",
+            "--key",
+            path_str(private),
+            "--claims",
+            claims,
+            "--ttl",
+            "600",
+        ],
+        None,
+    )
+    .ok()
+    .trim()
+    .to_owned()
+}
+
+fn lines_of(out: &str) -> Vec<serde_json::Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn lines_prints_one_json_object_per_token() {
+    let dir = scratch("fleet-lines");
+    let (private, public) = keypair(&dir, "Ed25519");
+    let good = sign(&private, r#"{"sub":"a"}"#);
+    let input = format!("{good}\n\n  \n@@@.b.c\r\n{good}\r\n\u{0}\n{good}");
+    let out = pqjose(
+        &["verify", "--key", path_str(&public), "--lines"],
+        Some(input.as_bytes()),
+    );
+    let text = out.ok();
+    let results = lines_of(&text);
+    assert_eq!(results.len(), 5, "blank lines skipped: {text}");
+    assert_eq!(results[0]["ok"], true);
+    assert_eq!(results[0]["claims"]["sub"], "a");
+    assert_eq!(results[1]["ok"], false);
+    assert_eq!(results[1]["code"], 104);
+    assert!(results[1]["error"].as_str().unwrap().contains("base64"));
+    assert_eq!(results[2]["ok"], true, "CRLF accepted");
+    assert_eq!(results[3]["ok"], false);
+    assert_eq!(results[4]["ok"], true, "last line without newline");
+    for r in &results[1..2] {
+        assert_eq!(r.as_object().unwrap().len(), 3, "ok, code, error: {r}");
+    }
+    // From a file, combined with claim options.
+    let file = dir.join("tokens.txt");
+    std::fs::write(&file, format!("{good}\n")).unwrap();
+    let out = pqjose(
+        &[
+            "verify",
+            "--key",
+            path_str(&public),
+            "--iss",
+            "x",
+            "--lines",
+            path_str(&file),
+        ],
+        None,
+    );
+    let r = lines_of(&out.ok());
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0]["ok"], false);
+    assert_eq!(r[0]["code"], 509);
+    // With --raw: the payload.
+    let out = pqjose(
+        &["verify", "--key", path_str(&public), "--raw", "--lines"],
+        Some(format!("{good}\n").as_bytes()),
+    );
+    let r = lines_of(&out.ok());
+    assert!(r[0]["payload"].as_str().unwrap().contains(r#""sub":"a""#));
+    // Empty input: nothing printed, exit 0.
+    assert_eq!(
+        pqjose(&["verify", "--key", path_str(&public), "--lines"], None).ok(),
+        ""
+    );
+    // A missing file is an I/O error (exit 2).
+    pqjose(
+        &[
+            "verify",
+            "--key",
+            path_str(&public),
+            "--lines",
+            "/nonexistent/t",
+        ],
+        None,
+    )
+    .usage_or_io();
+}
+
+/// Each result is written and flushed before the next line is read: a sidecar gets its answer
+/// while its input stays open.
+#[test]
+fn lines_answers_each_token_as_it_arrives() {
+    let dir = scratch("fleet-lines-flush");
+    let (private, public) = keypair(&dir, "Ed25519");
+    let good = sign(&private, r#"{"sub":"a"}"#);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pqjose"))
+        .args(["verify", "--key", path_str(&public), "--lines"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    for expect_ok in [true, false, true] {
+        let line = if expect_ok { good.as_str() } else { "x.y.z" };
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        let mut answer = String::new();
+        stdout.read_line(&mut answer).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(v["ok"], expect_ok, "{answer}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+/// Serve `body` to every request on a loopback port, counting requests, until dropped.
+struct Http {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    requests: Arc<AtomicUsize>,
+}
+
+impl Http {
+    fn serve(body: String) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let requests = Arc::new(AtomicUsize::new(0));
+        let (s, n) = (stop.clone(), requests.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if s.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut conn) = conn else { continue };
+                let mut reader = BufReader::new(conn.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 2 {
+                    line.clear();
+                }
+                n.fetch_add(1, Ordering::SeqCst);
+                let _ = write!(
+                    conn,
+                    "HTTP/1.1 200 OK\r\nConnection: close\r\nCache-Control: max-age=300\r\n\
+                     Content-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        Self {
+            port,
+            stop,
+            requests,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/jwks.json", self.port)
+    }
+}
+
+impl Drop for Http {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+#[test]
+fn jwks_url_from_a_real_server() {
+    let dir = scratch("fleet-jwks-url");
+    let (private, public) = keypair(&dir, "ML-DSA-44");
+    let jwks = format!(
+        r#"{{"keys":[{}]}}"#,
+        std::fs::read_to_string(&public).unwrap().trim()
+    );
+    let server = Http::serve(jwks);
+    let token = sign(&private, r#"{"sub":"s","iss":"i"}"#);
+    let url = server.url();
+    let out = pqjose(
+        &["verify", "--jwks-url", &url, "--allow-http", "--iss", "i"],
+        Some(token.as_bytes()),
+    );
+    assert_eq!(out.json()["sub"], "s");
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+    // --lines: the cache stays warm, one fetch for every token of the process.
+    let out = pqjose(
+        &["verify", "--jwks-url", &url, "--allow-http", "--lines"],
+        Some(format!("{token}\n{token}\n{token}\n").as_bytes()),
+    );
+    let r = lines_of(&out.ok());
+    assert_eq!(r.len(), 3);
+    assert!(r.iter().all(|v| v["ok"] == true));
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+    // A token signed by a key the set lacks: rejected (exit 1).
+    let (other, _) = keypair(&dir, "Ed25519");
+    let stranger = sign(&other, r#"{"sub":"s"}"#);
+    pqjose(
+        &["verify", "--jwks-url", &url, "--allow-http"],
+        Some(stranger.as_bytes()),
+    )
+    .rejected();
+    // https only unless --allow-http; --allow-http needs --jwks-url; --raw takes no --jwks-url;
+    // an unreachable endpoint is an I/O error.
+    assert!(
+        pqjose(&["verify", "--jwks-url", &url], Some(token.as_bytes()))
+            .usage_or_io()
+            .contains("https")
+    );
+    pqjose(
+        &["verify", "--key", path_str(&public), "--allow-http"],
+        None,
+    )
+    .usage_or_io();
+    pqjose(
+        &["verify", "--jwks-url", &url, "--allow-http", "--raw"],
+        Some(token.as_bytes()),
+    )
+    .usage_or_io();
+    pqjose(
+        &["verify", "--jwks-url", &url, "--jwks", path_str(&public)],
+        Some(token.as_bytes()),
+    )
+    .usage_or_io();
+    pqjose(
+        &[
+            "verify",
+            "--jwks-url",
+            "http://127.0.0.1:1/j",
+            "--allow-http",
+        ],
+        Some(token.as_bytes()),
+    )
+    .usage_or_io();
+}
+
+/// A redis-server on a free loopback port without persistence, stopped when dropped.
+struct Redis {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl Redis {
+    fn start() -> Option<Self> {
+        let found = Command::new("redis-server")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok();
+        if !found {
+            assert!(
+                std::env::var_os("PQJOSE_REQUIRE_REDIS").is_none(),
+                "redis-server is required (PQJOSE_REQUIRE_REDIS) but not on PATH"
+            );
+            eprintln!("redis-server not on PATH: skipped (scripts/test/35-redis.sh runs it)");
+            return None;
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(mut c) = TcpStream::connect(("127.0.0.1", port)) {
+                let mut pong = [0u8; 7];
+                if c.write_all(b"PING\r\n").is_ok() && c.read_exact(&mut pong).is_ok() {
+                    break;
+                }
+            }
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Some(Self {
+            port,
+            child: Some(child),
+        })
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[test]
+fn replay_and_revoke_through_redis() {
+    let Some(mut redis) = Redis::start() else {
+        return;
+    };
+    let url = redis.url();
+    let dir = scratch("fleet-replay");
+    let (private, public) = keypair(&dir, "Ed25519");
+    let key = path_str(&public);
+    let t1 = sign(&private, r#"{"sub":"agent-1","iss":"i","jti":"j1"}"#);
+    pqjose(
+        &["verify", "--key", key, "--replay", &url],
+        Some(t1.as_bytes()),
+    )
+    .ok();
+    // A second gateway process: the jti was used.
+    assert_eq!(
+        pqjose(
+            &["verify", "--key", key, "--replay", &url],
+            Some(t1.as_bytes())
+        )
+        .rejected(),
+        "error: token replayed (jti seen before)"
+    );
+    // Subject revocation (default: now) refuses agent-1's tokens, not agent-2's.
+    let t2 = sign(&private, r#"{"sub":"agent-1","iss":"i","jti":"j2"}"#);
+    let t3 = sign(&private, r#"{"sub":"agent-2","iss":"i","jti":"j3"}"#);
+    pqjose(&["revoke", "--replay", &url, "--sub", "agent-1"], None).ok();
+    let out = pqjose(
+        &["verify", "--key", key, "--replay", &url, "--lines"],
+        Some(format!("{t2}\n{t3}\n{t3}\n").as_bytes()),
+    );
+    let r = lines_of(&out.ok());
+    assert_eq!(
+        (r[0]["ok"].clone(), r[0]["code"].clone()),
+        (false.into(), 602.into())
+    );
+    assert_eq!(r[1]["ok"], true);
+    assert_eq!(r[2]["code"], 601);
+    // --before in the past leaves later tokens alone.
+    let t4 = sign(&private, r#"{"sub":"agent-4","iss":"i","jti":"j4"}"#);
+    pqjose(
+        &[
+            "revoke", "--replay", &url, "--sub", "agent-4", "--before", "1000",
+        ],
+        None,
+    )
+    .ok();
+    pqjose(
+        &["verify", "--key", key, "--replay", &url],
+        Some(t4.as_bytes()),
+    )
+    .ok();
+    // By jti and issuer, before first use.
+    let t5 = sign(&private, r#"{"sub":"agent-5","iss":"i","jti":"j5"}"#);
+    pqjose(
+        &["revoke", "--replay", &url, "--jti", "j5", "--iss", "i"],
+        None,
+    )
+    .ok();
+    assert!(
+        pqjose(
+            &["verify", "--key", key, "--replay", &url],
+            Some(t5.as_bytes())
+        )
+        .rejected()
+        .contains("revoked")
+    );
+    // Usage errors (exit 2): two forms at once, --jti without --iss, --before without --sub,
+    // nothing to revoke, a URL that is not Redis.
+    for bad in [
+        &["--kid", "k", "--sub", "s"][..],
+        &["--jti", "j"],
+        &["--iss", "i"],
+        &["--kid", "k", "--before", "5"],
+        &[],
+        &["--sub", "s", "--before", "soon"],
+    ] {
+        let mut argv = vec!["revoke", "--replay", &url];
+        argv.extend_from_slice(bad);
+        pqjose(&argv, None).usage_or_io();
+    }
+    pqjose(&["revoke", "--replay", "http://x", "--kid", "k"], None).usage_or_io();
+    pqjose(&["revoke", "--kid", "k"], None).usage_or_io();
+    // --replay with --raw: usage error.
+    pqjose(
+        &["verify", "--key", key, "--replay", &url, "--raw"],
+        Some(t3.as_bytes()),
+    )
+    .usage_or_io();
+    redis.stop();
+    // Redis gone: refused (fail closed), code 604; revoke cannot record: exit 2.
+    let t6 = sign(&private, r#"{"sub":"agent-6","jti":"j6"}"#);
+    assert!(
+        pqjose(
+            &["verify", "--key", key, "--replay", &url],
+            Some(t6.as_bytes())
+        )
+        .rejected()
+        .contains("replay store unavailable")
+    );
+    let out = pqjose(
+        &["verify", "--key", key, "--replay", &url, "--lines"],
+        Some(format!("{t6}\n").as_bytes()),
+    );
+    assert_eq!(lines_of(&out.ok())[0]["code"], 604);
+    pqjose(&["revoke", "--replay", &url, "--kid", "k"], None).usage_or_io();
+}

@@ -1,0 +1,280 @@
+//! A fleet against a real `redis-server` started on a free loopback port (no persistence:
+//! `--save "" --appendonly no`) and stopped afterwards: two gateways sharing one Redis, 64
+//! simultaneous presentations of one token, revocation by subject, jti and kid taking effect at
+//! both, and Redis killed mid-run then restarted.
+//!
+//! `redis-server` must be on PATH (`scripts/test/35-redis.sh` installs it). Without it these
+//! tests print why and pass, unless `PQJOSE_REQUIRE_REDIS=1` (set by that step) makes them fail.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use pqjose::{
+    Algorithm, CustomClaims, Error, FixedClock, NumericDate, SigningKey, TokenBuilder, Validation,
+    VerifyingKey,
+};
+use pqjose_redis::{RedisConfig, RedisReplayStore};
+
+const T0: i64 = 1_900_000_000;
+
+struct Redis {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl Redis {
+    /// Start redis-server, or `None` when it is not installed (and not required).
+    fn start() -> Option<Self> {
+        let found = Command::new("redis-server")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok();
+        if !found {
+            assert!(
+                std::env::var_os("PQJOSE_REQUIRE_REDIS").is_none(),
+                "redis-server is required (PQJOSE_REQUIRE_REDIS) but not on PATH"
+            );
+            eprintln!("redis-server not on PATH: skipped (scripts/test/35-redis.sh runs it)");
+            return None;
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut r = Self { port, child: None };
+        r.restart();
+        Some(r)
+    }
+
+    fn restart(&mut self) {
+        let child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server");
+        self.child = Some(child);
+        let probe = RedisReplayStore::open(&self.url()).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while probe.ping().is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    fn store(&self) -> Arc<RedisReplayStore> {
+        let config = RedisConfig::new()
+            .timeout(Duration::from_millis(200))
+            .clock(FixedClock::at_secs(T0));
+        Arc::new(RedisReplayStore::with_config(&self.url(), config).unwrap())
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+struct Issuer {
+    key: SigningKey,
+    public: VerifyingKey,
+}
+
+impl Issuer {
+    fn new() -> Self {
+        let key = SigningKey::generate(Algorithm::Ed25519).unwrap();
+        let public = key.verifying_key().unwrap();
+        Self { key, public }
+    }
+
+    fn token(&self, sub: &str, iat: i64) -> String {
+        TokenBuilder::new()
+            .issuer("https://issuer.example")
+            .subject(sub)
+            .clock(FixedClock::at_secs(iat))
+            .ttl(Duration::from_secs(600))
+            .sign(&self.key)
+            .unwrap()
+    }
+}
+
+fn gateway(store: Arc<RedisReplayStore>) -> Validation {
+    Validation::new()
+        .issuer("https://issuer.example")
+        .clock(FixedClock::at_secs(T0 + 10))
+        .replay_store(store)
+}
+
+fn verify(v: &Validation, i: &Issuer, token: &str) -> Result<(), Error> {
+    v.verify::<CustomClaims>(token, &i.public).map(|_| ())
+}
+
+#[test]
+fn two_gateways_share_one_redis() {
+    let Some(redis) = Redis::start() else { return };
+    let issuer = Issuer::new();
+    let (a, b) = (gateway(redis.store()), gateway(redis.store()));
+    let t = issuer.token("agent-1", T0);
+    assert_eq!(verify(&a, &issuer, &t), Ok(()));
+    assert_eq!(verify(&b, &issuer, &t), Err(Error::Replayed));
+    assert_eq!(verify(&a, &issuer, &t), Err(Error::Replayed));
+    let t2 = issuer.token("agent-1", T0);
+    assert_eq!(verify(&b, &issuer, &t2), Ok(()));
+    assert_eq!(redis.store().event_count("refused"), Ok(2));
+}
+
+#[test]
+fn sixty_four_simultaneous_presentations_one_accepted() {
+    let Some(redis) = Redis::start() else { return };
+    let issuer = Issuer::new();
+    let gateways = [gateway(redis.store()), gateway(redis.store())];
+    for round in 0..3 {
+        let t = issuer.token("agent-2", T0 + round);
+        let barrier = Barrier::new(64);
+        let results: Vec<Result<(), Error>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..64)
+                .map(|i| {
+                    let (g, t, b, issuer) = (&gateways[i % 2], &t, &barrier, &issuer);
+                    s.spawn(move || {
+                        b.wait();
+                        verify(g, issuer, t)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(
+            results.iter().filter(|r| r.is_ok()).count(),
+            1,
+            "{results:?}"
+        );
+        assert!(
+            results
+                .iter()
+                .all(|r| matches!(r, Ok(()) | Err(Error::Replayed))),
+            "{results:?}"
+        );
+    }
+}
+
+#[test]
+fn revocations_take_effect_at_both_gateways() {
+    let Some(redis) = Redis::start() else { return };
+    let issuer = Issuer::new();
+    let store_a = redis.store();
+    let (a, b) = (gateway(store_a.clone()).clone(), gateway(redis.store()));
+    let (a_rev, b_rev) = (
+        Validation::new()
+            .clock(FixedClock::at_secs(T0 + 10))
+            .revocation_store(store_a.clone()),
+        Validation::new()
+            .clock(FixedClock::at_secs(T0 + 10))
+            .revocation_store(redis.store()),
+    );
+    let old = issuer.token("agent-3", T0);
+    let at_cutoff = issuer.token("agent-3", T0 + 5);
+    let newer = issuer.token("agent-3", T0 + 6);
+    let other = issuer.token("agent-4", T0);
+    assert_eq!(verify(&a_rev, &issuer, &old), Ok(()));
+    // The orchestrator (a third client) ends the task: agent-3's tokens issued until T0+5.
+    let orchestrator = redis.store();
+    orchestrator
+        .revoke_subject("agent-3", Some(NumericDate::from_secs(T0 + 5)))
+        .unwrap();
+    for g in [&a_rev, &b_rev] {
+        assert_eq!(verify(g, &issuer, &old), Err(Error::Revoked));
+        assert_eq!(verify(g, &issuer, &at_cutoff), Err(Error::Revoked));
+        assert_eq!(verify(g, &issuer, &newer), Ok(()));
+        assert_eq!(verify(g, &issuer, &other), Ok(()));
+    }
+    // An earlier time never moves the cutoff back.
+    orchestrator
+        .revoke_subject("agent-3", Some(NumericDate::from_secs(T0)))
+        .unwrap();
+    assert_eq!(verify(&b_rev, &issuer, &at_cutoff), Err(Error::Revoked));
+    // Single-use gateways see revocations too (and a refused token does not use its jti).
+    assert_eq!(verify(&a, &issuer, &old), Err(Error::Revoked));
+
+    // By jti (scoped by issuer) and by kid.
+    let t = issuer.token("agent-5", T0);
+    let jti = pqjose::dangerous::decode_unverified(&t)
+        .unwrap()
+        .claims::<CustomClaims>()
+        .unwrap()
+        .jwt_id()
+        .unwrap()
+        .to_owned();
+    orchestrator
+        .revoke_jti("https://other.example", &jti, None)
+        .unwrap();
+    assert_eq!(verify(&b, &issuer, &t), Ok(()), "another issuer's jti");
+    orchestrator
+        .revoke_jti(
+            "https://issuer.example",
+            &jti,
+            Some(NumericDate::from_secs(T0 + 700)),
+        )
+        .unwrap();
+    assert_eq!(verify(&a_rev, &issuer, &t), Err(Error::Revoked));
+    orchestrator.revoke_kid(issuer.key.kid()).unwrap();
+    let fresh = issuer.token("agent-6", T0 + 9);
+    assert_eq!(verify(&b_rev, &issuer, &fresh), Err(Error::Revoked));
+    orchestrator.unrevoke_kid(issuer.key.kid()).unwrap();
+    assert_eq!(verify(&b_rev, &issuer, &fresh), Ok(()));
+    assert_eq!(orchestrator.event_count("revoked"), Ok(6));
+    assert!(orchestrator.event_count("refused").unwrap() >= 7);
+}
+
+#[test]
+fn redis_killed_mid_run_fails_closed_then_recovers_by_itself() {
+    let Some(mut redis) = Redis::start() else {
+        return;
+    };
+    let issuer = Issuer::new();
+    let (a, b) = (gateway(redis.store()), gateway(redis.store()));
+    assert_eq!(verify(&a, &issuer, &issuer.token("agent-7", T0)), Ok(()));
+    assert_eq!(verify(&b, &issuer, &issuer.token("agent-7", T0)), Ok(()));
+    redis.kill();
+    for g in [&a, &b, &a, &b] {
+        let started = Instant::now();
+        assert_eq!(
+            verify(g, &issuer, &issuer.token("agent-7", T0)),
+            Err(Error::ReplayStoreUnavailable),
+            "nothing is accepted while Redis is down"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+    redis.restart();
+    // The same gateways recover without being restarted.
+    for g in [&a, &b] {
+        let t = issuer.token("agent-7", T0);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match verify(g, &issuer, &t) {
+                Ok(()) => break,
+                Err(e) => {
+                    assert_eq!(e, Error::ReplayStoreUnavailable);
+                    assert!(Instant::now() < deadline, "did not recover");
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+        }
+        assert_eq!(verify(g, &issuer, &t), Err(Error::Replayed));
+    }
+}
