@@ -5,6 +5,7 @@
 
 use std::sync::OnceLock;
 
+use pqjose::jwe::{DecryptionKey, DecryptionKeySet};
 use pqjose::{Algorithm, Error, JwsVerifier, SigningKey, VerifyingKey};
 
 /// The fixed verification keys (public JWKs, plus the RFC 7515 A.1 HMAC secret).
@@ -27,6 +28,31 @@ pub fn verifiers() -> &'static [VerifyingKey] {
             .iter()
             .filter_map(|j| VerifyingKey::from_jwk_json(j).ok())
             .collect()
+    })
+}
+
+/// The fixed private JWE keys (`fuzz/keys/jwe/`; the `jwe_decrypt` seeds are encrypted to
+/// them).
+pub const JWE_KEY_JSON: &[&str] = &[
+    include_str!("../keys/jwe/hpke9.json"),
+    include_str!("../keys/jwe/hpke12ke.json"),
+    include_str!("../keys/jwe/hpke0.json"),
+    include_str!("../keys/jwe/ecdh_es_x25519.json"),
+    include_str!("../keys/jwe/ecdh_es_a256kw_p256.json"),
+    include_str!("../keys/jwe/a256kw.json"),
+    include_str!("../keys/jwe/dir.json"),
+];
+
+/// The fixed JWE decryption keys as one set.
+pub fn jwe_keys() -> &'static DecryptionKeySet {
+    static KEYS: OnceLock<DecryptionKeySet> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        DecryptionKeySet::from_keys(
+            JWE_KEY_JSON
+                .iter()
+                .map(|j| DecryptionKey::from_jwk_json(j).expect("a fixed JWE key imports")),
+        )
+        .expect("distinct fixed JWE keys")
     })
 }
 
