@@ -71,6 +71,10 @@ pub enum pqj_status {
     TooManySignatures = 116,
     /// `alg`, `crit`, `b64` or a key in an unprotected header, or a header member given twice.
     UnprotectedHeader = 117,
+    /// The compact token contains whitespace (strip it before verifying).
+    Whitespace = 118,
+    /// The header's cty says the payload is a nested JWT, which is not a claims set.
+    NestedJwt = 119,
 
     /// Malformed JWK.
     MalformedJwk = 200,
@@ -143,6 +147,8 @@ pub enum pqj_status {
     InvalidClaim = 510,
     /// The claims could not be deserialized.
     Deserialize = 511,
+    /// The validation is configured with an empty expected issuer, audience or subject.
+    EmptyExpected = 512,
 
     /// No key in the key set matches the token.
     KeyNotFound = 600,
@@ -239,6 +245,8 @@ impl pqj_status {
         Self::JwsJson,
         Self::TooManySignatures,
         Self::UnprotectedHeader,
+        Self::Whitespace,
+        Self::NestedJwt,
         Self::MalformedJwk,
         Self::UnsupportedKeyType,
         Self::AlgorithmRequired,
@@ -273,6 +281,7 @@ impl pqj_status {
         Self::MissingClaim,
         Self::InvalidClaim,
         Self::Deserialize,
+        Self::EmptyExpected,
         Self::KeyNotFound,
         Self::Replayed,
         Self::Revoked,
@@ -351,6 +360,10 @@ impl pqj_status {
             Self::UnprotectedHeader => {
                 c"alg, crit, b64 or a key in an unprotected header, or a header member given twice"
             }
+            Self::Whitespace => c"token contains whitespace (strip it before verifying)",
+            Self::NestedJwt => {
+                c"the header's cty says the payload is a nested JWT, which is not a claims set"
+            }
             Self::MalformedJwk => c"malformed JWK",
             Self::UnsupportedKeyType => c"unsupported key type",
             Self::AlgorithmRequired => c"the key's algorithm must be given",
@@ -385,6 +398,9 @@ impl pqj_status {
             Self::MissingClaim => c"missing claim",
             Self::InvalidClaim => c"invalid claim",
             Self::Deserialize => c"claims could not be deserialized",
+            Self::EmptyExpected => {
+                c"the validation is configured with an empty expected issuer, audience or subject"
+            }
             Self::KeyNotFound => c"key not found",
             Self::Replayed => c"token replayed",
             Self::Revoked => c"token or key revoked",

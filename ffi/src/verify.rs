@@ -32,7 +32,10 @@ fn configure(
 ) -> pqj_status {
     guard(err_out, || {
         let v = ptr::box_mut(v, "validation")?;
-        v.inner = change(v.inner.clone())?;
+        let changed = change(v.inner.clone())?;
+        // An empty expected issuer, audience or subject is refused when it is set.
+        changed.check_config()?;
+        v.inner = changed;
         Ok(())
     })
 }
