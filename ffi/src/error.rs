@@ -114,8 +114,8 @@ pub extern "C" fn pqj_error_free(err: *mut pqj_error) {
 #[cfg(test)]
 mod tests {
     use pqjose::{
-        AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, ProfileError,
-        RegisteredClaim,
+        AlgorithmError, ClaimName, ClaimsError, Error, FormatError, JweError, KeyError,
+        ProfileError, RegisteredClaim,
     };
 
     use super::*;
@@ -164,6 +164,39 @@ mod tests {
             (KeyError::NotExportable.into(), S::NotExportable),
             (KeyError::DuplicateKey.into(), S::DuplicateKey),
             (KeyError::TooManyKeys.into(), S::TooManyKeys),
+            (JweError::SegmentCount.into(), S::JweSegmentCount),
+            (
+                JweError::ContentEncryptionPresence.into(),
+                S::JweEncPresence,
+            ),
+            (JweError::Serialization.into(), S::JweSerialization),
+            (JweError::Recipients.into(), S::JweRecipients),
+            (JweError::DuplicateHeader.into(), S::JweDuplicateHeader),
+            (
+                JweError::UnsupportedAlgorithm.into(),
+                S::JweUnsupportedAlgorithm,
+            ),
+            (JweError::HpkeParameters.into(), S::JweHpkeParameters),
+            (JweError::KeyMismatch.into(), S::JweKeyMismatch),
+            (JweError::NotNested.into(), S::JweNotNested),
+            (JweError::NotAllowed.into(), S::JweNotAllowed),
+            (JweError::Decryption.into(), S::JweDecryption),
+            (
+                JweError::RsaDecryptionUnavailable.into(),
+                S::JweRsaDecryptionUnavailable,
+            ),
+            (
+                JweError::InvalidEphemeralKey.into(),
+                S::JweInvalidEphemeralKey,
+            ),
+            (JweError::RefusedAlgorithm.into(), S::JweRefusedAlgorithm),
+            (JweError::Compression.into(), S::JweCompression),
+            (JweError::EncMismatch.into(), S::JweEncMismatch),
+            (JweError::UnknownEnc.into(), S::JweUnknownEnc),
+            (
+                JweError::KeyManagementHeader.into(),
+                S::JweKeyManagementHeader,
+            ),
             (AlgorithmError::None.into(), S::AlgNone),
             (AlgorithmError::Unknown.into(), S::AlgUnknown),
             (

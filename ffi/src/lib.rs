@@ -25,6 +25,7 @@
 mod boundary;
 mod claims;
 mod error;
+mod jwe;
 mod key;
 mod keyset;
 mod profiles;
@@ -38,6 +39,7 @@ use core::ffi::{CStr, c_char};
 
 pub use claims::*;
 pub use error::*;
+pub use jwe::*;
 pub use key::*;
 pub use keyset::*;
 pub use profiles::*;

@@ -29,6 +29,7 @@ from typing import Any, Dict, Iterable, List, Optional, TypeVar, Union
 from ._lib import (
     ClaimAbsent,
     ClaimTypeError,
+    JweError,
     KeyProblem,
     PqjoseError,
     TokenError,
@@ -44,6 +45,7 @@ __all__ = [
     "ClaimAbsent",
     "ClaimKind",
     "ClaimTypeError",
+    "JweError",
     "Key",
     "KeySet",
     "KeyProblem",
