@@ -149,6 +149,14 @@ enum pqj_status
    */
   PQJ_STATUS_UNPROTECTED_HEADER = 117,
   /**
+   * The compact token contains whitespace (strip it before verifying).
+   */
+  PQJ_STATUS_WHITESPACE = 118,
+  /**
+   * The header's cty says the payload is a nested JWT, which is not a claims set.
+   */
+  PQJ_STATUS_NESTED_JWT = 119,
+  /**
    * Malformed JWK.
    */
   PQJ_STATUS_MALFORMED_JWK = 200,
@@ -356,6 +364,10 @@ enum pqj_status
    * The claims could not be deserialized.
    */
   PQJ_STATUS_DESERIALIZE = 511,
+  /**
+   * The validation is configured with an empty expected issuer, audience or subject.
+   */
+  PQJ_STATUS_EMPTY_EXPECTED = 512,
   /**
    * No key in the key set matches the token.
    */

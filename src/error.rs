@@ -149,6 +149,12 @@ pub enum FormatError {
     /// A per-signature unprotected header carries `alg`, `crit`, `b64` or a key, or repeats a
     /// protected member, or the signature has no protected header (so no protected `alg`).
     UnprotectedHeader,
+    /// A compact token contains whitespace (a trailing newline or space the caller did not
+    /// strip, a line-wrapped token): it is malformed, whatever else it holds.
+    Whitespace,
+    /// The header's `cty` is `JWT` (any case, `application/` optional): the payload is a nested
+    /// token (RFC 7519 §5.2), never a claims set, and the JWT verifier does not unwrap it.
+    NestedJwt,
 }
 
 /// Why a key was refused.
@@ -299,6 +305,10 @@ pub enum ClaimsError {
     Invalid(ClaimName),
     /// The claims could not be deserialized into the caller's type.
     Deserialize,
+    /// The [`Validation`](crate::Validation) expects an empty `iss`, `aud` or `sub`: a
+    /// configuration error (an unset variable, say), refused before any token is looked at
+    /// rather than silently compared.
+    EmptyExpected(RegisteredClaim),
 }
 
 /// A check of a token profile failed: a DPoP proof (RFC 9449), a delegation chain or token
@@ -457,6 +467,8 @@ impl Error {
                 FormatError::JwsJson => 115,
                 FormatError::TooManySignatures => 116,
                 FormatError::UnprotectedHeader => 117,
+                FormatError::Whitespace => 118,
+                FormatError::NestedJwt => 119,
             },
             Self::Key(k) => match k {
                 KeyError::MalformedJwk => 200,
@@ -497,6 +509,7 @@ impl Error {
                 ClaimsError::Missing(_) => 509,
                 ClaimsError::Invalid(_) => 510,
                 ClaimsError::Deserialize => 511,
+                ClaimsError::EmptyExpected(_) => 512,
             },
             Self::KeyNotFound => 600,
             Self::Replayed => 601,
@@ -567,6 +580,10 @@ impl fmt::Display for FormatError {
             Self::TooManySignatures => "JWS JSON serialization has more signatures than the limit",
             Self::UnprotectedHeader => {
                 "alg, crit, b64 or a key in an unprotected header, or a header member given twice"
+            }
+            Self::Whitespace => "token contains whitespace (strip it before verifying)",
+            Self::NestedJwt => {
+                "the header's cty says the payload is a nested JWT, which is not a claims set"
             }
         })
     }
@@ -663,6 +680,11 @@ impl fmt::Display for ClaimsError {
             Self::Missing(c) => write!(f, "missing claim `{}`", c.as_str()),
             Self::Invalid(c) => write!(f, "invalid claim `{}`", c.as_str()),
             Self::Deserialize => f.write_str("claims do not match the expected structure"),
+            Self::EmptyExpected(c) => write!(
+                f,
+                "the validation is configured with an empty expected `{}`",
+                c.name()
+            ),
         }
     }
 }
@@ -801,6 +823,8 @@ mod tests {
             Error::Format(FormatError::JwsJson),
             Error::Format(FormatError::TooManySignatures),
             Error::Format(FormatError::UnprotectedHeader),
+            Error::Format(FormatError::Whitespace),
+            Error::Format(FormatError::NestedJwt),
             Error::Key(KeyError::Mismatch),
             Error::Algorithm(AlgorithmError::None),
             Error::InvalidSignature,

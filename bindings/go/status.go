@@ -36,6 +36,8 @@ const (
 	StatusJwsJSON                     Status = 115
 	StatusTooManySignatures           Status = 116
 	StatusUnprotectedHeader           Status = 117
+	StatusWhitespace                  Status = 118
+	StatusNestedJWT                   Status = 119
 	StatusMalformedJWK                Status = 200
 	StatusUnsupportedKeyType          Status = 201
 	StatusAlgorithmRequired           Status = 202
@@ -88,6 +90,7 @@ const (
 	StatusMissingClaim                Status = 509
 	StatusInvalidClaim                Status = 510
 	StatusDeserialize                 Status = 511
+	StatusEmptyExpected               Status = 512
 	StatusKeyNotFound                 Status = 600
 	StatusReplayed                    Status = 601
 	StatusRevoked                     Status = 602

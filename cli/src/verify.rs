@@ -50,10 +50,10 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
     jwks: Option<String>,
     /// Require this issuer
-    #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
+    #[arg(long, value_name = "ISS", value_parser = parse::non_empty, allow_hyphen_values = true)]
     iss: Option<String>,
     /// Require this audience (a token with aud is rejected when --aud is absent)
-    #[arg(long, value_name = "AUD", allow_hyphen_values = true)]
+    #[arg(long, value_name = "AUD", value_parser = parse::non_empty, allow_hyphen_values = true)]
     aud: Option<String>,
     /// Allowed clock skew for exp/nbf/iat in seconds (default 30)
     #[arg(long, value_name = "S", value_parser = parse::non_negative, allow_hyphen_values = true)]

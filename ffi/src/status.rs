@@ -71,6 +71,10 @@ pub enum pqj_status {
     TooManySignatures = 116,
     /// `alg`, `crit`, `b64` or a key in an unprotected header, or a header member given twice.
     UnprotectedHeader = 117,
+    /// The compact token contains whitespace (strip it before verifying).
+    Whitespace = 118,
+    /// The header's cty says the payload is a nested JWT, which is not a claims set.
+    NestedJwt = 119,
 
     /// Malformed JWK.
     MalformedJwk = 200,
@@ -179,6 +183,8 @@ pub enum pqj_status {
     InvalidClaim = 510,
     /// The claims could not be deserialized.
     Deserialize = 511,
+    /// The validation is configured with an empty expected issuer, audience or subject.
+    EmptyExpected = 512,
 
     /// No key in the key set matches the token.
     KeyNotFound = 600,
@@ -303,6 +309,8 @@ impl pqj_status {
         Self::JwsJson,
         Self::TooManySignatures,
         Self::UnprotectedHeader,
+        Self::Whitespace,
+        Self::NestedJwt,
         Self::MalformedJwk,
         Self::UnsupportedKeyType,
         Self::AlgorithmRequired,
@@ -355,6 +363,7 @@ impl pqj_status {
         Self::MissingClaim,
         Self::InvalidClaim,
         Self::Deserialize,
+        Self::EmptyExpected,
         Self::KeyNotFound,
         Self::Replayed,
         Self::Revoked,
@@ -447,6 +456,10 @@ impl pqj_status {
             Self::UnprotectedHeader => {
                 c"alg, crit, b64 or a key in an unprotected header, or a header member given twice"
             }
+            Self::Whitespace => c"token contains whitespace (strip it before verifying)",
+            Self::NestedJwt => {
+                c"the header's cty says the payload is a nested JWT, which is not a claims set"
+            }
             Self::MalformedJwk => c"malformed JWK",
             Self::UnsupportedKeyType => c"unsupported key type",
             Self::AlgorithmRequired => c"the key's algorithm must be given",
@@ -505,6 +518,9 @@ impl pqj_status {
             Self::MissingClaim => c"missing claim",
             Self::InvalidClaim => c"invalid claim",
             Self::Deserialize => c"claims could not be deserialized",
+            Self::EmptyExpected => {
+                c"the validation is configured with an empty expected issuer, audience or subject"
+            }
             Self::KeyNotFound => c"key not found",
             Self::Replayed => c"token replayed",
             Self::Revoked => c"token or key revoked",

@@ -33,7 +33,10 @@ pub(crate) fn configure(
 ) -> pqj_status {
     guard(err_out, || {
         let v = ptr::box_mut(v, "validation")?;
-        v.inner = change(v.inner.clone())?;
+        let changed = change(v.inner.clone())?;
+        // An empty expected issuer, audience or subject is refused when it is set.
+        changed.check_config()?;
+        v.inner = changed;
         Ok(())
     })
 }

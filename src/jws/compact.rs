@@ -165,6 +165,11 @@ impl<'a> Parsed<'a> {
         if token.len() > limits.token_len_for(max_sig_len) {
             return Err(FormatError::TooLarge.into());
         }
+        // Whitespace is never part of a compact token: a trailing newline the caller did not
+        // strip is named as such, not reported as a bad signature length or base64 later.
+        if token.bytes().any(|b| b.is_ascii_whitespace()) {
+            return Err(FormatError::Whitespace.into());
+        }
         // Exactly two dots (a SIMD scan: an ML-DSA token is several kilobytes long).
         let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
         let (Some(d1), Some(d2), None) = (dots.next(), dots.next(), dots.next()) else {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::alg::Algorithm;
-use crate::error::{ClaimName, Error};
+use crate::error::{ClaimName, ClaimsError, Error, RegisteredClaim};
 use serde_json::{Map, Value};
 
 use crate::format::header::Header;
@@ -172,7 +172,9 @@ impl Validation {
     }
 
     /// Accept this issuer (exact match). Calling it again adds another accepted issuer. Once
-    /// any issuer is configured, `iss` is required.
+    /// any issuer is configured, `iss` is required. An empty issuer is a configuration error:
+    /// every verification then fails with [`ClaimsError::EmptyExpected`] (see
+    /// [`check_config`](Self::check_config)).
     pub fn issuer(mut self, iss: impl Into<String>) -> Self {
         self.issuers.push(iss.into());
         self
@@ -180,13 +182,15 @@ impl Validation {
 
     /// Accept this audience: the token's `aud` (a string or an array) must contain one of the
     /// configured audiences. Calling it again adds another. Once any audience is configured,
-    /// `aud` is required.
+    /// `aud` is required. An empty audience is a configuration error, as for
+    /// [`issuer`](Self::issuer).
     pub fn audience(mut self, aud: impl Into<String>) -> Self {
         self.audiences.push(aud.into());
         self
     }
 
-    /// Require this subject (exact match); `sub` becomes required.
+    /// Require this subject (exact match); `sub` becomes required. An empty subject is a
+    /// configuration error, as for [`issuer`](Self::issuer).
     pub fn subject(mut self, sub: impl Into<String>) -> Self {
         self.subject = Some(sub.into());
         self
@@ -258,6 +262,24 @@ impl Validation {
     /// Whether a profile check called `name` is configured.
     pub(crate) fn has_check(&self, name: &str) -> bool {
         self.checks.iter().any(|(n, _)| *n == name)
+    }
+
+    /// The configuration errors verification would report, to check once at start-up: an
+    /// empty expected issuer, audience or subject ([`ClaimsError::EmptyExpected`]). Every
+    /// verification checks this first, so a misconfigured validation refuses every token
+    /// rather than comparing against an empty string.
+    pub fn check_config(&self) -> Result<(), Error> {
+        let empty = |c: RegisteredClaim| Err(ClaimsError::EmptyExpected(c).into());
+        if self.issuers.iter().any(String::is_empty) {
+            return empty(RegisteredClaim::Issuer);
+        }
+        if self.audiences.iter().any(String::is_empty) {
+            return empty(RegisteredClaim::Audience);
+        }
+        if self.subject.as_deref() == Some("") {
+            return empty(RegisteredClaim::Subject);
+        }
+        Ok(())
     }
 
     /// Whether the policy and the explicit allow-list both accept `alg`.

@@ -188,6 +188,7 @@ impl Validation {
         jws: &str,
         keys: &[&dyn JwsVerifier],
     ) -> Result<Verified<T>, Error> {
+        self.check_config()?;
         let now = self.clock.now();
         let rule = SignatureRule::AnyAllowed {
             policy: self.policy,
@@ -246,6 +247,10 @@ impl Validation {
         key_kid: Option<&str>,
         now: NumericDate,
     ) -> Result<Verified<T>, Error> {
+        // RFC 7519 §7.2 step 8: a `cty` of JWT means a nested token, never a claims set.
+        if header.cty().is_some_and(|cty| typ_matches("JWT", cty)) {
+            return Err(FormatError::NestedJwt.into());
+        }
         let (registered, rest) = claims::parse_payload(&payload, self.limits.depth())?;
         self.check_claims(&header, &registered, &rest, now)?;
         let claims: Claims<T> = registered.with_custom_from(rest)?;
@@ -265,6 +270,7 @@ impl Validation {
 impl Validation {
     /// Before key selection: the header's `alg` is allowed; its `kid`, if any, is not too long.
     pub(crate) fn check_header(&self, header: &Header) -> Result<(), Error> {
+        self.check_config()?;
         if !self.allows(header.alg()) {
             return Err(AlgorithmError::NotAllowed(header.alg()).into());
         }

@@ -160,6 +160,23 @@ def test_policy_and_options():
     assert Verifier(keys, allow_missing_exp=True, allow_unexpected_audience=True).verify(t_ml, now=NOW)
 
 
+def test_clear_errors_for_common_mistakes():
+    key = Key.generate("ML-DSA-44", kid="k")
+    token = pqjose.sign(key, now=NOW)
+    verifier = Verifier(KeySet([key]))
+    assert verifier.verify(token, now=NOW)
+    # Whitespace the caller did not strip is named, not reported as a signature length.
+    for bad in (token + "\n", " " + token, token + " "):
+        with pytest.raises(pqjose.TokenError) as e:
+            verifier.verify(bad, now=NOW)
+        assert e.value.status is Status.WHITESPACE
+    # An empty expected issuer or audience is refused when it is configured.
+    for options in (dict(issuers=""), dict(issuers=["a", ""]), dict(audiences=[""])):
+        with pytest.raises(pqjose.PqjoseError) as e:
+            Verifier(KeySet([key]), **options)
+        assert e.value.status is Status.EMPTY_EXPECTED
+
+
 def test_keyset_rotation_and_jwks():
     a, b = Key.generate("ML-DSA-44", kid="a"), Key.generate("ES256", kid="b")
     keys = KeySet([a])
