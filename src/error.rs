@@ -40,6 +40,8 @@ pub enum Error {
     RemoteKeys(RemoteKeysError),
     /// The cryptographic backend failed to sign (or the system random generator failed).
     Crypto,
+    /// A profile check failed: DPoP, delegation (token exchange) or WIMSE.
+    Profile(ProfileError),
     /// The signed audit log refused an operation or failed verification (codes 1100–1199).
     Audit(AuditError),
 }
@@ -228,6 +230,139 @@ pub enum ClaimsError {
     Deserialize,
 }
 
+/// A check of a token profile failed: a DPoP proof (RFC 9449), a delegation chain or token
+/// exchange (RFC 8693), or a WIMSE workload token. Codes 1000–1099.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// The DPoP proof header carries no `jwk`, or it is not a usable public key for the `alg`.
+    ProofKey,
+    /// The proof's `jwk` contains private key members (or is a symmetric key).
+    ProofKeyPrivate,
+    /// The proof's `htm` is not the request method.
+    ProofMethod,
+    /// The proof's `htu` is not the request URI (compared without query and fragment,
+    /// normalized per RFC 3986 §6.2.2–6.2.3).
+    ProofUri,
+    /// The proof's own `htu` carries a query or a fragment.
+    ProofUriQuery,
+    /// A URI is not an absolute `http`/`https` URI pqjose can normalize.
+    InvalidUri,
+    /// The proof's `iat` is older than the acceptance window.
+    ProofTooOld,
+    /// The proof's `iat` is further ahead of the clock than allowed.
+    ProofInFuture,
+    /// `ath` is missing or is not the hash of the presented access token.
+    AccessTokenHash,
+    /// `nonce` is missing or is not the nonce the server requires.
+    Nonce,
+    /// The access token is not sender-constrained (no `cnf.jkt`).
+    NotSenderConstrained,
+    /// The access token's `cnf.jkt` is not the thumbprint of the proof key.
+    BindingMismatch,
+    /// The requested scope is not within the subject token's scope.
+    ScopeWidened,
+    /// The requested lifetime ends after the subject token's `exp`.
+    LifetimeExtended,
+    /// The delegation chain (nested `act`) is deeper than allowed.
+    ChainTooDeep,
+    /// An actor in the delegation chain is not allowed (or not permitted by `may_act`).
+    ActorNotAllowed,
+    /// A token-exchange request is malformed (OAuth `invalid_request`).
+    ExchangeRequest,
+    /// A token-exchange request has the wrong `grant_type` (OAuth `unsupported_grant_type`).
+    ExchangeGrantType,
+    /// A token-exchange response is malformed.
+    ExchangeResponse,
+    /// The WIT's `sub` is not a workload identifier URI.
+    WorkloadIdentifier,
+    /// The WIT's `cnf.jwk` is missing, private, without `alg`, or not a signature key.
+    WorkloadKey,
+    /// The WPT's `alg` is not the WIT's `cnf.jwk.alg`.
+    WorkloadProofAlgorithm,
+    /// The WPT's `wth` is missing or is not the hash of the WIT.
+    WorkloadTokenHash,
+    /// `tth` is missing or is not the hash of the presented transaction token.
+    TransactionTokenHash,
+    /// `oth` is missing an entry, has an unknown entry, or a hash does not match.
+    OtherTokenHash,
+    /// The WPT's `exp` is further in the future than a proof may live.
+    ProofLifetime,
+}
+
+impl ProfileError {
+    /// The stable code (1000–1099).
+    pub const fn code(self) -> u32 {
+        match self {
+            Self::ProofKey => 1000,
+            Self::ProofKeyPrivate => 1001,
+            Self::ProofMethod => 1002,
+            Self::ProofUri => 1003,
+            Self::ProofUriQuery => 1004,
+            Self::InvalidUri => 1005,
+            Self::ProofTooOld => 1006,
+            Self::ProofInFuture => 1007,
+            Self::AccessTokenHash => 1008,
+            Self::Nonce => 1009,
+            Self::NotSenderConstrained => 1010,
+            Self::BindingMismatch => 1011,
+            Self::ScopeWidened => 1020,
+            Self::LifetimeExtended => 1021,
+            Self::ChainTooDeep => 1022,
+            Self::ActorNotAllowed => 1023,
+            Self::ExchangeRequest => 1030,
+            Self::ExchangeGrantType => 1031,
+            Self::ExchangeResponse => 1032,
+            Self::WorkloadIdentifier => 1040,
+            Self::WorkloadKey => 1041,
+            Self::WorkloadProofAlgorithm => 1042,
+            Self::WorkloadTokenHash => 1043,
+            Self::TransactionTokenHash => 1044,
+            Self::OtherTokenHash => 1045,
+            Self::ProofLifetime => 1046,
+        }
+    }
+}
+
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ProofKey => "DPoP proof has no usable public jwk for its alg",
+            Self::ProofKeyPrivate => "DPoP proof jwk contains private key members",
+            Self::ProofMethod => "DPoP proof htm does not match the request method",
+            Self::ProofUri => "DPoP proof htu does not match the request URI",
+            Self::ProofUriQuery => "DPoP proof htu carries a query or fragment",
+            Self::InvalidUri => "not an absolute http(s) URI",
+            Self::ProofTooOld => "proof iat is too old",
+            Self::ProofInFuture => "proof iat is too far in the future",
+            Self::AccessTokenHash => "ath does not match the access token",
+            Self::Nonce => "nonce missing or not the required one",
+            Self::NotSenderConstrained => "access token is not sender-constrained (no cnf.jkt)",
+            Self::BindingMismatch => "proof key is not the key the token is bound to (cnf.jkt)",
+            Self::ScopeWidened => "requested scope widens the subject token's scope",
+            Self::LifetimeExtended => "requested lifetime ends after the subject token's exp",
+            Self::ChainTooDeep => "delegation chain (act) too deep",
+            Self::ActorNotAllowed => "actor not allowed",
+            Self::ExchangeRequest => "malformed token-exchange request",
+            Self::ExchangeGrantType => "unsupported grant_type",
+            Self::ExchangeResponse => "malformed token-exchange response",
+            Self::WorkloadIdentifier => "WIT sub is not a workload identifier URI",
+            Self::WorkloadKey => "WIT cnf.jwk missing or unusable",
+            Self::WorkloadProofAlgorithm => "WPT alg does not match the WIT cnf.jwk alg",
+            Self::WorkloadTokenHash => "wth does not match the WIT",
+            Self::TransactionTokenHash => "tth does not match the transaction token",
+            Self::OtherTokenHash => "oth does not match the presented tokens",
+            Self::ProofLifetime => "proof exp too far in the future",
+        })
+    }
+}
+
+impl From<ProfileError> for Error {
+    fn from(e: ProfileError) -> Self {
+        Self::Profile(e)
+    }
+}
+
 impl Error {
     /// A stable number for this error, for logs, metrics and the C ABI. Numbers are never reused.
     pub fn code(&self) -> u32 {
@@ -309,6 +444,7 @@ impl Error {
                 RemoteKeysError::NoHttpSupport => 622,
             },
             Self::Crypto => 700,
+            Self::Profile(p) => p.code(),
             Self::Audit(a) => a.code(),
         }
     }
@@ -409,6 +545,7 @@ impl fmt::Display for Error {
             Self::ReplayStoreUnavailable => f.write_str("replay store unavailable; token refused"),
             Self::RemoteKeys(e) => write!(f, "remote JWK Set: {e}"),
             Self::Crypto => f.write_str("cryptographic operation failed"),
+            Self::Profile(e) => e.fmt(f),
             Self::Audit(e) => e.fmt(f),
         }
     }

@@ -69,6 +69,15 @@
 //! More: the examples in `examples/` (`cargo run --example issuer`, `gateway`, `rotation`,
 //! `openssl_pem`), and `pqjose demo`, which walks through the whole agent-credential flow.
 //!
+//! ## Agent identity profiles
+//!
+//! Built on the same pipeline: [`dpop`] creates and verifies DPoP proofs (RFC 9449) with
+//! post-quantum, classical or composite keys and binds access tokens to them (`cnf.jkt`);
+//! [`delegation`] mints delegated tokens whose `act` chain records who acts for whom (RFC 8693),
+//! with [`exchange`] holding the token-exchange request and response types; [`wimse`] issues
+//! and verifies WIMSE workload identity and proof tokens. Their checks fail with
+//! [`ProfileError`].
+//!
 //! ## Security
 //!
 //! ### What is untrusted before verification
@@ -112,7 +121,8 @@
 //!   [`MAX_KID_LEN`] bytes is refused; a token without `kid` is tried against at most
 //!   [`MAX_KIDLESS_CANDIDATES`] keys; a key set holds at most [`MAX_KEY_SET_KEYS`] keys.
 //! - **Header.** `crit` is refused (pqjose understands no extension); `b64: false` is refused;
-//!   header-supplied keys (`jwk`, `jku`, `x5u`, `x5c`) are refused, never used or fetched.
+//!   header-supplied keys (`jwk`, `jku`, `x5u`, `x5c`) are refused, never used or fetched (the
+//!   one exception: a DPoP proof's own `jwk` verifies that proof's signature, in [`dpop`]).
 //! - **Replay.** Opt-in ([`Validation::replay_store`]): consulted after every other check, so a
 //!   refused token does not use up its `jti`. [`MemoryReplayStore`] keeps SHA-256 digests of
 //!   `jti`s until their token expires and refuses new tokens when full rather than forget early.
@@ -157,18 +167,20 @@ mod format;
 pub mod jws;
 mod jwt;
 mod keys;
+mod profiles;
 mod time;
 
 pub use format::jwk;
 pub use jwt::dangerous;
+pub use profiles::{delegation, dpop, exchange, wimse};
 
 pub use alg::{Algorithm, Family};
 pub use audit::AuditError;
 pub use backend::SigningMode;
 pub use backend::composite::CompositeEncoding;
 pub use error::{
-    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, RegisteredClaim,
-    RemoteKeysError, Result,
+    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, ProfileError,
+    RegisteredClaim, RemoteKeysError, Result,
 };
 pub use format::header::Header;
 pub use jwk::{Jwk, JwkSet, SkippedKey};

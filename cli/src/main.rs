@@ -29,6 +29,8 @@
 mod args;
 mod bench;
 mod demo;
+mod dpop;
+mod exchange;
 mod exit;
 mod input;
 mod inspect;
@@ -59,6 +61,8 @@ const COMMANDS: &[&Command] = &[
     &sign::SIGN,
     &verify::VERIFY,
     &inspect::INSPECT,
+    &dpop::DPOP,
+    &exchange::EXCHANGE,
     &demo::DEMO,
     &bench::BENCH,
 ];

@@ -17,6 +17,7 @@ pub(crate) const SIGN: Command = Command {
     usage: "Sign a JWT (claims) or a JWS over raw bytes; the compact token goes to stdout.
 
 Usage: pqjose sign --key FILE [--claims JSON|@FILE] [--ttl SECONDS] [--typ TYP]
+                   [--cnf-jwk PUBLIC.jwk]
        pqjose sign --key FILE --payload FILE|- [--typ TYP]
 
 Options:
@@ -26,6 +27,8 @@ Options:
   --ttl SECONDS     set exp = iat + SECONDS
   --typ TYP         the header typ (default JWT; with --payload, none unless given)
   --payload FILE|-  sign these bytes as they are, instead of claims
+  --cnf-jwk FILE    bind the token to this (client's public) key: cnf.jkt = its RFC 7638
+                    thumbprint (DPoP, RFC 9449 §6)
 
 JWT header: {alg, kid, typ}. Claims: the given ones plus iat (the current time, unless the
 claims carry an iat), exp = iat + SECONDS when --ttl is given, and a random 128-bit jti
@@ -40,6 +43,7 @@ const OPTS: &[Opt] = &[
     Opt::value("ttl"),
     Opt::value("typ"),
     Opt::value("payload"),
+    Opt::value("cnf-jwk"),
 ];
 
 fn sign(argv: &[String]) -> Result<(), Exit> {
@@ -49,15 +53,23 @@ fn sign(argv: &[String]) -> Result<(), Exit> {
     let ttl: Option<u64> = args.number("ttl")?;
     let token = match args.value("payload") {
         Some(path) => {
-            if args.has("claims") || args.has("ttl") {
-                return Err(args.error("`--payload` cannot be combined with `--claims` or `--ttl`"));
+            if args.has("claims") || args.has("ttl") || args.has("cnf-jwk") {
+                return Err(args.error(
+                    "`--payload` cannot be combined with `--claims`, `--ttl` or `--cnf-jwk`",
+                ));
             }
             let payload = input::read_bytes(path)?;
             let key = keys::load_signing_key(key_path)?;
             sign_raw(&key, args.value("typ"), &payload)
         }
         None => {
-            let builder = builder(&args, ttl)?;
+            let mut builder = builder(&args, ttl)?;
+            if let Some(path) = args.value("cnf-jwk") {
+                let jkt = keys::load_verifying_key(path)?
+                    .thumbprint()
+                    .map_err(|e| Exit::Io(format!("cannot use {path}: {e}")))?;
+                builder = builder.cnf_jkt(jkt);
+            }
             let key = keys::load_signing_key(key_path)?;
             builder.sign(&key)
         }

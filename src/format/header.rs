@@ -103,7 +103,26 @@ impl Header {
 
     /// Parse and check a decoded protected header.
     pub(crate) fn parse(bytes: &[u8], max_depth: usize) -> Result<Self, Error> {
-        let ([alg, kid, typ, cty, crit, b64], extra) = json::parse_object_split(
+        Self::parse_inner(bytes, max_depth, false).map(|(h, _)| h)
+    }
+
+    /// The one exception to "header keys are refused", for DPoP proofs only (RFC 9449 §4.3):
+    /// parse the header like [`Header::parse`], but take its `jwk` member out and return it
+    /// (`None` if absent). `jku`, `x5u` and `x5c` are still refused. The caller may use the key
+    /// only to verify this token's own signature.
+    pub(crate) fn parse_taking_jwk(
+        bytes: &[u8],
+        max_depth: usize,
+    ) -> Result<(Self, Option<Value>), Error> {
+        Self::parse_inner(bytes, max_depth, true)
+    }
+
+    fn parse_inner(
+        bytes: &[u8],
+        max_depth: usize,
+        take_jwk: bool,
+    ) -> Result<(Self, Option<Value>), Error> {
+        let ([alg, kid, typ, cty, crit, b64], mut extra) = json::parse_object_split(
             bytes,
             max_depth,
             FormatError::HeaderJson,
@@ -123,6 +142,7 @@ impl Header {
             None | Some(Value::Bool(true)) => {}
             Some(_) => return Err(FormatError::UnencodedPayload.into()),
         }
+        let jwk = if take_jwk { extra.remove("jwk") } else { None };
         if KEY_SUPPLYING.iter().any(|k| extra.contains_key(*k)) {
             return Err(FormatError::EmbeddedKey.into());
         }
@@ -131,17 +151,28 @@ impl Header {
             Some(Value::String(s)) => Ok(Some(s)),
             Some(_) => Err(Error::Format(FormatError::HeaderMember)),
         };
-        Ok(Self {
+        let header = Self {
             alg,
             kid: text(kid)?,
             typ: text(typ)?,
             cty: text(cty)?,
             extra,
-        })
+        };
+        Ok((header, jwk))
     }
 
     /// The header as compact JSON, `alg` first.
     pub(crate) fn to_json(&self) -> Result<Vec<u8>, Error> {
+        self.to_json_inner(None)
+    }
+
+    /// The header as compact JSON with a `jwk` member (a DPoP proof's public key; the caller
+    /// passes a public JWK only).
+    pub(crate) fn to_json_with_jwk(&self, jwk: Value) -> Result<Vec<u8>, Error> {
+        self.to_json_inner(Some(jwk))
+    }
+
+    fn to_json_inner(&self, jwk: Option<Value>) -> Result<Vec<u8>, Error> {
         let mut map = Map::new();
         map.insert("alg".into(), Value::String(self.alg.as_str().into()));
         if let Some(k) = &self.kid {
@@ -152,6 +183,9 @@ impl Header {
         }
         if let Some(c) = &self.cty {
             map.insert("cty".into(), Value::String(c.clone()));
+        }
+        if let Some(jwk) = jwk {
+            map.insert("jwk".into(), jwk);
         }
         for (k, v) in &self.extra {
             map.insert(k.clone(), v.clone());
@@ -225,6 +259,24 @@ mod tests {
         ];
         for (json, err) in cases {
             assert_eq!(parse(json).as_ref(), Err(err), "{json}");
+        }
+    }
+
+    #[test]
+    fn only_the_dpop_path_takes_a_jwk() {
+        let json = r#"{"alg":"ES256","typ":"dpop+jwt","jwk":{"kty":"EC"}}"#;
+        assert_eq!(parse(json), Err(FormatError::EmbeddedKey.into()));
+        let (h, jwk) = Header::parse_taking_jwk(json.as_bytes(), 8).unwrap();
+        assert_eq!(jwk, Some(serde_json::json!({"kty":"EC"})));
+        assert!(h.get("jwk").is_none());
+        for other in [
+            r#"{"alg":"ES256","jwk":{},"jku":"https://x"}"#,
+            r#"{"alg":"ES256","x5c":[]}"#,
+        ] {
+            assert_eq!(
+                Header::parse_taking_jwk(other.as_bytes(), 8).unwrap_err(),
+                FormatError::EmbeddedKey.into()
+            );
         }
     }
 

@@ -120,7 +120,7 @@ impl Jwk {
         Self::from_map(map)
     }
 
-    fn from_map(map: serde_json::Map<String, serde_json::Value>) -> Result<Self, Error> {
+    pub(crate) fn from_map(map: serde_json::Map<String, serde_json::Value>) -> Result<Self, Error> {
         serde_json::from_value(serde_json::Value::Object(map))
             .map_err(|_| Error::Key(KeyError::MalformedJwk))
     }

@@ -101,6 +101,25 @@ impl<'a> Parsed<'a> {
         limits: &Limits,
         max_sig_len: usize,
     ) -> Result<Self, Error> {
+        Self::parse_inner(token, limits, max_sig_len, false).map(|(p, _)| p)
+    }
+
+    /// [`Parsed::parse`] for a DPoP proof: the header's `jwk` is taken out and returned (see
+    /// `Header::parse_taking_jwk`); every other check is the same.
+    pub(crate) fn parse_taking_jwk(
+        token: &'a str,
+        limits: &Limits,
+        max_sig_len: usize,
+    ) -> Result<(Self, Option<serde_json::Value>), Error> {
+        Self::parse_inner(token, limits, max_sig_len, true)
+    }
+
+    fn parse_inner(
+        token: &'a str,
+        limits: &Limits,
+        max_sig_len: usize,
+        take_jwk: bool,
+    ) -> Result<(Self, Option<serde_json::Value>), Error> {
         if token.len() > limits.token_len_for(max_sig_len) {
             return Err(FormatError::TooLarge.into());
         }
@@ -126,13 +145,19 @@ impl<'a> Parsed<'a> {
         if s.len() > b64::encoded_len(max_sig_len) {
             return Err(FormatError::SignatureLength.into());
         }
-        let header = Header::parse(&b64::decode(h)?, limits.max_depth)?;
-        Ok(Self {
+        let bytes = b64::decode(h)?;
+        let (header, jwk) = if take_jwk {
+            Header::parse_taking_jwk(&bytes, limits.max_depth)?
+        } else {
+            (Header::parse(&bytes, limits.max_depth)?, None)
+        };
+        let parsed = Self {
             header,
             signing_input,
             payload_b64: p,
             signature_b64: s,
-        })
+        };
+        Ok((parsed, jwk))
     }
 
     pub(crate) fn header(&self) -> &Header {
@@ -202,6 +227,17 @@ pub fn sign(
     header: &Header,
     payload: &[u8],
 ) -> Result<String, Error> {
+    sign_with_jwk(signer, header, None, payload)
+}
+
+/// [`sign`] with a `jwk` member in the protected header (DPoP proofs only; `jwk` must be a
+/// public JWK).
+pub(crate) fn sign_with_jwk(
+    signer: &(impl JwsSigner + ?Sized),
+    header: &Header,
+    jwk: Option<serde_json::Value>,
+    payload: &[u8],
+) -> Result<String, Error> {
     if header.alg() != signer.algorithm() {
         return Err(AlgorithmError::Mismatch {
             expected: signer.algorithm(),
@@ -209,7 +245,11 @@ pub fn sign(
         }
         .into());
     }
-    let mut out = b64::encode(&header.to_json()?);
+    let header_json = match jwk {
+        None => header.to_json()?,
+        Some(jwk) => header.to_json_with_jwk(jwk)?,
+    };
+    let mut out = b64::encode(&header_json);
     out.push('.');
     out.push_str(&b64::encode(payload));
     let sig = signer.sign(out.as_bytes())?;

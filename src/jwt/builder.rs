@@ -243,7 +243,7 @@ impl<T: Serialize> TokenBuilder<T> {
 }
 
 /// 128 random bits, base64url (22 characters).
-fn random_jti() -> Result<String, Error> {
+pub(crate) fn random_jti() -> Result<String, Error> {
     let mut bytes = [0u8; 16];
     rng::fill(&mut bytes)?;
     Ok(b64::encode(&bytes))

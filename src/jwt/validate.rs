@@ -12,7 +12,11 @@ use std::time::Duration;
 
 use crate::alg::Algorithm;
 use crate::error::{AlgorithmError, ClaimName, Error};
+use serde_json::{Map, Value};
+
+use crate::format::header::Header;
 use crate::jws::Limits;
+use crate::jwt::claims::Claims;
 use crate::jwt::replay::ReplayStore;
 use crate::time::{Clock, SystemClock};
 
@@ -83,6 +87,19 @@ impl fmt::Display for AlgorithmPolicy {
     }
 }
 
+/// A claims check contributed by a profile (a delegation policy, a `cnf.jkt` binding): runs
+/// after the built-in claim checks and before the replay store, so a token it refuses does not
+/// use up its `jti`. Crate-internal: profiles add them through named `Validation` methods.
+pub(crate) trait ClaimsCheck: Send + Sync {
+    /// `rest` holds the custom (non-registered) claims.
+    fn check(
+        &self,
+        header: &Header,
+        claims: &Claims<()>,
+        rest: &Map<String, Value>,
+    ) -> Result<(), Error>;
+}
+
 /// How a [`Validation`] uses its [`ReplayStore`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ReplayMode {
@@ -118,6 +135,7 @@ pub struct Validation {
     pub(crate) limits: Limits,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) replay: Option<(Arc<dyn ReplayStore>, ReplayMode)>,
+    pub(crate) checks: Vec<(&'static str, Arc<dyn ClaimsCheck>)>,
 }
 
 impl Default for Validation {
@@ -137,6 +155,7 @@ impl Default for Validation {
             limits: Limits::default(),
             clock: Arc::new(SystemClock),
             replay: None,
+            checks: Vec::new(),
         }
     }
 }
@@ -157,6 +176,10 @@ impl fmt::Debug for Validation {
             .field("algorithms", &self.algorithms)
             .field("limits", &self.limits)
             .field("replay", &self.replay.as_ref().map(|(_, mode)| mode))
+            .field(
+                "checks",
+                &self.checks.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -288,6 +311,18 @@ impl Validation {
         self
     }
 
+    /// Add (or replace, by `name`) a profile's claims check.
+    pub(crate) fn with_check(mut self, name: &'static str, check: Arc<dyn ClaimsCheck>) -> Self {
+        self.checks.retain(|(n, _)| *n != name);
+        self.checks.push((name, check));
+        self
+    }
+
+    /// Whether a profile check called `name` is configured.
+    pub(crate) fn has_check(&self, name: &str) -> bool {
+        self.checks.iter().any(|(n, _)| *n == name)
+    }
+
     /// Whether the policy and the explicit allow-list both accept `alg`.
     pub fn allows(&self, alg: Algorithm) -> bool {
         self.policy.allows(alg) && self.algorithms.as_ref().is_none_or(|l| l.contains(&alg))
@@ -302,7 +337,6 @@ impl Validation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::header::Header;
 
     #[test]
     fn algorithm_policies() {

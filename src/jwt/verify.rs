@@ -125,6 +125,28 @@ impl Validation {
         Err(last)
     }
 
+    /// **The one path that uses a header-embedded key** (DPoP proofs, RFC 9449 §4.3): the
+    /// header's `jwk` is handed to `key_of` together with the checked header, and the key it
+    /// returns verifies this token's own signature and nothing else. Everything else is the
+    /// usual pipeline (limits, header, `alg` allowed and agreeing with the key, signature,
+    /// claims, replay). Crate-internal: only `profiles::dpop` calls it.
+    pub(crate) fn verify_with_header_jwk<T: DeserializeOwned, K: JwsVerifier>(
+        &self,
+        token: &str,
+        max_sig_len: usize,
+        key_of: impl FnOnce(&Header, Option<Value>) -> Result<K, Error>,
+    ) -> Result<(Verified<T>, K), Error> {
+        let now = self.clock.now();
+        let (parsed, jwk) = Parsed::parse_taking_jwk(token, &self.limits, max_sig_len)?;
+        self.check_header(parsed.header())?;
+        let key = key_of(parsed.header(), jwk)?;
+        let alg = key.algorithm();
+        self.check_key_alg(alg)?;
+        parsed.verify_signature(&key)?;
+        let verified = self.finish(parsed, alg, None, now)?;
+        Ok((verified, key))
+    }
+
     /// After the signature verified: decode and parse the payload once, check the claims,
     /// deserialize the custom ones, and last consult the replay store (so a token refused for
     /// any other reason does not use up its `jti`).
@@ -225,6 +247,9 @@ impl Validation {
         }
         if self.single_use() && claims.jwt_id().is_none() {
             return Err(missing(RegisteredClaim::JwtId));
+        }
+        for (_, check) in &self.checks {
+            check.check(header, claims, rest)?;
         }
         Ok(())
     }
