@@ -22,6 +22,7 @@
     )
 )]
 
+mod audit;
 mod boundary;
 mod error;
 mod key;
@@ -33,6 +34,7 @@ mod verify;
 
 use core::ffi::{CStr, c_char};
 
+pub use audit::*;
 pub use error::*;
 pub use key::*;
 pub use keyset::*;

@@ -1,0 +1,60 @@
+//! A log directory whose files hold arbitrary bytes: the input is split at `ff fe fd fc` into
+//! `log.json`, `records.jsonl`, `tree` and `checkpoints.jsonl`. Opening read-only and verifying,
+//! then opening for repair and verifying again, never panics: every failure is a typed error.
+#![no_main]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use pqjose::VerifyingKey;
+use pqjose::audit::{DirStorage, verify_log};
+use pqjose_fuzz::check_error;
+
+/// The public key of the seeds' log (fuzz/seeds/audit_log).
+const KEY: &str = r#"{"kty":"OKP","kid":"fuzz","alg":"Ed25519","crv":"Ed25519","x":"0FFkuXSQHBwYJ0P-pAJECX1JWEJbjwCcvcTcR7sGkCA"}"#;
+const FILES: [&str; 4] = ["log.json", "records.jsonl", "tree", "checkpoints.jsonl"];
+
+fn dir() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = std::env::temp_dir().join(format!("pqjose-fuzz-audit-{}", std::process::id()));
+        std::fs::create_dir_all(&d).expect("temp dir");
+        d
+    })
+}
+
+fn key() -> &'static VerifyingKey {
+    static K: OnceLock<VerifyingKey> = OnceLock::new();
+    K.get_or_init(|| VerifyingKey::from_jwk_json(KEY).expect("the fuzz key"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let dir = dir();
+    let mut parts = Vec::new();
+    let mut rest = data;
+    while let Some(i) = rest.windows(4).position(|w| w == b"\xff\xfe\xfd\xfc") {
+        parts.push(&rest[..i]);
+        rest = &rest[i + 4..];
+    }
+    parts.push(rest);
+    for (i, name) in FILES.iter().enumerate() {
+        std::fs::write(dir.join(name), parts.get(i).copied().unwrap_or(b"")).expect("write");
+    }
+    match DirStorage::open_read_only(dir) {
+        Ok(s) => {
+            if let Err(e) = verify_log(&s, key()) {
+                check_error(&e);
+            }
+        }
+        Err(e) => check_error(&e.into()),
+    }
+    match DirStorage::open(dir) {
+        Ok(s) => {
+            if let Err(e) = verify_log(&s, key()) {
+                check_error(&e);
+            }
+        }
+        Err(e) => check_error(&e.into()),
+    }
+});
