@@ -66,6 +66,14 @@ enum pqj_status
    */
   PQJ_STATUS_OTHER = 5,
   /**
+   * The verified token has no claim of this name (`pqj_claims_*` accessors).
+   */
+  PQJ_STATUS_CLAIM_ABSENT = 6,
+  /**
+   * The claim exists but has another JSON type than the accessor reads (`pqj_claims_*`).
+   */
+  PQJ_STATUS_CLAIM_TYPE = 7,
+  /**
    * The token exceeds the size limit (checked before any decoding).
    */
   PQJ_STATUS_TOKEN_TOO_LARGE = 100,
@@ -351,6 +359,55 @@ typedef uint32_t pqj_status;
 #endif // __cplusplus
 
 /**
+ * The JSON kind of a claim, from `pqj_claims_kind`.
+ */
+enum pqj_claim_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The token has no claim of this name.
+   */
+  PQJ_CLAIM_KIND_ABSENT = 0,
+  /**
+   * JSON `null`.
+   */
+  PQJ_CLAIM_KIND_NULL = 1,
+  /**
+   * `true` or `false`: read it with `pqj_claims_get_bool`.
+   */
+  PQJ_CLAIM_KIND_BOOL = 2,
+  /**
+   * A number that is an integer in the range of `int64_t`: `pqj_claims_get_int`.
+   */
+  PQJ_CLAIM_KIND_INTEGER = 3,
+  /**
+   * Any other number (fractional, or too large): read it with `pqj_claims_get_json`.
+   */
+  PQJ_CLAIM_KIND_NUMBER = 4,
+  /**
+   * A string: `pqj_claims_get_string`.
+   */
+  PQJ_CLAIM_KIND_STRING = 5,
+  /**
+   * An array: `pqj_claims_get_json`.
+   */
+  PQJ_CLAIM_KIND_ARRAY = 6,
+  /**
+   * An object: `pqj_claims_get_json`.
+   */
+  PQJ_CLAIM_KIND_OBJECT = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pqj_claim_kind pqj_claim_kind;
+#else
+typedef uint32_t pqj_claim_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An open audit log (one writer). Checkpoints are signed by a background thread, so appending
  * never waits for a signature.
  *
@@ -358,6 +415,14 @@ typedef uint32_t pqj_status;
  * used from any thread; free it once, when no other thread is using it.
  */
 typedef struct pqj_audit_log pqj_audit_log;
+
+/**
+ * The claims of a token that passed verification (signature and every claim check).
+ *
+ * Thread safety: immutable; may be read from any number of threads at once. Free it once
+ * with `pqj_claims_free`.
+ */
+typedef struct pqj_claims pqj_claims;
 
 /**
  * A detailed error from one call: its status and a message. Owned by the caller, who frees it
@@ -544,6 +609,185 @@ pqj_status pqj_audit_check_proof(const uint8_t *proof,
                                  size_t record_len,
                                  uint64_t *size_out,
                                  pqj_error **err_out);
+
+/**
+ * Verify a compact JWT exactly as `pqj_verifier_verify` does, and on success store its claims
+ * as a handle in `*claims_out` (free with `pqj_claims_free`), to be read with the
+ * `pqj_claims_*` accessors.
+ *
+ * Thread safety: safe from any number of threads at once on one verifier.
+ */
+pqj_status pqj_verifier_verify_claims(const pqj_verifier *verifier,
+                                      const uint8_t *token,
+                                      size_t token_len,
+                                      const pqj_claims **claims_out,
+                                      pqj_error **err_out);
+
+/**
+ * `pqj_verifier_verify_claims` at a given time (`now`, seconds since the Unix epoch) instead
+ * of the system clock.
+ *
+ * Thread safety: safe from any number of threads at once on one verifier.
+ */
+pqj_status pqj_verifier_verify_claims_at(const pqj_verifier *verifier,
+                                         const uint8_t *token,
+                                         size_t token_len,
+                                         int64_t now,
+                                         const pqj_claims **claims_out,
+                                         pqj_error **err_out);
+
+/**
+ * The algorithm the token was verified with (the key's), for example `"ML-DSA-65"`, as a
+ * static NUL-terminated string (never freed); NULL if `claims` is NULL.
+ *
+ * Thread safety: safe from any thread.
+ */
+const char *pqj_claims_alg(const pqj_claims *claims);
+
+/**
+ * The `kid` of the key that verified the token, into `*kid_out` (free with
+ * `pqj_string_free`); `PQJ_STATUS_CLAIM_ABSENT` if the token named no key.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_kid(const pqj_claims *claims, char **kid_out, pqj_error **err_out);
+
+/**
+ * The claims JSON exactly as signed, into `*json_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_json(const pqj_claims *claims, char **json_out, pqj_error **err_out);
+
+/**
+ * The subject (`sub`), into `*value_out` (free with `pqj_string_free`);
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_sub(const pqj_claims *claims, char **value_out, pqj_error **err_out);
+
+/**
+ * The issuer (`iss`), into `*value_out` (free with `pqj_string_free`);
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_iss(const pqj_claims *claims, char **value_out, pqj_error **err_out);
+
+/**
+ * The token id (`jti`), into `*value_out` (free with `pqj_string_free`);
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_jti(const pqj_claims *claims, char **value_out, pqj_error **err_out);
+
+/**
+ * The number of audiences (`aud`): 0 without `aud` (or for NULL), 1 for a string, the
+ * length of an array.
+ *
+ * Thread safety: safe from any thread.
+ */
+size_t pqj_claims_aud_count(const pqj_claims *claims);
+
+/**
+ * Audience number `index` (from 0 to `pqj_claims_aud_count` - 1), into `*value_out` (free
+ * with `pqj_string_free`); `PQJ_STATUS_CLAIM_ABSENT` past the last one.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_aud(const pqj_claims *claims,
+                          size_t index,
+                          char **value_out,
+                          pqj_error **err_out);
+
+/**
+ * The expiry (`exp`) in seconds since the Unix epoch, into `*value_out`;
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_exp(const pqj_claims *claims, int64_t *value_out, pqj_error **err_out);
+
+/**
+ * The not-before time (`nbf`) in seconds since the Unix epoch, into `*value_out`;
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_nbf(const pqj_claims *claims, int64_t *value_out, pqj_error **err_out);
+
+/**
+ * The issue time (`iat`) in seconds since the Unix epoch, into `*value_out`;
+ * `PQJ_STATUS_CLAIM_ABSENT` if the token has none.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_iat(const pqj_claims *claims, int64_t *value_out, pqj_error **err_out);
+
+/**
+ * The JSON kind of the claim `name` (any claim, registered or custom), so the right
+ * `pqj_claims_get_*` can be chosen; `PQJ_CLAIM_KIND_ABSENT` if the token has no such claim
+ * (or for NULL arguments, or a name that is not UTF-8).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_claim_kind pqj_claims_kind(const pqj_claims *claims, const char *name);
+
+/**
+ * The string claim `name` (any claim, registered or custom), into `*value_out` (free with
+ * `pqj_string_free`). `PQJ_STATUS_CLAIM_ABSENT` if the token has no such claim,
+ * `PQJ_STATUS_CLAIM_TYPE` if it is not a string.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_get_string(const pqj_claims *claims,
+                                 const char *name,
+                                 char **value_out,
+                                 pqj_error **err_out);
+
+/**
+ * The integer claim `name`, into `*value_out`. `PQJ_STATUS_CLAIM_ABSENT` if the token has no
+ * such claim, `PQJ_STATUS_CLAIM_TYPE` if it is not an integer in the range of `int64_t`
+ * (a fractional or larger number: read it with `pqj_claims_get_json`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_get_int(const pqj_claims *claims,
+                              const char *name,
+                              int64_t *value_out,
+                              pqj_error **err_out);
+
+/**
+ * The boolean claim `name`, into `*value_out`. `PQJ_STATUS_CLAIM_ABSENT` if the token has no
+ * such claim, `PQJ_STATUS_CLAIM_TYPE` if it is not `true` or `false`.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_get_bool(const pqj_claims *claims,
+                               const char *name,
+                               bool *value_out,
+                               pqj_error **err_out);
+
+/**
+ * Claim `name` of any type as compact JSON text (a string comes with its quotes), into
+ * `*json_out` (free with `pqj_string_free`). `PQJ_STATUS_CLAIM_ABSENT` if the token has no
+ * such claim.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_claims_get_json(const pqj_claims *claims,
+                               const char *name,
+                               char **json_out,
+                               pqj_error **err_out);
+
+/**
+ * Release a claims handle. `NULL` does nothing.
+ *
+ * Thread safety: call once per handle, when no other thread is using it.
+ */
+void pqj_claims_free(const pqj_claims *claims);
 
 /**
  * The status of an error; `PQJ_STATUS_NULL_PARAMETER` if `err` is NULL.
@@ -755,6 +999,39 @@ pqj_status pqj_keyset_public_jwks(const pqj_keyset *set, char **jwks_out, pqj_er
  * Thread safety: call once per handle, when no other thread is using this handle.
  */
 void pqj_keyset_free(const pqj_keyset *set);
+
+/**
+ * A new reference to the same key (the returned pointer may compare equal to `key`): free
+ * each reference once with `pqj_key_free`. Returns NULL for NULL.
+ *
+ * Thread safety: safe from any thread, concurrently with any use of the key.
+ */
+const pqj_key *pqj_key_clone(const pqj_key *key);
+
+/**
+ * A new reference to the same key set: rotation through either reference is seen through
+ * both, and by every verifier made from it. Free each reference once with `pqj_keyset_free`.
+ * Returns NULL for NULL.
+ *
+ * Thread safety: safe from any thread, concurrently with any use of the set.
+ */
+const pqj_keyset *pqj_keyset_clone(const pqj_keyset *set);
+
+/**
+ * A new reference to the same verifier: free each reference once with `pqj_verifier_free`.
+ * Returns NULL for NULL.
+ *
+ * Thread safety: safe from any thread, concurrently with any use of the verifier.
+ */
+const pqj_verifier *pqj_verifier_clone(const pqj_verifier *verifier);
+
+/**
+ * A new reference to the same verified claims: free each reference once with
+ * `pqj_claims_free`. Returns NULL for NULL.
+ *
+ * Thread safety: safe from any thread, concurrently with any use of the claims.
+ */
+const pqj_claims *pqj_claims_clone(const pqj_claims *claims);
 
 /**
  * A fixed, static English description of a status number (never NULL; "unknown status" for a

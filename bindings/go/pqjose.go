@@ -1,8 +1,12 @@
 // Package pqjose is a Go binding of pqjose, the post-quantum JOSE/JWT library, over its C ABI
 // (include/pqjose.h) with cgo.
 //
-// Build the library first (cargo build -p pqjose-ffi --release) and point pkg-config at the
-// repository root (PKG_CONFIG_PATH=/path/to/pqjose), which holds pqjose.pc.
+// Import path: github.com/pqjose/pqjose/bindings/go (package name pqjose). The C library is
+// found with pkg-config: either build it in the repository (cargo build -p pqjose-ffi
+// --release, which writes pqjose.pc into the build directory, target/release or
+// $CARGO_TARGET_DIR/release) or install it (scripts/install.sh --prefix PREFIX, then
+// PREFIX/lib/pkgconfig), and point PKG_CONFIG_PATH there. See README.md in this directory for
+// the go.mod replace / go.work setup and the build-cache pitfall.
 //
 // Keys, key sets and verifiers are immutable handles, safe for concurrent use by many
 // goroutines; rotating the keys of a KeySet is safe while other goroutines verify. Each has a

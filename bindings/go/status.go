@@ -16,6 +16,8 @@ const (
 	StatusInvalidArgument     Status = 3
 	StatusPanic               Status = 4
 	StatusOther               Status = 5
+	StatusClaimAbsent         Status = 6
+	StatusClaimType           Status = 7
 	StatusTokenTooLarge       Status = 100
 	StatusHeaderTooLarge      Status = 101
 	StatusPayloadTooLarge     Status = 102

@@ -45,7 +45,9 @@ enum AuditCommand {
 /// The log stores --every and --interval-ms, and the absolute path of the private key, which
 /// `append` and `seal` use.
 #[derive(clap::Args)]
-#[command(override_usage = "pqjose audit init --dir DIR --key PRIVATE.jwk [--every N] [--interval-ms T]")]
+#[command(
+    override_usage = "pqjose audit init --dir DIR --key PRIVATE.jwk [--every N] [--interval-ms T]"
+)]
 struct InitArgs {
     /// The log directory
     #[arg(long, value_name = "DIR", allow_hyphen_values = true)]
@@ -211,9 +213,9 @@ fn append(a: &AppendArgs) -> Result<(), Exit> {
     let mut log = open_writer(&a.dir)?;
     let source: Box<dyn Read> = match a.file.as_deref() {
         None | Some("-") => Box::new(std::io::stdin()),
-        Some(path) => Box::new(
-            std::fs::File::open(path).map_err(|e| Exit::Io(format!("{path}: {e}")))?,
-        ),
+        Some(path) => {
+            Box::new(std::fs::File::open(path).map_err(|e| Exit::Io(format!("{path}: {e}")))?)
+        }
     };
     let name = a.file.as_deref().unwrap_or("-");
     let mut reader = BufReader::with_capacity(1 << 16, source);
@@ -320,7 +322,8 @@ fn check_proof(a: &CheckProofArgs) -> Result<(), Exit> {
     if bytes.len() > MAX_PROOF_LEN {
         return Err(Exit::rejected(&AuditError::ProofFormat.into()));
     }
-    let text = String::from_utf8(bytes).map_err(|_| Exit::rejected(&AuditError::ProofFormat.into()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| Exit::rejected(&AuditError::ProofFormat.into()))?;
     let proof = InclusionProof::from_json(&text).map_err(|e| Exit::rejected(&e))?;
     proof.verify(&key).map_err(|e| fail(&a.proof, &e))?;
     Ok(())

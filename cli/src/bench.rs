@@ -7,50 +7,41 @@ use std::time::{Duration, Instant};
 
 use pqjose::{Algorithm, JwsSigner, JwsVerifier, SigningKey, TokenBuilder, Validation};
 
-use crate::Command;
-use crate::args::{Args, Opt};
 use crate::exit::Exit;
-use crate::input;
+use crate::{input, parse};
 
 /// Tokens longer than this are flagged: a common limit for one HTTP header in proxies.
 const HEADER_LIMIT: usize = 8 * 1024;
 /// Time spent on each operation (at least one run).
 const BUDGET: Duration = Duration::from_millis(300);
 
+/// Measure key generation, signing and verifying on this machine
+///
+/// Measure each algorithm on this machine: key generation, signing and verifying (operations
+/// per second), public key, signature and typical token sizes, and the backend used.
+///
+/// Verify uses a parsed (cached) key, as a gateway does. The typical token carries iss, sub,
+/// aud, iat, exp, jti and a scope. A token above 8 KB is flagged: many proxies limit one header
+/// to 8 KB. Each operation runs for about 0.3 s, so the numbers are rough; RSA key generation
+/// and SLH-DSA signing take a while.
+#[derive(clap::Args)]
+#[command(override_usage = "pqjose bench [--alg ALG]...")]
+pub(crate) struct BenchArgs {
+    /// Measure ALG (repeatable; default: every registered algorithm)
+    #[arg(long, value_name = "ALG", value_parser = parse::algorithm, allow_hyphen_values = true)]
+    alg: Vec<Algorithm>,
+}
+
 /// `pqjose bench`.
-pub(crate) const BENCH: Command = Command {
-    name: "bench",
-    summary: "measure key generation, signing and verifying on this machine",
-    usage: "Measure each algorithm on this machine: key generation, signing and verifying
-(operations per second), public key, signature and typical token sizes, and the backend used.
-
-Usage: pqjose bench [--alg ALG]...
-
-Options:
-  --alg ALG    measure ALG (repeatable; default: every registered algorithm)
-
-Verify uses a parsed (cached) key, as a gateway does. The typical token carries iss, sub, aud,
-iat, exp, jti and a scope. A token above 8 KB is flagged: many proxies limit one header to 8 KB.
-Each operation runs for about 0.3 s, so the numbers are rough; RSA key generation and SLH-DSA
-signing take a while.
-",
-    run,
-};
-
-fn run(argv: &[String]) -> Result<(), Exit> {
-    let args = Args::parse(argv, &[Opt::many("alg")], BENCH.usage)?;
-    args.no_positional()?;
-    let algs = match args.values("alg") {
-        v if v.is_empty() => Algorithm::ALL
+pub(crate) fn run(args: BenchArgs) -> Result<(), Exit> {
+    let algs = if args.alg.is_empty() {
+        Algorithm::ALL
             .iter()
             .copied()
             .filter(|a| a.is_registered() && *a != Algorithm::EdDsa)
-            .collect(),
-        v => v
-            .iter()
-            .map(|s| s.parse::<Algorithm>())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| args.error(e.to_string()))?,
+            .collect()
+    } else {
+        args.alg
     };
     let mut out = format!(
         "pqjose {} ({} build; each figure from about {} ms of work)\n",

@@ -17,47 +17,35 @@ use std::time::Instant;
 
 use report::Report;
 
-use crate::Command;
-use crate::args::{Args, Opt};
 use crate::exit::Exit;
 use crate::input;
 
-/// `pqjose demo`.
-pub(crate) const DEMO: Command = Command {
-    name: "demo",
-    summary: "Run an embedded issuer/agents/gateway scenario (no setup)",
-    usage: USAGE,
-    run,
-};
-
-/// The `--help` text.
-const USAGE: &str = "\
-Usage: pqjose demo [--json]
-
-Run an embedded scenario: an issuer mints post-quantum per-task tokens for agents, a gateway
-verifies them under a PQC-or-hybrid policy and rejects a legacy ES256 token, a tampered one, an
-expired one, one for another audience and replayed ones; the issuer rotates its key. Ends with
-token sizes and sign/verify times on this machine. Needs no files and no network.
-
-Options:
-  --json      the same, as one JSON document on stdout
-  -h, --help  this text
-
-Exit status: 0 every expectation held; 1 some outcome differed from the expected one;
-2 usage error or unwritable output.
-";
+/// Run an embedded issuer/agents/gateway scenario (no setup)
+///
+/// Run an embedded scenario: an issuer mints post-quantum per-task tokens for agents, a gateway
+/// verifies them under a PQC-or-hybrid policy and rejects a legacy ES256 token, a tampered one,
+/// an expired one, one for another audience and replayed ones; the issuer rotates its key. Ends
+/// with token sizes and sign/verify times on this machine. Needs no files and no network.
+///
+/// Exit status: 0 every expectation held; 1 some outcome differed from the expected one;
+/// 2 usage error or unwritable output.
+#[derive(clap::Args)]
+#[command(override_usage = "pqjose demo [--json]")]
+pub(crate) struct DemoArgs {
+    /// The same, as one JSON document on stdout
+    #[arg(long)]
+    json: bool,
+}
 
 /// Run the scenario and print it; [`Exit::Rejected`] (status 1) if any expectation failed.
-fn run(argv: &[String]) -> Result<(), Exit> {
-    let args = Args::parse(argv, &[Opt::flag("json")], USAGE)?;
-    args.no_positional()?;
+pub(crate) fn run(args: DemoArgs) -> Result<(), Exit> {
     let started = Instant::now();
     let mut report = Report::default();
     if let Err(failed) = scenario::run(&mut report) {
         report.error = Some(failed.message());
     }
     report.elapsed_ms = started.elapsed().as_millis();
-    let text = if args.has("json") {
+    let text = if args.json {
         let mut json = serde_json::to_string_pretty(&report.to_json())
             .map_err(|e| Exit::Io(format!("cannot render JSON: {e}")))?;
         json.push('\n');

@@ -3,103 +3,144 @@
 use std::time::Duration;
 
 use pqjose::dpop::{ProofBuilder, ProofVerifier};
-use pqjose::{AlgorithmPolicy, Error, ProfileError, dangerous};
+use pqjose::{Algorithm, AlgorithmPolicy, Error, ProfileError, dangerous};
 use serde_json::{Map, Value};
 
-use crate::Command;
-use crate::args::{Args, Opt};
 use crate::exit::Exit;
-use crate::{input, keys};
+use crate::{input, keys, parse};
 
-/// `pqjose dpop`.
-pub(crate) const DPOP: Command = Command {
-    name: "dpop",
-    summary: "make or verify a DPoP proof (RFC 9449)",
-    usage: "Make or verify a DPoP proof of possession (RFC 9449).
-
-Usage: pqjose dpop proof --key PRIVATE.jwk --htm METHOD --htu URL [--access-token FILE]
+/// Make or verify a DPoP proof (RFC 9449)
+///
+/// Make or verify a DPoP proof of possession (RFC 9449).
+///
+/// Files may end with one newline, which is not part of the token.
+/// Exit status: 0 ok (verify: {"jkt": ..., "claims": {...}} on stdout); 1 rejected, with one
+/// `error: <reason>` line; 2 usage error, unreadable file or unusable key file.
+#[derive(clap::Args)]
+#[command(
+    override_usage = "pqjose dpop proof --key PRIVATE.jwk --htm METHOD --htu URL [--access-token FILE]
                          [--nonce N]
        pqjose dpop verify --htm METHOD --htu URL [--access-token FILE] [--nonce N]
-                          [--max-age S] [--alg ALG]... [--policy P] [PROOF_FILE|-]
+                          [--max-age S] [--alg ALG]... [--policy P] [PROOF_FILE|-]"
+)]
+pub(crate) struct DpopArgs {
+    /// `proof` or `verify`.
+    #[command(subcommand)]
+    command: DpopCommand,
+}
 
-proof: prints a proof JWT (typ dpop+jwt, the key's alg and public jwk; jti, htm, htu, iat,
-  and ath with --access-token, nonce with --nonce). htu is URL without its query and fragment.
+/// The two DPoP subcommands.
+#[derive(clap::Subcommand)]
+enum DpopCommand {
+    Proof(ProofArgs),
+    Verify(VerifyArgs),
+}
 
-verify: checks the proof (signature by its own jwk, which must be public and fit its alg;
-  typ; alg allowed; htm; htu compared with URL, both without query and fragment and
-  normalized, a proof htu carrying a query or fragment is refused; iat no older than
-  --max-age seconds (default 60) and at most 5 s ahead; nonce when --nonce is given). With
-  --access-token FILE it also checks ath, and that the token (read, not verified: use
-  `pqjose verify` for that) carries cnf.jkt equal to the proof key's thumbprint.
+/// Print a DPoP proof JWT
+///
+/// Prints a proof JWT (typ dpop+jwt, the key's alg and public jwk; jti, htm, htu, iat, and ath
+/// with --access-token, nonce with --nonce). htu is URL without its query and fragment.
+#[derive(clap::Args)]
+#[command(
+    override_usage = "pqjose dpop proof --key PRIVATE.jwk --htm METHOD --htu URL [--access-token FILE]
+                         [--nonce N]"
+)]
+struct ProofArgs {
+    /// The client's private JWK (any asymmetric algorithm)
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    key: String,
+    #[command(flatten)]
+    request: Request,
+    /// The server-supplied nonce
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    nonce: Option<String>,
+}
 
-Options:
-  --key FILE           the client's private JWK (any asymmetric algorithm)
-  --htm METHOD         the HTTP method of the request
-  --htu URL            the HTTP target URI of the request
-  --access-token FILE  the access token presented with the proof
-  --nonce N            the server-supplied nonce (verify: required in the proof)
-  --max-age S          oldest acceptable proof iat, in seconds (default 60)
-  --alg ALG            accept only these proof algorithms (repeatable)
-  --policy P           pqc | hybrid | composite | any (default any)
+/// Verify a DPoP proof; print its key thumbprint and claims
+///
+/// Checks the proof (signature by its own jwk, which must be public and fit its alg; typ; alg
+/// allowed; htm; htu compared with URL, both without query and fragment and normalized, a proof
+/// htu carrying a query or fragment is refused; iat no older than --max-age seconds (default
+/// 60) and at most 5 s ahead; nonce when --nonce is given). With --access-token FILE it also
+/// checks ath, and that the token (read, not verified: use `pqjose verify` for that) carries
+/// cnf.jkt equal to the proof key's thumbprint.
+#[derive(clap::Args)]
+#[command(
+    override_usage = "pqjose dpop verify --htm METHOD --htu URL [--access-token FILE] [--nonce N]
+                          [--max-age S] [--alg ALG]... [--policy P] [PROOF_FILE|-]"
+)]
+struct VerifyArgs {
+    #[command(flatten)]
+    request: Request,
+    /// The server-supplied nonce, required in the proof
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    nonce: Option<String>,
+    /// Oldest acceptable proof iat, in seconds (default 60)
+    #[arg(long, value_name = "S", value_parser = parse::non_negative, allow_hyphen_values = true)]
+    max_age: Option<u64>,
+    /// Accept only these proof algorithms (repeatable)
+    #[arg(long, value_name = "ALG", value_parser = parse::algorithm, allow_hyphen_values = true)]
+    alg: Vec<Algorithm>,
+    /// pqc | hybrid | composite | any (default any)
+    #[arg(long, value_name = "P", value_parser = parse::policy, allow_hyphen_values = true)]
+    policy: Option<AlgorithmPolicy>,
+    /// A Redis replay store (not in this build)
+    #[arg(long, value_name = "URL", allow_hyphen_values = true, hide = true)]
+    replay: Option<String>,
+    /// The proof (`-` or absent: stdin)
+    #[arg(value_name = "PROOF_FILE|-")]
+    proof: Option<String>,
+}
 
-Files may end with one newline, which is not part of the token.
-Exit status: 0 ok (verify: {\"jkt\": ..., \"claims\": {...}} on stdout); 1 rejected, with one
-`error: <reason>` line; 2 usage error, unreadable file or unusable key file.
-",
-    run,
-};
+/// The request a proof is for, and the access token presented with it.
+#[derive(clap::Args)]
+struct Request {
+    /// The HTTP method of the request
+    #[arg(long, value_name = "METHOD", allow_hyphen_values = true)]
+    htm: String,
+    /// The HTTP target URI of the request
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
+    htu: String,
+    /// The access token presented with the proof
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    access_token: Option<String>,
+}
 
-const PROOF_OPTS: &[Opt] = &[
-    Opt::value("key"),
-    Opt::value("htm"),
-    Opt::value("htu"),
-    Opt::value("access-token"),
-    Opt::value("nonce"),
-];
+impl Request {
+    /// `--htm` and `--htu` checked as usage (a bad URL is the caller's mistake, not a bad
+    /// proof).
+    fn check(&self) -> Result<(), Exit> {
+        ProofBuilder::new(&self.htm, &self.htu)
+            .map(drop)
+            .map_err(|e| Exit::usage(format!("`--htm`/`--htu`: {e}")))
+    }
 
-const VERIFY_OPTS: &[Opt] = &[
-    Opt::value("htm"),
-    Opt::value("htu"),
-    Opt::value("access-token"),
-    Opt::value("nonce"),
-    Opt::value("max-age"),
-    Opt::many("alg"),
-    Opt::value("policy"),
-    Opt::value("replay"),
-];
-
-fn run(argv: &[String]) -> Result<(), Exit> {
-    match argv.split_first() {
-        Some((sub, rest)) if sub == "proof" => proof(rest),
-        Some((sub, rest)) if sub == "verify" => verify(rest),
-        Some((sub, _)) if sub == "-h" || sub == "--help" => Err(Exit::Help(DPOP.usage.into())),
-        _ => Err(Exit::usage(
-            "expected `dpop proof` or `dpop verify`",
-            DPOP.usage,
-        )),
+    /// The access token, read from its file.
+    fn access_token(&self) -> Result<Option<String>, Exit> {
+        self.access_token
+            .as_deref()
+            .map(|p| input::read_token(Some(p)))
+            .transpose()
     }
 }
 
-/// `--htm` and `--htu`, checked as usage (a bad URL is the caller's mistake, not a bad proof).
-fn request(args: &Args) -> Result<(&str, &str), Exit> {
-    let htm = args.required("htm")?;
-    let htu = args.required("htu")?;
-    if let Err(e) = ProofBuilder::new(htm, htu) {
-        return Err(args.error(format!("`--htm`/`--htu`: {e}")));
+/// `pqjose dpop`.
+pub(crate) fn run(args: DpopArgs) -> Result<(), Exit> {
+    match args.command {
+        DpopCommand::Proof(args) => proof(args),
+        DpopCommand::Verify(args) => verify(args),
     }
-    Ok((htm, htu))
 }
 
-fn proof(argv: &[String]) -> Result<(), Exit> {
-    let args = Args::parse(argv, PROOF_OPTS, DPOP.usage)?;
-    args.no_positional()?;
-    let (htm, htu) = request(&args)?;
-    let key = keys::load_signing_key(args.required("key")?)?;
-    let mut builder = ProofBuilder::new(htm, htu).map_err(|e| Exit::rejected(&e))?;
-    if let Some(path) = args.value("access-token") {
-        builder = builder.access_token(&input::read_token(Some(path))?);
+fn proof(args: ProofArgs) -> Result<(), Exit> {
+    args.request.check()?;
+    let key = keys::load_signing_key(&args.key)?;
+    let mut builder =
+        ProofBuilder::new(&args.request.htm, &args.request.htu).map_err(|e| Exit::rejected(&e))?;
+    if let Some(token) = args.request.access_token()? {
+        builder = builder.access_token(&token);
     }
-    if let Some(nonce) = args.value("nonce") {
+    if let Some(nonce) = &args.nonce {
         builder = builder.nonce(nonce);
     }
     let proof = builder
@@ -108,42 +149,29 @@ fn proof(argv: &[String]) -> Result<(), Exit> {
     input::write_stdout(format!("{proof}\n").as_bytes())
 }
 
-fn verify(argv: &[String]) -> Result<(), Exit> {
-    let args = Args::parse(argv, VERIFY_OPTS, DPOP.usage)?;
-    let path = args.one_positional()?;
-    let (htm, htu) = request(&args)?;
-    if args.has("replay") {
-        return Err(args.error("`--replay` needs a Redis replay store, which this build lacks"));
+fn verify(args: VerifyArgs) -> Result<(), Exit> {
+    let (htm, htu) = (&args.request.htm, &args.request.htu);
+    args.request.check()?;
+    if args.replay.is_some() {
+        return Err(Exit::usage(
+            "`--replay` needs a Redis replay store, which this build lacks",
+        ));
     }
     let mut verifier = ProofVerifier::new();
-    if let Some(secs) = args.number::<u64>("max-age")? {
+    if let Some(secs) = args.max_age {
         verifier = verifier.max_age(Duration::from_secs(secs));
     }
-    if let Some(p) = args.value("policy") {
-        let policy: AlgorithmPolicy = p
-            .parse()
-            .map_err(|_| args.error("`--policy` must be pqc, hybrid, composite or any"))?;
+    if let Some(policy) = args.policy {
         verifier = verifier.policy(policy);
     }
-    let algs = args.values("alg");
-    if !algs.is_empty() {
-        let mut list = Vec::new();
-        for a in algs {
-            list.push(
-                a.parse()
-                    .map_err(|_| args.error(format!("unknown algorithm `{a}`")))?,
-            );
-        }
-        verifier = verifier.algorithms(list);
+    if !args.alg.is_empty() {
+        verifier = verifier.algorithms(args.alg.iter().copied());
     }
-    if let Some(nonce) = args.value("nonce") {
+    if let Some(nonce) = &args.nonce {
         verifier = verifier.nonce(nonce);
     }
-    let access_token = args
-        .value("access-token")
-        .map(|p| input::read_token(Some(p)))
-        .transpose()?;
-    let proof_text = input::read_token(path)?;
+    let access_token = args.request.access_token()?;
+    let proof_text = input::read_token(args.proof.as_deref())?;
     let verified = match &access_token {
         None => verifier.verify(&proof_text, htm, htu),
         Some(token) => verifier

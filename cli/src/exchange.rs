@@ -5,75 +5,71 @@ use std::time::Duration;
 use pqjose::delegation::Delegation;
 use pqjose::{KeySet, Validation, Verified};
 
-use crate::Command;
-use crate::args::{Args, Opt};
 use crate::exit::Exit;
-use crate::{input, keys};
+use crate::{input, keys, parse};
+
+/// Mint a delegated token from a subject (and actor) token (RFC 8693)
+///
+/// Verify a subject token (and an actor token) and mint a delegated token (RFC 8693).
+///
+/// The subject (and actor) token are verified against --jwks with the full validation, each
+/// addressed to --expect-aud (this exchange service). The delegated token printed: iss = --iss,
+/// sub = the subject token's, act = {"sub": the actor token's sub, with the subject token's act
+/// nested inside} (without --actor-token, the subject's act unchanged), aud = --aud, scope =
+/// --scope (default: the subject's, unchanged), exp = now + --ttl (default 300 s, or the subject
+/// token's remaining lifetime if shorter).
+///
+/// Exit status: 0 (the token on stdout); 1 a token does not verify, or the request would widen
+/// the scope, outlive the subject token or exceed the chain depth (4 nested act), with one
+/// `error: <reason>` line; 2 usage error, unreadable file or unusable key file.
+#[derive(clap::Args)]
+#[command(
+    override_usage = "pqjose exchange --key ISSUER.jwk --iss ISS --expect-aud AUD --jwks SUBJECT_ISSUER_JWKS
+                       --subject-token FILE [--actor-token FILE] [--scope \"a b\"] --aud AUD
+                       [--ttl S]"
+)]
+pub(crate) struct ExchangeArgs {
+    /// The exchange service's private JWK (signs the delegated token)
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    key: String,
+    /// The delegated token's issuer
+    #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
+    iss: String,
+    /// The audience the subject and actor tokens must carry
+    #[arg(long, value_name = "AUD", allow_hyphen_values = true)]
+    expect_aud: String,
+    /// The JWK Set of the subject (and actor) tokens' issuer
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    jwks: String,
+    /// The token of the party on whose behalf the actor acts
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    subject_token: String,
+    /// The token of the acting party
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    actor_token: Option<String>,
+    /// The requested scope: must be within the subject token's
+    #[arg(long, value_name = "\"a b\"", allow_hyphen_values = true)]
+    scope: Option<String>,
+    /// The delegated token's audience
+    #[arg(long, value_name = "AUD", allow_hyphen_values = true)]
+    aud: String,
+    /// Its lifetime in seconds; refused if it would end after the subject token's exp
+    #[arg(long, value_name = "S", value_parser = parse::non_negative, allow_hyphen_values = true)]
+    ttl: Option<u64>,
+}
 
 /// `pqjose exchange`.
-pub(crate) const EXCHANGE: Command = Command {
-    name: "exchange",
-    summary: "mint a delegated token from a subject (and actor) token (RFC 8693)",
-    usage: "Verify a subject token (and an actor token) and mint a delegated token (RFC 8693).
-
-Usage: pqjose exchange --key ISSUER.jwk --iss ISS --expect-aud AUD --jwks SUBJECT_ISSUER_JWKS
-                       --subject-token FILE [--actor-token FILE] [--scope \"a b\"] --aud AUD
-                       [--ttl S]
-
-The subject (and actor) token are verified against --jwks with the full validation, each
-addressed to --expect-aud (this exchange service). The delegated token printed: iss = --iss,
-sub = the subject token's, act = {\"sub\": the actor token's sub, with the subject token's act
-nested inside} (without --actor-token, the subject's act unchanged), aud = --aud, scope =
---scope (default: the subject's, unchanged), exp = now + --ttl (default 300 s, or the subject
-token's remaining lifetime if shorter).
-
-Options:
-  --key FILE            the exchange service's private JWK (signs the delegated token)
-  --iss ISS             the delegated token's issuer
-  --expect-aud AUD      the audience the subject and actor tokens must carry
-  --jwks FILE           the JWK Set of the subject (and actor) tokens' issuer
-  --subject-token FILE  the token of the party on whose behalf the actor acts
-  --actor-token FILE    the token of the acting party
-  --scope \"a b\"         the requested scope: must be within the subject token's
-  --aud AUD             the delegated token's audience
-  --ttl S               its lifetime in seconds; refused if it would end after the subject
-                        token's exp
-
-Exit status: 0 (the token on stdout); 1 a token does not verify, or the request would widen
-the scope, outlive the subject token or exceed the chain depth (4 nested act), with one
-`error: <reason>` line; 2 usage error, unreadable file or unusable key file.
-",
-    run,
-};
-
-const OPTS: &[Opt] = &[
-    Opt::value("key"),
-    Opt::value("iss"),
-    Opt::value("expect-aud"),
-    Opt::value("jwks"),
-    Opt::value("subject-token"),
-    Opt::value("actor-token"),
-    Opt::value("scope"),
-    Opt::value("aud"),
-    Opt::value("ttl"),
-];
-
-fn run(argv: &[String]) -> Result<(), Exit> {
-    let args = Args::parse(argv, OPTS, EXCHANGE.usage)?;
-    args.no_positional()?;
-    let iss = args.required("iss")?;
-    let expect_aud = args.required("expect-aud")?;
-    let aud = args.required("aud")?;
-    let ttl: Option<u64> = args.number("ttl")?;
-    let key = keys::load_signing_key(args.required("key")?)?;
-    let jwks = KeySet::from_keys(keys::load_key_set(args.required("jwks")?)?)
+pub(crate) fn run(args: ExchangeArgs) -> Result<(), Exit> {
+    let key = keys::load_signing_key(&args.key)?;
+    let jwks = KeySet::from_keys(keys::load_key_set(&args.jwks)?)
         .map_err(|e| Exit::Io(format!("cannot use the JWK Set: {e}")))?;
-    let subject_token = input::read_token(Some(args.required("subject-token")?))?;
+    let subject_token = input::read_token(Some(&args.subject_token))?;
     let actor_token = args
-        .value("actor-token")
+        .actor_token
+        .as_deref()
         .map(|p| input::read_token(Some(p)))
         .transpose()?;
-    let validation = Validation::new().audience(expect_aud);
+    let validation = Validation::new().audience(&args.expect_aud);
     let rejected = |what: &str, e: pqjose::Error| Exit::Rejected(format!("{what}: {e}"));
     let subject: Verified = validation
         .verify_with_keys(&subject_token, &jwks)
@@ -82,11 +78,11 @@ fn run(argv: &[String]) -> Result<(), Exit> {
         .map(|t| validation.verify_with_keys(&t, &jwks))
         .transpose()
         .map_err(|e| rejected("actor token", e))?;
-    let mut delegation = Delegation::new(iss, aud);
-    if let Some(scope) = args.value("scope") {
+    let mut delegation = Delegation::new(args.iss.as_str(), args.aud.as_str());
+    if let Some(scope) = &args.scope {
         delegation = delegation.scope(scope);
     }
-    if let Some(ttl) = ttl {
+    if let Some(ttl) = args.ttl {
         delegation = delegation.ttl(Duration::from_secs(ttl));
     }
     let token = delegation

@@ -4,30 +4,28 @@ use base64ct::{Base64UrlUnpadded, Encoding};
 use pqjose::{Algorithm, dangerous};
 use serde_json::Value;
 
-use crate::Command;
-use crate::args::Args;
 use crate::exit::Exit;
 use crate::input;
 
-/// `pqjose inspect`.
-pub(crate) const INSPECT: Command = Command {
-    name: "inspect",
-    summary: "show a token's header, claims and sizes (UNVERIFIED)",
-    usage: "Decode a compact token without verifying it: header, claims (or payload) and sizes.
-
-Usage: pqjose inspect [TOKEN_FILE|-]
-
-Nothing shown is trustworthy: the signature is NOT checked. Use `pqjose verify` for that.
-Exit status: 0 decoded; 1 not a decodable compact token; 2 usage error or unreadable file.
-",
-    run: inspect,
-};
+/// Show a token's header, claims and sizes (UNVERIFIED)
+///
+/// Decode a compact token without verifying it: header, claims (or payload) and sizes.
+///
+/// Nothing shown is trustworthy: the signature is NOT checked. Use `pqjose verify` for that.
+/// Exit status: 0 decoded; 1 not a decodable compact token; 2 usage error or unreadable file.
+#[derive(clap::Args)]
+#[command(override_usage = "pqjose inspect [TOKEN_FILE|-]")]
+pub(crate) struct InspectArgs {
+    /// The token (`-` or absent: stdin)
+    #[arg(value_name = "TOKEN_FILE|-")]
+    token: Option<String>,
+}
 
 const BANNER: &str = "UNVERIFIED: the signature has NOT been checked; do not trust this content.";
 
-fn inspect(argv: &[String]) -> Result<(), Exit> {
-    let args = Args::parse(argv, &[], INSPECT.usage)?;
-    let token = input::read_token(args.one_positional()?)?;
+/// `pqjose inspect`.
+pub(crate) fn run(args: InspectArgs) -> Result<(), Exit> {
+    let token = input::read_token(args.token.as_deref())?;
     let report = describe(&token).map_err(Exit::Rejected)?;
     input::write_stdout(report.as_bytes())
 }

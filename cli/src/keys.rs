@@ -3,80 +3,63 @@
 use pqjose::{Algorithm, Error, Jwk, JwkSet, KeyError, SigningKey, VerifyingKey};
 use zeroize::Zeroizing;
 
-use crate::Command;
-use crate::args::{Args, Opt};
 use crate::exit::Exit;
-use crate::input;
+use crate::{input, parse};
+
+/// Generate a private key (JWK)
+///
+/// Generate a private key as a JWK (JSON), written with file mode 0600.
+///
+/// HS256/384/512 keys are `oct` JWKs: shared secrets with no public form.
+/// RSA keys are 2048 bits and take a moment to generate; the SLH-DSA `s` sets sign slowly.
+#[derive(clap::Args)]
+#[command(override_usage = "pqjose keygen --alg ALG [--kid KID] [--out FILE]")]
+pub(crate) struct KeygenArgs {
+    /// The algorithm the key is bound to, for example ML-DSA-65, ML-DSA-44,
+    /// SLH-DSA-SHA2-128s, ML-DSA-65-Ed25519, Ed25519, ES256, RS256, PS256, HS256
+    #[arg(long, value_name = "ALG", value_parser = parse::algorithm, allow_hyphen_values = true)]
+    alg: Algorithm,
+    /// The key id (default: the RFC 7638 thumbprint)
+    #[arg(long, value_name = "KID", allow_hyphen_values = true)]
+    kid: Option<String>,
+    /// Write the key to FILE (mode 0600) instead of stdout
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    out: Option<String>,
+}
+
+/// Derive the public JWK (or JWK Set) from a private one
+///
+/// Print the public form of a private JWK or JWK Set (every private member removed).
+///
+/// Reads FILE, or stdin when FILE is `-` or absent. A single key is checked (the public part
+/// is recomputed from the private one) and printed with its `kid`. HS* (`oct`) keys are shared
+/// secrets with no public form: a single one is refused; in a JWK Set they are left out with a
+/// note on stderr.
+#[derive(clap::Args)]
+#[command(override_usage = "pqjose public [FILE|-]")]
+pub(crate) struct PublicArgs {
+    /// The private JWK or JWK Set (`-` or absent: stdin)
+    #[arg(value_name = "FILE|-")]
+    file: Option<String>,
+}
 
 /// `pqjose keygen`.
-pub(crate) const KEYGEN: Command = Command {
-    name: "keygen",
-    summary: "generate a private key (JWK)",
-    usage: "Generate a private key as a JWK (JSON), written with file mode 0600.
-
-Usage: pqjose keygen --alg ALG [--kid KID] [--out FILE]
-
-Options:
-  --alg ALG    the algorithm the key is bound to, for example ML-DSA-65, ML-DSA-44,
-               SLH-DSA-SHA2-128s, ML-DSA-65-Ed25519, Ed25519, ES256, RS256, PS256, HS256
-  --kid KID    the key id (default: the RFC 7638 thumbprint)
-  --out FILE   write the key to FILE (mode 0600) instead of stdout
-
-HS256/384/512 keys are `oct` JWKs: shared secrets with no public form.
-RSA keys are 2048 bits and take a moment to generate; the SLH-DSA `s` sets sign slowly.
-",
-    run: keygen,
-};
-
-/// `pqjose public`.
-pub(crate) const PUBLIC: Command = Command {
-    name: "public",
-    summary: "derive the public JWK (or JWK Set) from a private one",
-    usage: "Print the public form of a private JWK or JWK Set (every private member removed).
-
-Usage: pqjose public [FILE|-]
-
-Reads FILE, or stdin when FILE is `-` or absent. A single key is checked (the public part is
-recomputed from the private one) and printed with its `kid`. HS* (`oct`) keys are shared
-secrets with no public form: a single one is refused; in a JWK Set they are left out with a
-note on stderr.
-",
-    run: public,
-};
-
-const KEYGEN_OPTS: &[Opt] = &[Opt::value("alg"), Opt::value("kid"), Opt::value("out")];
-
-fn keygen(argv: &[String]) -> Result<(), Exit> {
-    let args = Args::parse(argv, KEYGEN_OPTS, KEYGEN.usage)?;
-    args.no_positional()?;
-    let alg = parse_alg(&args, args.required("alg")?)?;
-    let mut key = SigningKey::generate(alg).map_err(|e| Exit::rejected(&e))?;
-    if let Some(kid) = args.value("kid") {
+pub(crate) fn run_keygen(args: KeygenArgs) -> Result<(), Exit> {
+    let mut key = SigningKey::generate(args.alg).map_err(|e| Exit::rejected(&e))?;
+    if let Some(kid) = &args.kid {
         key = key
             .with_kid(kid)
-            .map_err(|_| args.error("`--kid` must be 1 to 256 bytes"))?;
+            .map_err(|_| Exit::usage("`--kid` must be 1 to 256 bytes"))?;
     }
     let jwk = key.to_jwk().map_err(|e| Exit::rejected(&e))?;
     let mut text = Zeroizing::new(jwk.to_json());
     text.push('\n');
-    input::write_private(args.value("out"), &text)
+    input::write_private(args.out.as_deref(), &text)
 }
 
-/// Parse an algorithm name given on the command line; unknown names are a usage error that
-/// lists the known ones.
-pub(crate) fn parse_alg(args: &Args, name: &str) -> Result<Algorithm, Exit> {
-    name.parse::<Algorithm>().map_err(|_| {
-        let known: Vec<&str> = Algorithm::ALL.iter().map(|a| a.as_str()).collect();
-        args.error(format!(
-            "unknown algorithm `{name}`; known: {}",
-            known.join(", ")
-        ))
-    })
-}
-
-fn public(argv: &[String]) -> Result<(), Exit> {
-    let args = Args::parse(argv, &[], PUBLIC.usage)?;
-    let path = args.one_positional()?.unwrap_or("-");
+/// `pqjose public`.
+pub(crate) fn run_public(args: PublicArgs) -> Result<(), Exit> {
+    let path = args.file.as_deref().unwrap_or("-");
     let text = input::read_secret_text(path)?;
     let out = match JwkSet::from_json(&text) {
         Ok(set) => public_set(path, &set)?,

@@ -5,72 +5,66 @@ use std::time::Duration;
 use pqjose::{FixedClock, Header, SigningKey, TokenBuilder, jws};
 use serde_json::Value;
 
-use crate::Command;
-use crate::args::{Args, Opt};
 use crate::exit::Exit;
-use crate::{input, keys};
+use crate::{input, keys, parse};
+
+/// Sign claims as a JWT, or raw bytes as a JWS
+///
+/// Sign a JWT (claims) or a JWS over raw bytes; the compact token goes to stdout.
+///
+/// JWT header: {alg, kid, typ}. Claims: the given ones plus iat (the current time, unless the
+/// claims carry an iat), exp = iat + SECONDS when --ttl is given, and a random 128-bit jti
+/// (unless the claims carry one). Verifiers require exp by default, so give --ttl (or an exp).
+#[derive(clap::Args)]
+#[command(
+    override_usage = "pqjose sign --key FILE [--claims JSON|@FILE] [--ttl SECONDS] [--typ TYP]
+                   [--cnf-jwk PUBLIC.jwk]
+       pqjose sign --key FILE --payload FILE|- [--typ TYP]"
+)]
+pub(crate) struct SignArgs {
+    /// The private JWK (from `pqjose keygen`); its algorithm and kid are used
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    key: String,
+    /// The claims, a JSON object given inline, or @FILE (@- for stdin); default {}
+    #[arg(long, value_name = "JSON|@FILE", allow_hyphen_values = true)]
+    claims: Option<String>,
+    /// Set exp = iat + SECONDS
+    #[arg(long, value_name = "SECONDS", value_parser = parse::non_negative, allow_hyphen_values = true)]
+    ttl: Option<u64>,
+    /// The header typ (default JWT; with --payload, none unless given)
+    #[arg(long, value_name = "TYP", allow_hyphen_values = true)]
+    typ: Option<String>,
+    /// Sign these bytes as they are, instead of claims
+    #[arg(
+        long,
+        value_name = "FILE|-",
+        allow_hyphen_values = true,
+        conflicts_with_all = ["claims", "ttl", "cnf_jwk"]
+    )]
+    payload: Option<String>,
+    /// Bind the token to this (client's public) key: cnf.jkt = its RFC 7638 thumbprint
+    /// (DPoP, RFC 9449 §6)
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    cnf_jwk: Option<String>,
+}
 
 /// `pqjose sign`.
-pub(crate) const SIGN: Command = Command {
-    name: "sign",
-    summary: "sign claims as a JWT, or raw bytes as a JWS",
-    usage: "Sign a JWT (claims) or a JWS over raw bytes; the compact token goes to stdout.
-
-Usage: pqjose sign --key FILE [--claims JSON|@FILE] [--ttl SECONDS] [--typ TYP]
-                   [--cnf-jwk PUBLIC.jwk]
-       pqjose sign --key FILE --payload FILE|- [--typ TYP]
-
-Options:
-  --key FILE        the private JWK (from `pqjose keygen`); its algorithm and kid are used
-  --claims JSON     the claims, a JSON object given inline, or @FILE (@- for stdin);
-                    default {}
-  --ttl SECONDS     set exp = iat + SECONDS
-  --typ TYP         the header typ (default JWT; with --payload, none unless given)
-  --payload FILE|-  sign these bytes as they are, instead of claims
-  --cnf-jwk FILE    bind the token to this (client's public) key: cnf.jkt = its RFC 7638
-                    thumbprint (DPoP, RFC 9449 §6)
-
-JWT header: {alg, kid, typ}. Claims: the given ones plus iat (the current time, unless the
-claims carry an iat), exp = iat + SECONDS when --ttl is given, and a random 128-bit jti
-(unless the claims carry one). Verifiers require exp by default, so give --ttl (or an exp).
-",
-    run: sign,
-};
-
-const OPTS: &[Opt] = &[
-    Opt::value("key"),
-    Opt::value("claims"),
-    Opt::value("ttl"),
-    Opt::value("typ"),
-    Opt::value("payload"),
-    Opt::value("cnf-jwk"),
-];
-
-fn sign(argv: &[String]) -> Result<(), Exit> {
-    let args = Args::parse(argv, OPTS, SIGN.usage)?;
-    args.no_positional()?;
-    let key_path = args.required("key")?;
-    let ttl: Option<u64> = args.number("ttl")?;
-    let token = match args.value("payload") {
+pub(crate) fn run(args: SignArgs) -> Result<(), Exit> {
+    let token = match &args.payload {
         Some(path) => {
-            if args.has("claims") || args.has("ttl") || args.has("cnf-jwk") {
-                return Err(args.error(
-                    "`--payload` cannot be combined with `--claims`, `--ttl` or `--cnf-jwk`",
-                ));
-            }
             let payload = input::read_bytes(path)?;
-            let key = keys::load_signing_key(key_path)?;
-            sign_raw(&key, args.value("typ"), &payload)
+            let key = keys::load_signing_key(&args.key)?;
+            sign_raw(&key, args.typ.as_deref(), &payload)
         }
         None => {
-            let mut builder = builder(&args, ttl)?;
-            if let Some(path) = args.value("cnf-jwk") {
+            let mut builder = builder(&args)?;
+            if let Some(path) = &args.cnf_jwk {
                 let jkt = keys::load_verifying_key(path)?
                     .thumbprint()
                     .map_err(|e| Exit::Io(format!("cannot use {path}: {e}")))?;
                 builder = builder.cnf_jkt(jkt);
             }
-            let key = keys::load_signing_key(key_path)?;
+            let key = keys::load_signing_key(&args.key)?;
             builder.sign(&key)
         }
     }
@@ -90,8 +84,8 @@ fn sign_raw(key: &SigningKey, typ: Option<&str>, payload: &[u8]) -> Result<Strin
 /// The JWT builder: the given claims (strictly parsed; registered ones typed), `iat` now unless
 /// given, `exp = iat + ttl` with `--ttl` (and no `exp` otherwise, unless given), a random
 /// `jti` unless given, header `typ` (default `JWT`).
-fn builder(args: &Args, ttl: Option<u64>) -> Result<TokenBuilder, Exit> {
-    let text = match args.value("claims") {
+fn builder(args: &SignArgs) -> Result<TokenBuilder, Exit> {
+    let text = match args.claims.as_deref() {
         None => "{}".to_owned(),
         Some(arg) => match arg.strip_prefix('@') {
             Some(path) => String::from_utf8(input::read_bytes(path)?)
@@ -100,7 +94,7 @@ fn builder(args: &Args, ttl: Option<u64>) -> Result<TokenBuilder, Exit> {
         },
     };
     let mut builder = TokenBuilder::from_claims_json(&text).map_err(|e| {
-        args.error(format!(
+        Exit::usage(format!(
             "`--claims` must be a JSON object with well-typed registered claims ({e})"
         ))
     })?;
@@ -111,9 +105,9 @@ fn builder(args: &Args, ttl: Option<u64>) -> Result<TokenBuilder, Exit> {
     if let Some(iat) = given_iat {
         builder = builder.clock(FixedClock::at_secs(iat));
     }
-    builder = match ttl {
+    builder = match args.ttl {
         Some(ttl) => builder.ttl(Duration::from_secs(ttl)),
         None => builder.without_expiry(),
     };
-    Ok(builder.typ(args.value("typ").unwrap_or("JWT")))
+    Ok(builder.typ(args.typ.as_deref().unwrap_or("JWT")))
 }

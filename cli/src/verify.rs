@@ -4,67 +4,71 @@
 use std::time::Duration;
 
 use pqjose::{
-    AlgorithmError, AlgorithmPolicy, ClaimName, CustomClaims, Error, KeySet, Validation,
+    Algorithm, AlgorithmError, AlgorithmPolicy, ClaimName, CustomClaims, Error, KeySet, Validation,
     VerifyingKey, dangerous, jws,
 };
 
-use crate::Command;
-use crate::args::{Args, Opt};
 use crate::exit::Exit;
-use crate::{input, keys};
+use crate::{input, keys, parse};
 
-/// `pqjose verify`.
-pub(crate) const VERIFY: Command = Command {
-    name: "verify",
-    summary: "verify a token; print its claims (or payload) when valid",
-    usage: "Verify a compact JWT (or, with --raw, a JWS over any bytes).
-
-Usage: pqjose verify (--key FILE | --jwks FILE) [--iss ISS] [--aud AUD] [--leeway S] [--raw]
+/// Verify a token; print its claims (or payload) when valid
+///
+/// Verify a compact JWT (or, with --raw, a JWS over any bytes).
+///
+/// The token is read from TOKEN_FILE, or stdin when it is `-` or absent; one trailing newline is
+/// allowed. The key decides the algorithm: a header alg that differs is rejected, as is alg none.
+/// JWT checks (RFC 8725 defaults): exp is required; exp, nbf and iat are checked against the
+/// current time with the leeway; iss, aud, typ and required claims when asked. Duplicate JSON
+/// members, non-numeric dates and oversized tokens are rejected.
+///
+/// Exit status: 0 valid (the claims JSON, or the payload with --raw, on stdout); 1 rejected, with
+/// one `error: <reason>` line on stderr; 2 usage error, unreadable file or unusable key file.
+#[derive(clap::Args)]
+#[command(
+    override_usage = "pqjose verify (--key FILE | --jwks FILE) [--iss ISS] [--aud AUD] [--leeway S] [--raw]
                      [--alg ALG]... [--policy pqc|hybrid|composite|any] [--typ TYP]
-                     [--require CLAIM]... [--max-age S] [TOKEN_FILE|-]
-
-Options:
-  --key FILE        the verifying key: a public JWK (for HS*, the oct JWK)
-  --jwks FILE       a JWK Set; the key is chosen by the token's kid, else by its alg
-  --iss ISS         require this issuer
-  --aud AUD         require this audience (a token with aud is rejected when --aud is absent)
-  --leeway S        allowed clock skew for exp/nbf/iat in seconds (default 30)
-  --raw             verify the signature only and print the payload bytes as they are
-  --alg ALG         accept only these algorithms (repeatable allow-list)
-  --policy P        pqc: ML-DSA, SLH-DSA and composites; hybrid: the same (every hybrid has an
-                    ML-DSA part); composite: composites only; any: every algorithm (default)
-  --typ TYP         require this header typ (case-insensitive, `application/` optional)
-  --require CLAIM   require this claim to be present (repeatable), e.g. sub, jti, task
-  --max-age S       reject tokens whose iat is more than S seconds old (requires iat)
-
-The token is read from TOKEN_FILE, or stdin when it is `-` or absent; one trailing newline is
-allowed. The key decides the algorithm: a header alg that differs is rejected, as is alg none.
-JWT checks (RFC 8725 defaults): exp is required; exp, nbf and iat are checked against the
-current time with the leeway; iss, aud, typ and required claims when asked. Duplicate JSON
-members, non-numeric dates and oversized tokens are rejected.
-
-Exit status: 0 valid (the claims JSON, or the payload with --raw, on stdout); 1 rejected, with
-one `error: <reason>` line on stderr; 2 usage error, unreadable file or unusable key file.
-",
-    run: verify,
-};
-
-const OPTS: &[Opt] = &[
-    Opt::value("key"),
-    Opt::value("jwks"),
-    Opt::value("iss"),
-    Opt::value("aud"),
-    Opt::value("leeway"),
-    Opt::flag("raw"),
-    Opt::many("alg"),
-    Opt::value("policy"),
-    Opt::value("typ"),
-    Opt::many("require"),
-    Opt::value("max-age"),
-];
-
-/// Options that check claims, so they mean nothing with `--raw`.
-const CLAIM_OPTIONS: &[&str] = &["iss", "aud", "leeway", "typ", "require", "max-age"];
+                     [--require CLAIM]... [--max-age S] [TOKEN_FILE|-]",
+    group = clap::ArgGroup::new("keys").required(true).args(["key", "jwks"]),
+)]
+pub(crate) struct VerifyArgs {
+    /// The verifying key: a public JWK (for HS*, the oct JWK)
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    key: Option<String>,
+    /// A JWK Set; the key is chosen by the token's kid, else by its alg
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    jwks: Option<String>,
+    /// Require this issuer
+    #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
+    iss: Option<String>,
+    /// Require this audience (a token with aud is rejected when --aud is absent)
+    #[arg(long, value_name = "AUD", allow_hyphen_values = true)]
+    aud: Option<String>,
+    /// Allowed clock skew for exp/nbf/iat in seconds (default 30)
+    #[arg(long, value_name = "S", value_parser = parse::non_negative, allow_hyphen_values = true)]
+    leeway: Option<u64>,
+    /// Verify the signature only and print the payload bytes as they are
+    #[arg(long, conflicts_with_all = ["iss", "aud", "leeway", "typ", "require", "max_age"])]
+    raw: bool,
+    /// Accept only these algorithms (repeatable allow-list)
+    #[arg(long, value_name = "ALG", value_parser = parse::algorithm, allow_hyphen_values = true)]
+    alg: Vec<Algorithm>,
+    /// pqc: ML-DSA, SLH-DSA and composites; hybrid: the same (every hybrid has an ML-DSA
+    /// part); composite: composites only; any: every algorithm (default)
+    #[arg(long, value_name = "P", value_parser = parse::policy, allow_hyphen_values = true)]
+    policy: Option<AlgorithmPolicy>,
+    /// Require this header typ (case-insensitive, `application/` optional)
+    #[arg(long, value_name = "TYP", allow_hyphen_values = true)]
+    typ: Option<String>,
+    /// Require this claim to be present (repeatable), e.g. sub, jti, task
+    #[arg(long, value_name = "CLAIM", value_parser = parse::non_empty, allow_hyphen_values = true)]
+    require: Vec<String>,
+    /// Reject tokens whose iat is more than S seconds old (requires iat)
+    #[arg(long, value_name = "S", value_parser = parse::non_negative, allow_hyphen_values = true)]
+    max_age: Option<u64>,
+    /// The token (`-` or absent: stdin)
+    #[arg(value_name = "TOKEN_FILE|-")]
+    token: Option<String>,
+}
 
 /// The verifying key(s) named on the command line.
 enum Keys {
@@ -72,73 +76,52 @@ enum Keys {
     Set(Vec<VerifyingKey>),
 }
 
-fn verify(argv: &[String]) -> Result<(), Exit> {
-    let args = Args::parse(argv, OPTS, VERIFY.usage)?;
-    let token_path = args.one_positional()?;
-    let raw = args.has("raw");
-    if raw && let Some(opt) = CLAIM_OPTIONS.iter().find(|o| args.has(o)) {
-        return Err(args.error(format!(
-            "`--raw` checks the signature only: it cannot be combined with `--{opt}`"
-        )));
-    }
-    let validation = validation(&args)?;
-    let keys = match (args.value("key"), args.value("jwks")) {
+/// `pqjose verify`.
+pub(crate) fn run(args: VerifyArgs) -> Result<(), Exit> {
+    let validation = validation(&args);
+    let keys = match (&args.key, &args.jwks) {
         (Some(path), None) => Keys::One(keys::load_verifying_key(path)?),
         (None, Some(path)) => Keys::Set(keys::load_key_set(path)?),
-        _ => return Err(args.error("give exactly one of `--key` and `--jwks`")),
+        _ => return Err(Exit::usage("give exactly one of `--key` and `--jwks`")),
     };
-    let token = input::read_token(token_path)?;
-    let mut out = if raw {
+    let token = input::read_token(args.token.as_deref())?;
+    let mut out = if args.raw {
         verify_raw(&validation, &keys, &token)
     } else {
         verify_jwt(&validation, keys, &token)
     }
     .map_err(|e| Exit::rejected(&e))?;
-    if !raw {
+    if !args.raw {
         out.push(b'\n');
     }
     input::write_stdout(&out)
 }
 
 /// The validation policy from the options.
-fn validation(args: &Args) -> Result<Validation, Exit> {
-    let leeway: u64 = args.number("leeway")?.unwrap_or(30);
-    let mut v = Validation::new().leeway(Duration::from_secs(leeway));
-    if let Some(iss) = args.value("iss") {
+fn validation(args: &VerifyArgs) -> Validation {
+    let mut v = Validation::new().leeway(Duration::from_secs(args.leeway.unwrap_or(30)));
+    if let Some(iss) = &args.iss {
         v = v.issuer(iss);
     }
-    if let Some(aud) = args.value("aud") {
+    if let Some(aud) = &args.aud {
         v = v.audience(aud);
     }
-    if let Some(policy) = args.value("policy") {
-        let policy: AlgorithmPolicy = policy.parse().map_err(|_| {
-            args.error(format!(
-                "unknown policy `{policy}`; one of pqc, hybrid, composite, any"
-            ))
-        })?;
+    if let Some(policy) = args.policy {
         v = v.policy(policy);
     }
-    let algs = args.values("alg");
-    if !algs.is_empty() {
-        let algs = algs
-            .into_iter()
-            .map(|a| keys::parse_alg(args, a))
-            .collect::<Result<Vec<_>, _>>()?;
-        v = v.algorithms(algs);
+    if !args.alg.is_empty() {
+        v = v.algorithms(args.alg.iter().copied());
     }
-    if let Some(typ) = args.value("typ") {
+    if let Some(typ) = &args.typ {
         v = v.typ(typ);
     }
-    for claim in args.values("require") {
-        if claim.is_empty() {
-            return Err(args.error("`--require` needs a claim name"));
-        }
+    for claim in &args.require {
         v = v.require(ClaimName::from_name(claim));
     }
-    if let Some(max_age) = args.number::<u64>("max-age")? {
+    if let Some(max_age) = args.max_age {
         v = v.max_age(Duration::from_secs(max_age));
     }
-    Ok(v)
+    v
 }
 
 /// The full JWT validation; the output is the verified claims JSON exactly as signed.

@@ -1,6 +1,7 @@
 /*
  * Tests of the C ABI against the real header: status codes, error objects, NULL handling,
- * outputs untouched on failure, keys, key sets, tokens, validation and inspection.
+ * outputs untouched on failure, keys, key sets, tokens, validation and inspection, the typed
+ * accessors of verified claims and cloned (shared) handles.
  * Run under AddressSanitizer (or valgrind) by scripts/test/30-c.sh: no leak is allowed.
  */
 #include <stdint.h>
@@ -483,6 +484,184 @@ static void test_builder_and_inspect(void) {
   pqj_key_free(key);
 }
 
+
+/* Expect string accessor `call` (writing `out`) to succeed with `want`, then free it. */
+#define CHECK_STR(want, call)                     \
+  do {                                            \
+    char *out = NULL;                             \
+    CHECK_STATUS(PQJ_STATUS_OK, call);            \
+    CHECK(out != NULL && strcmp(out, want) == 0); \
+    pqj_string_free(out);                         \
+  } while (0)
+
+static const char *RICH_CLAIMS =
+    "{\"iss\":\"https://issuer.example\",\"sub\":\"agent-7\",\"jti\":\"id-1\","
+    "\"aud\":[\"https://gateway.example\",\"other\"],\"nbf\":1799999990,"
+    "\"task\":\"t-\\u00e9\",\"n\":-42,\"ok\":true,\"f\":1.5,\"big\":18446744073709551615,"
+    "\"obj\":{\"a\":[1,2]},\"nul\":null}";
+
+static void test_verified_claims(void) {
+  const pqj_key *key = gen("ML-DSA-65", "claims-k");
+  const pqj_verifier *ver = verifier_for(key, "pqc");
+  char *token = sign_at(key, RICH_CLAIMS, 300, NOW);
+  const pqj_claims *c = NULL;
+  int64_t i = 0;
+  bool b = false;
+  if (key == NULL || ver == NULL || token == NULL) return;
+
+  CHECK_STATUS(PQJ_STATUS_OK,
+               pqj_verifier_verify_claims_at(ver, bytes(token), strlen(token), NOW, &c, err_out));
+  CHECK(c != NULL);
+  CHECK(strcmp(pqj_claims_alg(c), "ML-DSA-65") == 0);
+  CHECK_STR("claims-k", pqj_claims_kid(c, &out, err_out));
+  /* Registered claims, typed. */
+  CHECK_STR("agent-7", pqj_claims_sub(c, &out, err_out));
+  CHECK_STR("https://issuer.example", pqj_claims_iss(c, &out, err_out));
+  CHECK_STR("id-1", pqj_claims_jti(c, &out, err_out));
+  CHECK(pqj_claims_aud_count(c) == 2);
+  CHECK_STR("https://gateway.example", pqj_claims_aud(c, 0, &out, err_out));
+  CHECK_STR("other", pqj_claims_aud(c, 1, &out, err_out));
+  {
+    char *out = (char *)&i; /* untouched on failure */
+    CHECK_STATUS(PQJ_STATUS_CLAIM_ABSENT, pqj_claims_aud(c, 2, &out, err_out));
+    CHECK(out == (char *)&i);
+  }
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_claims_exp(c, &i, err_out));
+  CHECK(i == NOW + 300);
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_claims_iat(c, &i, err_out));
+  CHECK(i == NOW);
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_claims_nbf(c, &i, err_out));
+  CHECK(i == 1799999990);
+  /* Custom claims, typed, after asking their kind. */
+  CHECK(pqj_claims_kind(c, "task") == PQJ_CLAIM_KIND_STRING);
+  CHECK(pqj_claims_kind(c, "n") == PQJ_CLAIM_KIND_INTEGER);
+  CHECK(pqj_claims_kind(c, "ok") == PQJ_CLAIM_KIND_BOOL);
+  CHECK(pqj_claims_kind(c, "f") == PQJ_CLAIM_KIND_NUMBER);
+  CHECK(pqj_claims_kind(c, "big") == PQJ_CLAIM_KIND_NUMBER);
+  CHECK(pqj_claims_kind(c, "obj") == PQJ_CLAIM_KIND_OBJECT);
+  CHECK(pqj_claims_kind(c, "aud") == PQJ_CLAIM_KIND_ARRAY);
+  CHECK(pqj_claims_kind(c, "nul") == PQJ_CLAIM_KIND_NULL);
+  CHECK(pqj_claims_kind(c, "exp") == PQJ_CLAIM_KIND_INTEGER);
+  CHECK(pqj_claims_kind(c, "missing") == PQJ_CLAIM_KIND_ABSENT);
+  CHECK(pqj_claims_kind(NULL, "task") == PQJ_CLAIM_KIND_ABSENT);
+  CHECK(pqj_claims_kind(c, NULL) == PQJ_CLAIM_KIND_ABSENT);
+  CHECK_STR("t-\xc3\xa9", pqj_claims_get_string(c, "task", &out, err_out));
+  CHECK_STR("agent-7", pqj_claims_get_string(c, "sub", &out, err_out));
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_claims_get_int(c, "n", &i, err_out));
+  CHECK(i == -42);
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_claims_get_int(c, "iat", &i, err_out));
+  CHECK(i == NOW);
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_claims_get_bool(c, "ok", &b, err_out));
+  CHECK(b);
+  CHECK_STR("{\"a\":[1,2]}", pqj_claims_get_json(c, "obj", &out, err_out));
+  CHECK_STR("\"t-\xc3\xa9\"", pqj_claims_get_json(c, "task", &out, err_out));
+  CHECK_STR("1.5", pqj_claims_get_json(c, "f", &out, err_out));
+  CHECK_STR("18446744073709551615", pqj_claims_get_json(c, "big", &out, err_out));
+  CHECK_STR("null", pqj_claims_get_json(c, "nul", &out, err_out));
+  /* Wrong type and absent claims: statuses, outputs untouched. */
+  i = 7;
+  CHECK_STATUS(PQJ_STATUS_CLAIM_TYPE, pqj_claims_get_int(c, "task", &i, err_out));
+  CHECK_STATUS(PQJ_STATUS_CLAIM_TYPE, pqj_claims_get_int(c, "f", &i, err_out));
+  CHECK_STATUS(PQJ_STATUS_CLAIM_TYPE, pqj_claims_get_int(c, "big", &i, err_out));
+  CHECK_STATUS(PQJ_STATUS_CLAIM_ABSENT, pqj_claims_get_int(c, "missing", &i, err_out));
+  CHECK(i == 7);
+  CHECK_STATUS(PQJ_STATUS_CLAIM_TYPE, pqj_claims_get_bool(c, "n", &b, err_out));
+  {
+    char *out = NULL;
+    CHECK_STATUS(PQJ_STATUS_CLAIM_TYPE, pqj_claims_get_string(c, "n", &out, err_out));
+    CHECK_STATUS(PQJ_STATUS_CLAIM_ABSENT, pqj_claims_get_json(c, "missing", &out, err_out));
+    CHECK_STATUS(PQJ_STATUS_NULL_PARAMETER, pqj_claims_get_string(c, NULL, &out, err_out));
+    CHECK_STATUS(PQJ_STATUS_NULL_PARAMETER, pqj_claims_get_string(NULL, "sub", &out, err_out));
+    CHECK_STATUS(PQJ_STATUS_NULL_PARAMETER, pqj_claims_get_string(c, "sub", NULL, err_out));
+    CHECK_STATUS(PQJ_STATUS_INVALID_UTF8, pqj_claims_get_string(c, "\xff", &out, err_out));
+    CHECK(out == NULL);
+  }
+  /* The whole payload, exactly as signed. */
+  {
+    char *json = NULL;
+    CHECK_STATUS(PQJ_STATUS_OK, pqj_claims_json(c, &json, err_out));
+    CHECK(json != NULL && strstr(json, "\"task\":\"t-\xc3\xa9\"") != NULL);
+    pqj_string_free(json);
+  }
+  pqj_claims_free(c);
+
+  /* A token without the optional claims: each accessor says absent. */
+  {
+    const pqj_verifier *loose = NULL;
+    const pqj_keyset *set = NULL;
+    pqj_validation *v = NULL;
+    char *bare = sign_at(key, "{}", 60, NOW);
+    char *out = NULL;
+    CHECK_STATUS(PQJ_STATUS_OK, pqj_keyset_new(&set, err_out));
+    CHECK_STATUS(PQJ_STATUS_OK, pqj_keyset_add(set, key, err_out));
+    CHECK_STATUS(PQJ_STATUS_OK, pqj_validation_new(&v, err_out));
+    CHECK_STATUS(PQJ_STATUS_OK, pqj_verifier_new(set, v, &loose, err_out));
+    c = NULL;
+    CHECK_STATUS(PQJ_STATUS_OK, pqj_verifier_verify_claims_at(loose, bytes(bare), strlen(bare),
+                                                              NOW, &c, err_out));
+    CHECK_STATUS(PQJ_STATUS_CLAIM_ABSENT, pqj_claims_sub(c, &out, err_out));
+    CHECK_STATUS(PQJ_STATUS_CLAIM_ABSENT, pqj_claims_iss(c, &out, err_out));
+    CHECK_STATUS(PQJ_STATUS_CLAIM_ABSENT, pqj_claims_nbf(c, &i, err_out));
+    CHECK(pqj_claims_aud_count(c) == 0);
+    CHECK(out == NULL);
+    pqj_claims_free(c);
+    pqj_verifier_free(loose);
+    pqj_validation_free(v);
+    pqj_keyset_free(set);
+    pqj_string_free(bare);
+  }
+
+  /* A refused token gives no claims handle. */
+  c = NULL;
+  CHECK_STATUS(PQJ_STATUS_EXPIRED, pqj_verifier_verify_claims_at(ver, bytes(token), strlen(token),
+                                                                 NOW + 3600, &c, err_out));
+  CHECK(c == NULL);
+  CHECK_STATUS(PQJ_STATUS_NULL_PARAMETER,
+               pqj_verifier_verify_claims(ver, bytes(token), strlen(token), NULL, err_out));
+  CHECK(pqj_claims_alg(NULL) == NULL && pqj_claims_aud_count(NULL) == 0);
+  pqj_claims_free(NULL);
+
+  pqj_string_free(token);
+  pqj_verifier_free(ver);
+  pqj_key_free(key);
+}
+
+/* Clones are more references to one object: rotation through one is seen through the other,
+   and each reference is freed once, in any order. */
+static void test_clone_handles(void) {
+  const pqj_key *key = gen("Ed25519", "clone-k");
+  const pqj_keyset *set = NULL, *set2 = NULL;
+  pqj_validation *v = NULL;
+  const pqj_verifier *ver = NULL, *ver2 = NULL;
+  const pqj_key *key2 = pqj_key_clone(key);
+  char *token = sign_at(key, "{}", 60, NOW);
+  if (key == NULL || token == NULL) return;
+  CHECK(key2 != NULL && strcmp(pqj_key_kid(key2), "clone-k") == 0);
+  pqj_key_free(key); /* the clone keeps the key alive */
+  CHECK(strcmp(pqj_key_alg(key2), "Ed25519") == 0);
+
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_keyset_new(&set, err_out));
+  set2 = pqj_keyset_clone(set);
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_keyset_add(set2, key2, err_out));
+  CHECK(pqj_keyset_len(set) == 1);
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_validation_new(&v, err_out));
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_verifier_new(set, v, &ver, err_out));
+  pqj_validation_free(v);
+  ver2 = pqj_verifier_clone(ver);
+  pqj_verifier_free(ver);
+  pqj_keyset_free(set);
+  CHECK(verify_at(ver2, token, NOW) == PQJ_STATUS_OK);
+  /* Retiring through the remaining key set reference reaches the cloned verifier. */
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_keyset_retire(set2, "clone-k", err_out));
+  CHECK(verify_at(ver2, token, NOW) == PQJ_STATUS_KEY_NOT_FOUND);
+  CHECK(pqj_key_clone(NULL) == NULL && pqj_keyset_clone(NULL) == NULL);
+  CHECK(pqj_verifier_clone(NULL) == NULL && pqj_claims_clone(NULL) == NULL);
+  pqj_keyset_free(set2);
+  pqj_verifier_free(ver2);
+  pqj_key_free(key2);
+  pqj_string_free(token);
+}
+
 int main(void) {
   test_version_and_status();
   test_errors_and_null_handling();
@@ -492,5 +671,7 @@ int main(void) {
   test_validation_options();
   test_keyset_rotation_and_jwks();
   test_builder_and_inspect();
+  test_verified_claims();
+  test_clone_handles();
   return check_summary("test_ffi");
 }

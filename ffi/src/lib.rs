@@ -24,10 +24,12 @@
 
 mod audit;
 mod boundary;
+mod claims;
 mod error;
 mod key;
 mod keyset;
 mod ptr;
+mod share;
 mod status;
 mod token;
 mod verify;
@@ -35,9 +37,11 @@ mod verify;
 use core::ffi::{CStr, c_char};
 
 pub use audit::*;
+pub use claims::*;
 pub use error::*;
 pub use key::*;
 pub use keyset::*;
+pub use share::*;
 pub use status::*;
 pub use token::*;
 pub use verify::*;

@@ -30,6 +30,11 @@ pub(crate) fn arc_into_raw<T>(value: T) -> *const T {
     Arc::into_raw(Arc::new(value))
 }
 
+/// Hand an existing `Arc` reference to C (freed by [`arc_free`]).
+pub(crate) fn arc_into_raw_arc<T>(value: Arc<T>) -> *const T {
+    Arc::into_raw(value)
+}
+
 /// Borrow the value behind an `Arc` pointer made by [`arc_into_raw`].
 pub(crate) fn arc_ref<'a, T>(ptr: *const T, name: &'static str) -> Result<&'a T, Failure> {
     // SAFETY: by the contract a non-NULL handle came from `arc_into_raw::<T>` and is alive for

@@ -30,6 +30,10 @@ pub enum pqj_status {
     Panic = 4,
     /// A failure this version of the C ABI has no number for (see the error message).
     Other = 5,
+    /// The verified token has no claim of this name (`pqj_claims_*` accessors).
+    ClaimAbsent = 6,
+    /// The claim exists but has another JSON type than the accessor reads (`pqj_claims_*`).
+    ClaimType = 7,
 
     /// The token exceeds the size limit (checked before any decoding).
     TokenTooLarge = 100,
@@ -186,6 +190,8 @@ impl pqj_status {
         Self::InvalidArgument,
         Self::Panic,
         Self::Other,
+        Self::ClaimAbsent,
+        Self::ClaimType,
         Self::TokenTooLarge,
         Self::HeaderTooLarge,
         Self::PayloadTooLarge,
@@ -280,6 +286,8 @@ impl pqj_status {
             Self::InvalidArgument => c"invalid argument",
             Self::Panic => c"internal panic (the call had no effect)",
             Self::Other => c"error",
+            Self::ClaimAbsent => c"the token has no such claim",
+            Self::ClaimType => c"the claim has another type",
             Self::TokenTooLarge => c"token exceeds the size limit",
             Self::HeaderTooLarge => c"protected header exceeds the size limit",
             Self::PayloadTooLarge => c"payload exceeds the size limit",

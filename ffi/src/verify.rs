@@ -244,7 +244,7 @@ pub struct pqj_verifier {
 }
 
 impl pqj_verifier {
-    fn verify(&self, token: &str, now: Option<i64>) -> Result<Verified, Failure> {
+    pub(crate) fn verify(&self, token: &str, now: Option<i64>) -> Result<Verified, Failure> {
         let keys = self.keys.keys();
         Ok(match now {
             None => self.validation.verify_with_keys(token, keys)?,

@@ -78,10 +78,26 @@ fn header_status_numbers_match() {
     eprintln!("{found} status constants agree");
 }
 
-/// `pqjose.pc` names the crate's version.
+/// The build script wrote `pqjose.pc` into the build directory (`OUT_DIR/../../..`): the
+/// crate's version, that directory as `libdir` (with an rpath), the repository's `include/`.
 #[test]
-fn pkg_config_version_matches() {
-    let pc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../pqjose.pc")).unwrap();
+fn pkg_config_file_describes_the_build_directory() {
+    let out = std::path::Path::new(env!("OUT_DIR"));
+    let dir = out.ancestors().nth(3).unwrap();
+    let pc = std::fs::read_to_string(dir.join("pqjose.pc")).unwrap();
     let want = format!("Version: {}", env!("CARGO_PKG_VERSION"));
     assert!(pc.lines().any(|l| l == want), "pqjose.pc lacks `{want}`");
+    assert!(
+        pc.lines().any(|l| l == format!("libdir={}", dir.display())),
+        "{pc}"
+    );
+    let include = pc
+        .lines()
+        .find_map(|l| l.strip_prefix("includedir="))
+        .unwrap();
+    assert!(
+        std::path::Path::new(include).join("pqjose.h").is_file(),
+        "{pc}"
+    );
+    assert!(pc.contains("-Wl,-rpath,${libdir} -lpqjose_ffi"), "{pc}");
 }

@@ -11,7 +11,7 @@ OUT="$FFI_OUT/c"
 mkdir -p "$OUT"
 
 # The library exports exactly the functions the header declares, all with the pqj_ prefix.
-exported=$(nm -D --defined-only target/release/libpqjose_ffi.so | awk '{print $3}' | sort)
+exported=$(nm -D --defined-only "$FFI_LIBDIR"/libpqjose_ffi.so | awk '{print $3}' | sort)
 declared=$(grep -oE '\bpqj_[a-z0-9_]+\(' include/pqjose.h | tr -d '(' | sort -u)
 step "exports match the header" test "$exported" = "$declared"
 # The header compiles on its own, as C99 and as C++.
@@ -39,6 +39,32 @@ step "test_audit (valgrind)" "${VG[@]}" "$OUT/test_audit"
 step "example (valgrind)" "${VG[@]}" "$OUT/example"
 
 # Static linking works too (the library's native dependencies come from pkg-config --static).
-read -r -a PQJ_STATIC <<<"$(pkg-config --static --cflags pqjose) target/release/libpqjose_ffi.a $(pkg-config --static --libs-only-l pqjose | sed 's/-lpqjose_ffi//')"
+read -r -a PQJ_STATIC <<<"$(pkg-config --static --cflags pqjose) ${FFI_LIBDIR}/libpqjose_ffi.a $(pkg-config --static --libs-only-l pqjose | sed 's/-lpqjose_ffi//')"
 cc "${CFLAGS[@]}" examples/c/example.c "${PQJ_STATIC[@]}" -o "$OUT/example-static"
 step "example (static link)" "$OUT/example-static"
+
+# The installed library: scripts/install.sh into a fresh prefix, then a consumer that sees only
+# that prefix (its own directory, the prefix's pkg-config file; the source tree's pqjose.pc is
+# not on the path) links the shared library by its soname and, separately, the static one.
+PREFIX="$FFI_OUT/prefix"
+rm -rf "$PREFIX"
+step "scripts/install.sh --prefix" scripts/install.sh --prefix "$PREFIX" --no-build
+installed() { PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" PKG_CONFIG_LIBDIR="$PREFIX/lib/pkgconfig" pkg-config "$@"; }
+step "installed pqjose.pc names the prefix" test "$(installed --variable=prefix pqjose)" = "$PREFIX"
+step "installed version" test "$(installed --modversion pqjose)" = \
+  "$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)"
+consumer="$FFI_OUT/consumer"
+rm -rf "$consumer"
+mkdir -p "$consumer"
+cp examples/c/example.c "$consumer/"
+read -r -a INST <<<"$(installed --cflags --libs pqjose)"
+(cd "$consumer" && cc "${CFLAGS[@]}" example.c "${INST[@]}" -o example)
+step "consumer records the soname" sh -c "readelf -d '$consumer/example' | grep -q 'NEEDED.*\[libpqjose.so.0\]'"
+step "consumer loads the installed copy" sh -c \
+  "ldd '$consumer/example' | grep -q '$PREFIX/lib/libpqjose.so.0'"
+step "consumer (installed, valgrind)" "${VG[@]}" "$consumer/example"
+read -r -a INST_STATIC <<<"$(installed --cflags pqjose) $PREFIX/lib/libpqjose.a $(installed --static --libs-only-l pqjose | sed 's/-lpqjose\b//')"
+(cd "$consumer" && cc "${CFLAGS[@]}" example.c "${INST_STATIC[@]}" -o example-static)
+step "consumer static link has no libpqjose dependency" sh -c \
+  "! readelf -d '$consumer/example-static' | grep -q libpqjose"
+step "consumer (installed, static)" "$consumer/example-static"

@@ -8,7 +8,8 @@ need_cmd go golang-go
 # The consumers built by the earlier steps; build them here too so this step runs alone.
 read -r -a PQJ <<<"$(pkg-config --cflags --libs pqjose)"
 cc -std=c99 -Wall -Wextra -Werror -O1 examples/c/interop.c "${PQJ[@]}" -o "$FFI_OUT/interop-c"
-(cd bindings/go && CGO_ENABLED=1 go build -o "$FFI_OUT/interop-go" ./cmd/interop)
+CGO_CPPFLAGS="-DPQJOSE_BUILD_ID=$(cat "$FFI_LIBDIR/pqjose.pc" include/pqjose.h | sha256sum | cut -c1-16)"
+(cd bindings/go && CGO_CPPFLAGS="$CGO_CPPFLAGS" CGO_ENABLED=1 go build -o "$FFI_OUT/interop-go" ./cmd/interop)
 need_cmd python3
 
 DIR="$FFI_OUT/interop"

@@ -1,9 +1,12 @@
 """Loading libpqjose_ffi and declaring the C functions (ctypes)."""
 
+from __future__ import annotations
+
 import ctypes
 import ctypes.util
 import os
 import pathlib
+from typing import Any
 
 from ._status import Status
 
@@ -15,26 +18,41 @@ _size = ctypes.c_size_t
 _status = ctypes.c_uint32
 
 
+_NAMES = ("libpqjose_ffi.so", "libpqjose_ffi.dylib", "pqjose_ffi.dll")
+
+
 def _find() -> str:
+    """The library to load: ``PQJOSE_LIB`` if set (an explicit override), else the copy the
+    build put inside this package (an installed wheel), else the build directory of the source
+    tree this file sits in (``$CARGO_TARGET_DIR`` or ``target/``, release), else the system's
+    library path."""
     env = os.environ.get("PQJOSE_LIB")
     if env:
         return env
-    # In the source tree: bindings/python/pqjose -> target/release.
-    here = pathlib.Path(__file__).resolve()
-    for name in ("libpqjose_ffi.so", "libpqjose_ffi.dylib", "pqjose_ffi.dll"):
-        candidate = here.parents[3] / "target" / "release" / name
-        if candidate.exists():
-            return str(candidate)
+    here = pathlib.Path(__file__).resolve().parent
+    for name in _NAMES:
+        if (here / name).is_file():
+            return str(here / name)
+    # In the source tree: bindings/python/pqjose -> the repository root.
+    root = here.parents[2]
+    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR") or root / "target")
+    if not target.is_absolute():
+        target = root / target
+    for name in _NAMES:
+        if (target / "release" / name).is_file():
+            return str(target / "release" / name)
     found = ctypes.util.find_library("pqjose_ffi")
     if found:
         return found
     raise OSError(
-        "libpqjose_ffi not found: build it with `cargo build -p pqjose-ffi --release` "
-        "or set PQJOSE_LIB to its path"
+        "libpqjose_ffi not found: install the package with pip (which builds it), or build "
+        "it with `cargo build -p pqjose-ffi --release` and set PQJOSE_LIB to its path"
     )
 
 
-lib = ctypes.CDLL(_find())
+#: The path of the loaded C library.
+path: str = _find()
+lib = ctypes.CDLL(path)
 
 # name: (restype, argtypes). Every fallible function ends with `pqj_error **err_out`.
 _SIGNATURES = {
@@ -88,6 +106,29 @@ _SIGNATURES = {
     "pqj_token_builder_sign_at": (_status, [_p, _p, ctypes.c_int64, _pp, _pp]),
     "pqj_token_builder_free": (None, [_p]),
     "pqj_inspect": (_status, [_u8p, _size, _pp, _pp, _pp]),
+    "pqj_key_clone": (_p, [_p]),
+    "pqj_keyset_clone": (_p, [_p]),
+    "pqj_verifier_clone": (_p, [_p]),
+    "pqj_claims_clone": (_p, [_p]),
+    "pqj_verifier_verify_claims": (_status, [_p, _u8p, _size, _pp, _pp]),
+    "pqj_verifier_verify_claims_at": (_status, [_p, _u8p, _size, ctypes.c_int64, _pp, _pp]),
+    "pqj_claims_alg": (_cstr, [_p]),
+    "pqj_claims_kid": (_status, [_p, _pp, _pp]),
+    "pqj_claims_json": (_status, [_p, _pp, _pp]),
+    "pqj_claims_sub": (_status, [_p, _pp, _pp]),
+    "pqj_claims_iss": (_status, [_p, _pp, _pp]),
+    "pqj_claims_jti": (_status, [_p, _pp, _pp]),
+    "pqj_claims_aud_count": (_size, [_p]),
+    "pqj_claims_aud": (_status, [_p, _size, _pp, _pp]),
+    "pqj_claims_exp": (_status, [_p, ctypes.POINTER(ctypes.c_int64), _pp]),
+    "pqj_claims_nbf": (_status, [_p, ctypes.POINTER(ctypes.c_int64), _pp]),
+    "pqj_claims_iat": (_status, [_p, ctypes.POINTER(ctypes.c_int64), _pp]),
+    "pqj_claims_kind": (ctypes.c_uint32, [_p, _cstr]),
+    "pqj_claims_get_string": (_status, [_p, _cstr, _pp, _pp]),
+    "pqj_claims_get_int": (_status, [_p, _cstr, ctypes.POINTER(ctypes.c_int64), _pp]),
+    "pqj_claims_get_bool": (_status, [_p, _cstr, ctypes.POINTER(ctypes.c_bool), _pp]),
+    "pqj_claims_get_json": (_status, [_p, _cstr, _pp, _pp]),
+    "pqj_claims_free": (None, [_p]),
 }
 
 for _name, (_res, _args) in _SIGNATURES.items():
@@ -101,7 +142,10 @@ class PqjoseError(Exception):
     know it) and the library's detailed ``message`` (never containing key, token or claim
     bytes)."""
 
-    def __init__(self, status: int, message: str):
+    status: Status | int
+    message: str
+
+    def __init__(self, status: int, message: str) -> None:
         try:
             self.status = Status(status)
         except ValueError:
@@ -114,6 +158,14 @@ class UsageError(PqjoseError, ValueError):
     """An argument was missing, not UTF-8 or out of range (statuses 1-5)."""
 
 
+class ClaimAbsent(PqjoseError, LookupError):
+    """A verified token has no claim of the name asked for (status ``CLAIM_ABSENT``)."""
+
+
+class ClaimTypeError(PqjoseError, TypeError):
+    """A verified token's claim has another JSON type than asked for (``CLAIM_TYPE``)."""
+
+
 class KeyProblem(PqjoseError):
     """A key could not be made, imported, exported or found in a set (statuses 200-299)."""
 
@@ -124,7 +176,12 @@ class TokenError(PqjoseError):
 
 def error_for(status: int, message: str) -> PqjoseError:
     """The exception for a status."""
-    if status < 100:
+    cls: type[PqjoseError]
+    if status == Status.CLAIM_ABSENT:
+        cls = ClaimAbsent
+    elif status == Status.CLAIM_TYPE:
+        cls = ClaimTypeError
+    elif status < 100:
         cls = UsageError
     elif 200 <= status < 300:
         cls = KeyProblem
@@ -133,7 +190,7 @@ def error_for(status: int, message: str) -> PqjoseError:
     return cls(status, message)
 
 
-def call(fn, *args):
+def call(fn: Any, *args: Any) -> None:
     """Call a fallible C function (its trailing ``err_out`` is added) and raise on failure."""
     err = ctypes.c_void_p()
     status = fn(*args, ctypes.byref(err))
@@ -152,7 +209,7 @@ def take_string(ptr: ctypes.c_void_p) -> str:
         lib.pqj_string_free(ptr)
 
 
-def text(value, name: str) -> bytes:
+def text(value: str | bytes | bytearray | memoryview, name: str) -> bytes:
     """A str or bytes argument as UTF-8 bytes (NUL-terminated by ctypes for ``const char *``)."""
     if isinstance(value, str):
         value = value.encode("utf-8")

@@ -15,6 +15,8 @@ class Status(enum.IntEnum):
     INVALID_ARGUMENT = 3
     PANIC = 4
     OTHER = 5
+    CLAIM_ABSENT = 6
+    CLAIM_TYPE = 7
     TOKEN_TOO_LARGE = 100
     HEADER_TOO_LARGE = 101
     PAYLOAD_TOO_LARGE = 102

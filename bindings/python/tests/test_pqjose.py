@@ -2,6 +2,7 @@
 
 import datetime
 import gc
+import os
 import pathlib
 import re
 import threading
@@ -12,7 +13,20 @@ import pqjose
 from pqjose import Key, KeySet, Status, Verifier
 
 NOW = 1_800_000_000
-HEADER = pathlib.Path(__file__).resolve().parents[3] / "include" / "pqjose.h"
+_HERE = pathlib.Path(__file__).resolve().parent
+# The header: PQJOSE_HEADER, else rust/include of an unpacked sdist, else the source tree's.
+HEADER = next(
+    (
+        p
+        for p in (
+            pathlib.Path(os.environ.get("PQJOSE_HEADER", "/nonexistent")),
+            _HERE.parent / "rust" / "include" / "pqjose.h",
+            _HERE.parents[2] / "include" / "pqjose.h",
+        )
+        if p.is_file()
+    ),
+    _HERE.parents[2] / "include" / "pqjose.h",
+)
 
 
 def test_version():
