@@ -114,7 +114,8 @@ pub extern "C" fn pqj_error_free(err: *mut pqj_error) {
 #[cfg(test)]
 mod tests {
     use pqjose::{
-        AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, RegisteredClaim,
+        AlgorithmError, AuditError, ClaimName, ClaimsError, Error, FormatError, KeyError,
+        RegisteredClaim,
     };
 
     use super::*;
@@ -197,6 +198,41 @@ mod tests {
             (Error::Revoked, S::Revoked),
             (Error::ReplayStoreFull, S::ReplayStoreFull),
             (Error::Crypto, S::Crypto),
+            (
+                AuditError::Io(std::io::ErrorKind::NotFound).into(),
+                S::AuditIo,
+            ),
+            (AuditError::NotEmpty.into(), S::AuditNotEmpty),
+            (AuditError::NotALog.into(), S::AuditNotALog),
+            (AuditError::Config.into(), S::AuditConfig),
+            (AuditError::RecordNotObject.into(), S::AuditRecordNotObject),
+            (AuditError::RecordTooLarge.into(), S::AuditRecordTooLarge),
+            (AuditError::IndexOutOfRange.into(), S::AuditIndexOutOfRange),
+            (AuditError::NoCheckpoint.into(), S::AuditNoCheckpoint),
+            (
+                AuditError::CheckpointFormat.into(),
+                S::AuditCheckpointFormat,
+            ),
+            (
+                AuditError::CheckpointOrigin.into(),
+                S::AuditCheckpointOrigin,
+            ),
+            (AuditError::ProofFormat.into(), S::AuditProofFormat),
+            (AuditError::InclusionProof.into(), S::AuditInclusionProof),
+            (
+                AuditError::ConsistencyProof.into(),
+                S::AuditConsistencyProof,
+            ),
+            (
+                AuditError::Tampered {
+                    kind: pqjose::audit::TamperKind::Fork,
+                    index: 7,
+                }
+                .into(),
+                S::AuditTampered,
+            ),
+            (AuditError::UnsuitableKey.into(), S::AuditUnsuitableKey),
+            (AuditError::SignerStopped.into(), S::AuditSignerStopped),
         ];
         for (e, want) in &cases {
             let f = Failure::from(e.clone());
