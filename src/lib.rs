@@ -78,6 +78,14 @@
 //! and verifies WIMSE workload identity and proof tokens. Their checks fail with
 //! [`ProfileError`].
 //!
+//! ## Encryption (JWE)
+//!
+//! [`jwe`] encrypts to a recipient's key: JOSE-HPKE with the post-quantum and PQ/T suites
+//! (`HPKE-9` X-Wing, `HPKE-12`/`HPKE-13` ML-KEM, `HPKE-8`/`HPKE-10` ML-KEM + NIST curves) and
+//! the classical suites, plus the classical JWE algorithms; [`DecryptionKey`] /
+//! [`EncryptionKey`] are bound to one [`KeyManagement`] algorithm, like signing keys; nested
+//! tokens are opened and validated in one call ([`jwe::Decryption::decrypt_jwt`]).
+//!
 //! ## Security
 //!
 //! ### What is untrusted before verification
