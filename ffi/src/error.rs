@@ -115,8 +115,7 @@ pub extern "C" fn pqj_error_free(err: *mut pqj_error) {
 mod tests {
     use pqjose::{
         AlgorithmError, AuditError, ClaimName, ClaimsError, Error, FormatError, KeyError,
-        ProfileError,
-        RegisteredClaim,
+        ProfileError, RegisteredClaim,
     };
 
     use super::*;

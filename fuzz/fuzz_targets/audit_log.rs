@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use pqjose::VerifyingKey;
-use pqjose::audit::{DirStorage, verify_log};
+use pqjose::audit::{DirStorage, Storage, verify_log};
+use pqjose::{JwkSet, VerifyingKey};
 use pqjose_fuzz::check_error;
 
-/// The public key of the seeds' log (fuzz/seeds/audit_log).
-const KEY: &str = r#"{"kty":"OKP","kid":"fuzz","alg":"Ed25519","crv":"Ed25519","x":"0FFkuXSQHBwYJ0P-pAJECX1JWEJbjwCcvcTcR7sGkCA"}"#;
+/// The public keys of the seeds' logs (fuzz/keys/audit.json, written with the seeds by
+/// `PQJOSE_BLESS=1 cargo test -p pqjose --test audit_fuzz_seeds`).
+const KEYS: &str = include_str!("../keys/audit.json");
 const FILES: [&str; 4] = ["log.json", "records.jsonl", "tree", "checkpoints.jsonl"];
 
 fn dir() -> &'static PathBuf {
@@ -24,9 +25,23 @@ fn dir() -> &'static PathBuf {
     })
 }
 
-fn key() -> &'static VerifyingKey {
-    static K: OnceLock<VerifyingKey> = OnceLock::new();
-    K.get_or_init(|| VerifyingKey::from_jwk_json(KEY).expect("the fuzz key"))
+fn keys() -> &'static [VerifyingKey] {
+    static K: OnceLock<Vec<VerifyingKey>> = OnceLock::new();
+    K.get_or_init(|| {
+        let set = JwkSet::from_json(KEYS).expect("the fuzz keys");
+        set.keys()
+            .iter()
+            .map(|j| VerifyingKey::from_jwk(j).expect("a fuzz key"))
+            .collect()
+    })
+}
+
+/// The key for the log's configured algorithm (else the first: verification then fails cleanly).
+fn key_for(storage: &DirStorage) -> &'static VerifyingKey {
+    let keys = keys();
+    keys.iter()
+        .find(|k| k.algorithm().as_str() == storage.config().algorithm)
+        .unwrap_or(&keys[0])
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -43,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
     }
     match DirStorage::open_read_only(dir) {
         Ok(s) => {
-            if let Err(e) = verify_log(&s, key()) {
+            if let Err(e) = verify_log(&s, key_for(&s)) {
                 check_error(&e);
             }
         }
@@ -51,7 +66,7 @@ fuzz_target!(|data: &[u8]| {
     }
     match DirStorage::open(dir) {
         Ok(s) => {
-            if let Err(e) = verify_log(&s, key()) {
+            if let Err(e) = verify_log(&s, key_for(&s)) {
                 check_error(&e);
             }
         }

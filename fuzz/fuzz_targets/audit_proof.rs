@@ -6,15 +6,22 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use pqjose::VerifyingKey;
 use pqjose::audit::{ConsistencyProof, InclusionProof, merkle};
+use pqjose::{JwkSet, VerifyingKey};
 use pqjose_fuzz::check_error;
 
-const KEY: &str = r#"{"kty":"OKP","kid":"fuzz","alg":"Ed25519","crv":"Ed25519","x":"0FFkuXSQHBwYJ0P-pAJECX1JWEJbjwCcvcTcR7sGkCA"}"#;
+/// The public keys of the seeds' logs (fuzz/keys/audit.json; see tests/audit_fuzz_seeds.rs).
+const KEYS: &str = include_str!("../keys/audit.json");
 
-fn key() -> &'static VerifyingKey {
-    static K: OnceLock<VerifyingKey> = OnceLock::new();
-    K.get_or_init(|| VerifyingKey::from_jwk_json(KEY).expect("the fuzz key"))
+fn keys() -> &'static [VerifyingKey] {
+    static K: OnceLock<Vec<VerifyingKey>> = OnceLock::new();
+    K.get_or_init(|| {
+        let set = JwkSet::from_json(KEYS).expect("the fuzz keys");
+        set.keys()
+            .iter()
+            .map(|j| VerifyingKey::from_jwk(j).expect("a fuzz key"))
+            .collect()
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -22,23 +29,37 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     match InclusionProof::from_json(text) {
-        Ok(p) => match p.verify(key()) {
-            Ok(cp) => {
-                assert_eq!(cp.size(), p.size);
-                assert!(
-                    merkle::verify_inclusion(p.index, p.size, &p.leaf_hash, &p.path, &p.root)
-                        .is_ok()
-                );
+        Ok(p) => {
+            for key in keys() {
+                match p.verify(key) {
+                    Ok(cp) => {
+                        assert_eq!(cp.size(), p.size);
+                        assert!(
+                            merkle::verify_inclusion(
+                                p.index,
+                                p.size,
+                                &p.leaf_hash,
+                                &p.path,
+                                &p.root
+                            )
+                            .is_ok()
+                        );
+                    }
+                    Err(e) => check_error(&e),
+                }
             }
-            Err(e) => check_error(&e),
-        },
+        }
         Err(e) => check_error(&e),
     }
     match ConsistencyProof::from_json(text) {
-        Ok(p) => match p.verify(key()) {
-            Ok((a, b)) => assert!(a.size() <= b.size()),
-            Err(e) => check_error(&e),
-        },
+        Ok(p) => {
+            for key in keys() {
+                match p.verify(key) {
+                    Ok((a, b)) => assert!(a.size() <= b.size()),
+                    Err(e) => check_error(&e),
+                }
+            }
+        }
         Err(e) => check_error(&e),
     }
 });
