@@ -137,6 +137,18 @@ enum pqj_status
    */
   PQJ_STATUS_SIGNATURE_LENGTH = 114,
   /**
+   * Malformed JWS JSON serialization.
+   */
+  PQJ_STATUS_JWS_JSON = 115,
+  /**
+   * The JWS JSON serialization has more signatures than the limit.
+   */
+  PQJ_STATUS_TOO_MANY_SIGNATURES = 116,
+  /**
+   * `alg`, `crit`, `b64` or a key in an unprotected header, or a header member given twice.
+   */
+  PQJ_STATUS_UNPROTECTED_HEADER = 117,
+  /**
    * Malformed JWK.
    */
   PQJ_STATUS_MALFORMED_JWK = 200,
@@ -197,6 +209,78 @@ enum pqj_status
    */
   PQJ_STATUS_TOO_MANY_KEYS = 214,
   /**
+   * A compact JWE must have exactly five segments.
+   */
+  PQJ_STATUS_JWE_SEGMENT_COUNT = 230,
+  /**
+   * `enc` missing, or present with HPKE integrated encryption.
+   */
+  PQJ_STATUS_JWE_ENC_PRESENCE = 231,
+  /**
+   * Malformed JWE JSON serialization.
+   */
+  PQJ_STATUS_JWE_SERIALIZATION = 232,
+  /**
+   * Wrong number of JWE recipients.
+   */
+  PQJ_STATUS_JWE_RECIPIENTS = 233,
+  /**
+   * A JWE header member is repeated across headers, or `crit` is not protected.
+   */
+  PQJ_STATUS_JWE_DUPLICATE_HEADER = 234,
+  /**
+   * Unsupported JWE key-management algorithm.
+   */
+  PQJ_STATUS_JWE_UNSUPPORTED_ALGORITHM = 235,
+  /**
+   * Missing, malformed or unsupported HPKE header parameter.
+   */
+  PQJ_STATUS_JWE_HPKE_PARAMETERS = 236,
+  /**
+   * The key is not an encryption key for this algorithm.
+   */
+  PQJ_STATUS_JWE_KEY_MISMATCH = 237,
+  /**
+   * The JWE does not carry a nested JWT (`cty` `JWT`).
+   */
+  PQJ_STATUS_JWE_NOT_NESTED = 238,
+  /**
+   * The JWE's `alg` or `enc` is not allowed by the decryption policy.
+   */
+  PQJ_STATUS_JWE_NOT_ALLOWED = 239,
+  /**
+   * JWE decryption failed (deliberately without detail: no oracle).
+   */
+  PQJ_STATUS_JWE_DECRYPTION = 240,
+  /**
+   * RSA-OAEP decryption is unavailable in this build (RUSTSEC-2023-0071).
+   */
+  PQJ_STATUS_JWE_RSA_DECRYPTION_UNAVAILABLE = 241,
+  /**
+   * Invalid ephemeral public key (`epk`).
+   */
+  PQJ_STATUS_JWE_INVALID_EPHEMERAL_KEY = 242,
+  /**
+   * Key-management algorithm refused (`RSA1_5`, `PBES2`).
+   */
+  PQJ_STATUS_JWE_REFUSED_ALGORITHM = 243,
+  /**
+   * Compressed JWE (`zip`) is refused.
+   */
+  PQJ_STATUS_JWE_COMPRESSION = 244,
+  /**
+   * The key does not fit the content encryption (`enc`).
+   */
+  PQJ_STATUS_JWE_ENC_MISMATCH = 245,
+  /**
+   * Unknown content encryption (`enc`).
+   */
+  PQJ_STATUS_JWE_UNKNOWN_ENC = 246,
+  /**
+   * Missing or malformed key-management header parameter (`epk`, `apu`, `apv`).
+   */
+  PQJ_STATUS_JWE_KEY_MANAGEMENT_HEADER = 247,
+  /**
    * `alg` `none` is never accepted.
    */
   PQJ_STATUS_ALG_NONE = 300,
@@ -216,6 +300,10 @@ enum pqj_status
    * The algorithm is not supported by this backend.
    */
   PQJ_STATUS_ALG_UNSUPPORTED = 304,
+  /**
+   * Unknown algorithm policy (one of pqc, hybrid, composite, any).
+   */
+  PQJ_STATUS_UNKNOWN_POLICY = 305,
   /**
    * Bad signature.
    */
@@ -532,12 +620,40 @@ typedef struct pqj_audit_log pqj_audit_log;
 typedef struct pqj_claims pqj_claims;
 
 /**
+ * An opened JWE: the plaintext (zeroized when freed) and the header facts that were checked.
+ *
+ * Thread safety: immutable; may be read from any number of threads at once. Free it once with
+ * `pqj_decrypted_free`.
+ */
+typedef struct pqj_decrypted pqj_decrypted;
+
+/**
  * A detailed error from one call: its status and a message. Owned by the caller, who frees it
  * with `pqj_error_free`.
  *
  * Thread safety: immutable; may be read from any thread, freed once.
  */
 typedef struct pqj_error pqj_error;
+
+/**
+ * An encryption key bound to one JWE key-management algorithm (`HPKE-9`, `ECDH-ES+A256KW`,
+ * `A256KW`, ...): private (decrypts, and encrypts to its public half) or public (encrypts
+ * only). For `A128KW`/`A256KW`/`dir` the key is the shared secret, so it is always private.
+ *
+ * Thread safety: immutable; one handle may be used from any number of threads at once. Free
+ * it once with `pqj_jwe_key_free`; secret material is zeroized when the last user (a JWE key
+ * set may hold its own copy) lets go.
+ */
+typedef struct pqj_jwe_key pqj_jwe_key;
+
+/**
+ * A recipient's decryption keys (an agent or gateway rotating its encryption keys), selected
+ * by the JWE's `kid` and `alg`.
+ *
+ * Thread safety: every function on a set may be called from any number of threads at once;
+ * adding a key is atomic (a decryption in progress sees the set before or after it).
+ */
+typedef struct pqj_jwe_keyset pqj_jwe_keyset;
 
 /**
  * A key bound to one algorithm: private (signs and verifies) or public (verifies only).
@@ -915,6 +1031,280 @@ const char *pqj_error_message(const pqj_error *err);
  * Free an error. `NULL` does nothing.
  */
 void pqj_error_free(pqj_error *err);
+
+/**
+ * Generate a new private encryption key for `alg` (a JWE key-management algorithm:
+ * `"HPKE-9"`, `"HPKE-8"`, `"HPKE-12"`, `"HPKE-0"`, `"ECDH-ES+A256KW"`, `"RSA-OAEP-256"`,
+ * `"A256KW"`, `"dir"`, ...) from the system random generator. `crv` may be NULL: the curve of
+ * an `ECDH-ES*` key (`"P-256"` (default), `"P-384"` or `"X25519"`), refused for other
+ * algorithms. `enc` may be NULL: the content encryption a `dir` key is sized for (required for
+ * `dir`, refused otherwise). `kid` may be NULL: the key id is then the RFC 7638 thumbprint.
+ *
+ * On success stores a new handle in `*key_out` (free with `pqj_jwe_key_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_jwe_key_generate(const char *alg,
+                                const char *crv,
+                                const char *enc,
+                                const char *kid,
+                                const pqj_jwe_key **key_out,
+                                pqj_error **err_out);
+
+/**
+ * Import an encryption key from JWK JSON text (`jwk`, `jwk_len` bytes of UTF-8). Its `alg`
+ * must name a JWE key-management algorithm (a signing JWK is refused with
+ * `PQJ_STATUS_JWE_KEY_MISMATCH`) and its `use`, if present, must be `enc`. A JWK with private
+ * members (and every `oct` JWK) becomes a private key, otherwise a public one.
+ *
+ * On success stores a new handle in `*key_out` (free with `pqj_jwe_key_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_jwe_key_from_jwk(const uint8_t *jwk,
+                                size_t jwk_len,
+                                const pqj_jwe_key **key_out,
+                                pqj_error **err_out);
+
+/**
+ * Whether the key is private (can decrypt). False for NULL.
+ *
+ * Thread safety: safe from any thread.
+ */
+bool pqj_jwe_key_is_private(const pqj_jwe_key *key);
+
+/**
+ * The key's key-management algorithm (`"HPKE-9"`, ...), NUL-terminated, owned by the key and
+ * valid until `pqj_jwe_key_free`; NULL if `key` is NULL.
+ *
+ * Thread safety: safe from any thread.
+ */
+const char *pqj_jwe_key_alg(const pqj_jwe_key *key);
+
+/**
+ * The key id, NUL-terminated, owned by the key and valid until `pqj_jwe_key_free`; NULL if
+ * `key` is NULL.
+ *
+ * Thread safety: safe from any thread.
+ */
+const char *pqj_jwe_key_kid(const pqj_jwe_key *key);
+
+/**
+ * The public JWK as JSON text (private members stripped), with `kid` and `alg`, to give to
+ * senders. Refused (`PQJ_STATUS_NO_PUBLIC_FORM`) for `oct` keys (`A128KW`, `A256KW`, `dir`).
+ *
+ * On success stores a new string in `*jwk_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_jwe_key_public_jwk(const pqj_jwe_key *key, char **jwk_out, pqj_error **err_out);
+
+/**
+ * The private JWK as JSON text (secret members included: handle with care). Refused
+ * (`PQJ_STATUS_KEY_NOT_PRIVATE`) for a public key.
+ *
+ * On success stores a new string in `*jwk_out`; free it with `pqj_string_free`, which
+ * zeroizes it.
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_jwe_key_private_jwk(const pqj_jwe_key *key, char **jwk_out, pqj_error **err_out);
+
+/**
+ * Release an encryption key handle. `NULL` does nothing.
+ *
+ * Thread safety: call once per handle, when no other thread is using this handle.
+ */
+void pqj_jwe_key_free(const pqj_jwe_key *key);
+
+/**
+ * Encrypt `plaintext` (`plaintext_len` bytes, any content) to `key` (public or private) as a
+ * compact JWE. `enc` may be NULL: the content encryption, `"A256GCM"` by default; it must be
+ * NULL for HPKE integrated encryption (`HPKE-n`), which has none. `cty` may be NULL: the
+ * `cty` header member; `"JWT"` marks a nested (signed-then-encrypted) token.
+ *
+ * On success stores the JWE in `*jwe_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_jwe_encrypt(const pqj_jwe_key *key,
+                           const char *enc,
+                           const char *cty,
+                           const uint8_t *plaintext,
+                           size_t plaintext_len,
+                           char **jwe_out,
+                           pqj_error **err_out);
+
+/**
+ * Decrypt a JWE (`jwe`, `jwe_len` bytes; compact, flattened or general JSON, detected; one
+ * trailing newline allowed) with the private `key`. The JWE's `alg` must be the key's. Every
+ * failure of decryption proper (wrong key, bad tag, failed unwrap) is the one opaque
+ * `PQJ_STATUS_JWE_DECRYPTION`: no oracle.
+ *
+ * On success stores a new handle in `*decrypted_out` (free with `pqj_decrypted_free`).
+ *
+ * Thread safety: safe from any number of threads at once on one key.
+ */
+pqj_status pqj_jwe_decrypt(const pqj_jwe_key *key,
+                           const uint8_t *jwe,
+                           size_t jwe_len,
+                           const pqj_decrypted **decrypted_out,
+                           pqj_error **err_out);
+
+/**
+ * The plaintext of an opened JWE: a pointer owned by `decrypted` (valid until
+ * `pqj_decrypted_free`, which zeroizes it) and its length in `*len_out`. The plaintext may
+ * contain NUL bytes and is not NUL-terminated. NULL (and a length of 0) if `decrypted` is
+ * NULL; `len_out` may be NULL.
+ *
+ * Thread safety: safe from any thread.
+ */
+const uint8_t *pqj_decrypted_plaintext(const pqj_decrypted *decrypted, size_t *len_out);
+
+/**
+ * The key-management algorithm of the opened JWE, NUL-terminated, owned by `decrypted`; NULL
+ * if `decrypted` is NULL.
+ *
+ * Thread safety: safe from any thread.
+ */
+const char *pqj_decrypted_alg(const pqj_decrypted *decrypted);
+
+/**
+ * The content encryption (`enc`) of the opened JWE, owned by `decrypted`; NULL for HPKE
+ * integrated encryption (which has none) or if `decrypted` is NULL.
+ *
+ * Thread safety: safe from any thread.
+ */
+const char *pqj_decrypted_enc(const pqj_decrypted *decrypted);
+
+/**
+ * The key id of the key that opened the JWE, owned by `decrypted`; NULL if `decrypted` is
+ * NULL.
+ *
+ * Thread safety: safe from any thread.
+ */
+const char *pqj_decrypted_kid(const pqj_decrypted *decrypted);
+
+/**
+ * The `cty` header member of the opened JWE (`"JWT"` for a nested token), owned by
+ * `decrypted`; NULL if the JWE has none or `decrypted` is NULL.
+ *
+ * Thread safety: safe from any thread.
+ */
+const char *pqj_decrypted_cty(const pqj_decrypted *decrypted);
+
+/**
+ * Free an opened JWE; its plaintext is zeroized. `NULL` does nothing.
+ *
+ * Thread safety: call once per handle, when no other thread is using it.
+ */
+void pqj_decrypted_free(const pqj_decrypted *decrypted);
+
+/**
+ * Make an empty JWE key set.
+ *
+ * On success stores a new handle in `*set_out` (free with `pqj_jwe_keyset_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_jwe_keyset_new(const pqj_jwe_keyset **set_out, pqj_error **err_out);
+
+/**
+ * Make a JWE key set from a private JWK Set (`jwks`, `jwks_len` bytes of UTF-8). Entries that
+ * are not usable decryption keys (signature keys, public keys, unknown types, duplicates) are
+ * skipped; their number is stored in `*skipped_out` unless `skipped_out` is NULL.
+ *
+ * On success stores a new handle in `*set_out` (free with `pqj_jwe_keyset_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_jwe_keyset_from_jwks(const uint8_t *jwks,
+                                    size_t jwks_len,
+                                    const pqj_jwe_keyset **set_out,
+                                    size_t *skipped_out,
+                                    pqj_error **err_out);
+
+/**
+ * Add a private encryption key (a copy; `key` stays the caller's). A public key is refused
+ * (`PQJ_STATUS_KEY_NOT_PRIVATE`); a second key with the same `kid` and `alg` is
+ * `PQJ_STATUS_DUPLICATE_KEY`.
+ *
+ * Thread safety: safe from any number of threads at once, also while others decrypt.
+ */
+pqj_status pqj_jwe_keyset_add(const pqj_jwe_keyset *set,
+                              const pqj_jwe_key *key,
+                              pqj_error **err_out);
+
+/**
+ * The number of keys in the set; 0 for NULL.
+ *
+ * Thread safety: safe from any thread.
+ */
+size_t pqj_jwe_keyset_len(const pqj_jwe_keyset *set);
+
+/**
+ * The public JWK Set to publish (`{"keys":[...]}`; `oct` keys left out).
+ *
+ * On success stores a new string in `*jwks_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_jwe_keyset_public_jwks(const pqj_jwe_keyset *set,
+                                      char **jwks_out,
+                                      pqj_error **err_out);
+
+/**
+ * Decrypt a JWE as `pqj_jwe_decrypt` does, with the key of `set` its `kid` and `alg` select
+ * (without `kid`, every key of its `alg` is tried); `PQJ_STATUS_KEY_NOT_FOUND` if none fits.
+ *
+ * On success stores a new handle in `*decrypted_out` (free with `pqj_decrypted_free`).
+ *
+ * Thread safety: safe from any number of threads at once on one set.
+ */
+pqj_status pqj_jwe_keyset_decrypt(const pqj_jwe_keyset *set,
+                                  const uint8_t *jwe,
+                                  size_t jwe_len,
+                                  const pqj_decrypted **decrypted_out,
+                                  pqj_error **err_out);
+
+/**
+ * Open a nested (signed-then-encrypted) token in one call: decrypt `jwe` with the key of `set`
+ * its `kid` and `alg` select, require `cty` `JWT` (`PQJ_STATUS_JWE_NOT_NESTED` otherwise),
+ * then verify the inner JWT exactly as `pqj_verifier_verify_claims` does (signature against
+ * the verifier's key set, algorithm policy, every claim check) at the current system time.
+ *
+ * On success stores the inner token's claims in `*claims_out` (free with `pqj_claims_free`).
+ *
+ * Thread safety: safe from any number of threads at once on one set and one verifier.
+ */
+pqj_status pqj_jwe_decrypt_nested(const pqj_jwe_keyset *set,
+                                  const pqj_verifier *verifier,
+                                  const uint8_t *jwe,
+                                  size_t jwe_len,
+                                  const pqj_claims **claims_out,
+                                  pqj_error **err_out);
+
+/**
+ * `pqj_jwe_decrypt_nested` at a given time (`now`, seconds since the Unix epoch) instead of
+ * the system clock, for the inner token's time checks.
+ *
+ * Thread safety: safe from any number of threads at once on one set and one verifier.
+ */
+pqj_status pqj_jwe_decrypt_nested_at(const pqj_jwe_keyset *set,
+                                     const pqj_verifier *verifier,
+                                     const uint8_t *jwe,
+                                     size_t jwe_len,
+                                     int64_t now,
+                                     const pqj_claims **claims_out,
+                                     pqj_error **err_out);
+
+/**
+ * Release a JWE key set; its keys are zeroized when no other holder remains. `NULL` does
+ * nothing.
+ *
+ * Thread safety: call once per handle, when no other thread is using it.
+ */
+void pqj_jwe_keyset_free(const pqj_jwe_keyset *set);
 
 /**
  * Generate a new private key for `alg` (a JOSE name such as `"ML-DSA-65"`, `"Ed25519"`,
@@ -1355,9 +1745,9 @@ pqj_status pqj_inspect(const uint8_t *token,
 pqj_status pqj_validation_new(pqj_validation **validation_out, pqj_error **err_out);
 
 /**
- * Set the algorithm policy by its command-line name: `"pqc"` (ML-DSA, SLH-DSA, composites),
- * `"hybrid"` (post-quantum or hybrid), `"composite"` (composite ML-DSA hybrids only) or
- * `"any"` (the default). `PQJ_STATUS_ALG_UNKNOWN` for any other name.
+ * Set the algorithm policy by its command-line name: `"pqc"` (ML-DSA and SLH-DSA only),
+ * `"hybrid"` (ML-DSA, SLH-DSA and composites), `"composite"` (composite ML-DSA hybrids only)
+ * or `"any"` (the default). `PQJ_STATUS_UNKNOWN_POLICY` for any other name.
  *
  * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */

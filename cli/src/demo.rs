@@ -3,12 +3,15 @@
 //! An issuer creates ML-DSA-65, composite ML-DSA-65-Ed25519 and legacy ES256 keys and publishes
 //! its JWK Set; it mints per-task tokens for several agents; a gateway verifies them under a
 //! post-quantum-or-hybrid policy and rejects what it must (legacy algorithm, tampering, expiry,
-//! wrong audience, replay); the issuer rotates its key; a closing table gives sizes and timings.
+//! wrong audience, replay); the issuer rotates its key; a vault delivers a database credential to
+//! an agent as a signed-then-encrypted token (ML-DSA inside, X-Wing `HPKE-9` outside) that only
+//! that agent can open; a closing table gives sizes and timings.
 //!
 //! Every step states the outcome it expects. The exit status is 0 when all of them held and 1
 //! otherwise, so the demo is also a smoke test of the library on this machine; 2 is a usage
 //! error or unwritable output.
 
+mod delivery;
 mod report;
 mod scenario;
 mod timing;

@@ -27,7 +27,7 @@ fn text_demo_passes() {
     assert!(out.stderr.is_empty());
     assert!(!text.contains("FAIL"), "{text}");
     let summary = text.lines().last().unwrap_or_default();
-    assert!(summary.starts_with("All 11 expectations held"), "{summary}");
+    assert!(summary.starts_with("All 13 expectations held"), "{summary}");
     for needle in [
         "https://issuer.example",
         "/.well-known/jwks.json",
@@ -37,6 +37,9 @@ fn text_demo_passes() {
         "token replayed (jti seen before) [601]",
         "token expired [500]",
         "key not found [600]",
+        "X-Wing key (HPKE-9)",
+        "decryption failed [240]",
+        "HPKE-9 nested JWT",
         "Cost on this machine",
     ] {
         assert!(text.contains(needle), "missing `{needle}` in\n{text}");
@@ -111,8 +114,15 @@ fn json_demo_passes_with_the_expected_outcomes() {
             ("rotation", "accepted", None), // new key
             ("rotation", "accepted", None), // old key during the overlap
             rejected("rotation", 600),      // old key after retirement
+            ("delivery", "accepted", None), // the agent opens its credential
+            rejected("delivery", 240),      // another agent cannot (opaque failure)
         ]
     );
+    // The secret delivery: a nested JWE much larger than the token it carries, and its cost.
+    let delivery = &doc["delivery_timing"];
+    assert_eq!(delivery["alg"], "HPKE-9 nested JWT");
+    assert!(delivery["jwe_bytes"].as_u64().unwrap() > size("ML-DSA-65"));
+    assert!(delivery["sign_encrypt_us"].is_u64() && delivery["decrypt_verify_us"].is_u64());
     // Rejections carry the error's message; acceptances the verified claims.
     assert_eq!(checks[2]["reason"], "algorithm ES256 is not allowed");
     assert!(

@@ -77,7 +77,7 @@ fn wrong_type(name: &str, want: &str) -> Failure {
 }
 
 impl pqj_claims {
-    fn new(verified: Verified) -> Result<Self, Failure> {
+    pub(crate) fn new(verified: Verified) -> Result<Self, Failure> {
         let all = verified.claims().to_json_object()?;
         let payload = String::from_utf8(verified.payload().to_vec())
             .map_err(|_| Failure::internal("verified payload is not UTF-8"))?;

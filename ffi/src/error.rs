@@ -114,7 +114,7 @@ pub extern "C" fn pqj_error_free(err: *mut pqj_error) {
 #[cfg(test)]
 mod tests {
     use pqjose::{
-        AlgorithmError, AuditError, ClaimName, ClaimsError, Error, FormatError, KeyError,
+        AlgorithmError, AuditError, ClaimName, ClaimsError, Error, FormatError, JweError, KeyError,
         ProfileError, RegisteredClaim,
     };
 
@@ -144,6 +144,9 @@ mod tests {
             (FormatError::UnencodedPayload.into(), S::UnencodedPayload),
             (FormatError::EmbeddedKey.into(), S::EmbeddedKey),
             (FormatError::SignatureLength.into(), S::SignatureLength),
+            (FormatError::JwsJson.into(), S::JwsJson),
+            (FormatError::TooManySignatures.into(), S::TooManySignatures),
+            (FormatError::UnprotectedHeader.into(), S::UnprotectedHeader),
             (KeyError::MalformedJwk.into(), S::MalformedJwk),
             (KeyError::UnsupportedKeyType.into(), S::UnsupportedKeyType),
             (KeyError::AlgorithmRequired.into(), S::AlgorithmRequired),
@@ -159,6 +162,39 @@ mod tests {
             (KeyError::NotExportable.into(), S::NotExportable),
             (KeyError::DuplicateKey.into(), S::DuplicateKey),
             (KeyError::TooManyKeys.into(), S::TooManyKeys),
+            (JweError::SegmentCount.into(), S::JweSegmentCount),
+            (
+                JweError::ContentEncryptionPresence.into(),
+                S::JweEncPresence,
+            ),
+            (JweError::Serialization.into(), S::JweSerialization),
+            (JweError::Recipients.into(), S::JweRecipients),
+            (JweError::DuplicateHeader.into(), S::JweDuplicateHeader),
+            (
+                JweError::UnsupportedAlgorithm.into(),
+                S::JweUnsupportedAlgorithm,
+            ),
+            (JweError::HpkeParameters.into(), S::JweHpkeParameters),
+            (JweError::KeyMismatch.into(), S::JweKeyMismatch),
+            (JweError::NotNested.into(), S::JweNotNested),
+            (JweError::NotAllowed.into(), S::JweNotAllowed),
+            (JweError::Decryption.into(), S::JweDecryption),
+            (
+                JweError::RsaDecryptionUnavailable.into(),
+                S::JweRsaDecryptionUnavailable,
+            ),
+            (
+                JweError::InvalidEphemeralKey.into(),
+                S::JweInvalidEphemeralKey,
+            ),
+            (JweError::RefusedAlgorithm.into(), S::JweRefusedAlgorithm),
+            (JweError::Compression.into(), S::JweCompression),
+            (JweError::EncMismatch.into(), S::JweEncMismatch),
+            (JweError::UnknownEnc.into(), S::JweUnknownEnc),
+            (
+                JweError::KeyManagementHeader.into(),
+                S::JweKeyManagementHeader,
+            ),
             (AlgorithmError::None.into(), S::AlgNone),
             (AlgorithmError::Unknown.into(), S::AlgUnknown),
             (
@@ -171,6 +207,7 @@ mod tests {
             ),
             (AlgorithmError::NotAllowed(alg).into(), S::AlgNotAllowed),
             (AlgorithmError::Unsupported(alg).into(), S::AlgUnsupported),
+            (AlgorithmError::UnknownPolicy.into(), S::UnknownPolicy),
             (Error::InvalidSignature, S::InvalidSignature),
             (ClaimsError::Expired.into(), S::Expired),
             (ClaimsError::NotYetValid.into(), S::NotYetValid),

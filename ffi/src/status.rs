@@ -65,6 +65,12 @@ pub enum pqj_status {
     EmbeddedKey = 113,
     /// The signature has the wrong length for the algorithm.
     SignatureLength = 114,
+    /// Malformed JWS JSON serialization.
+    JwsJson = 115,
+    /// The JWS JSON serialization has more signatures than the limit.
+    TooManySignatures = 116,
+    /// `alg`, `crit`, `b64` or a key in an unprotected header, or a header member given twice.
+    UnprotectedHeader = 117,
 
     /// Malformed JWK.
     MalformedJwk = 200,
@@ -96,6 +102,42 @@ pub enum pqj_status {
     DuplicateKey = 213,
     /// The key set is full (`MAX_KEY_SET_KEYS` keys).
     TooManyKeys = 214,
+    /// A compact JWE must have exactly five segments.
+    JweSegmentCount = 230,
+    /// `enc` missing, or present with HPKE integrated encryption.
+    JweEncPresence = 231,
+    /// Malformed JWE JSON serialization.
+    JweSerialization = 232,
+    /// Wrong number of JWE recipients.
+    JweRecipients = 233,
+    /// A JWE header member is repeated across headers, or `crit` is not protected.
+    JweDuplicateHeader = 234,
+    /// Unsupported JWE key-management algorithm.
+    JweUnsupportedAlgorithm = 235,
+    /// Missing, malformed or unsupported HPKE header parameter.
+    JweHpkeParameters = 236,
+    /// The key is not an encryption key for this algorithm.
+    JweKeyMismatch = 237,
+    /// The JWE does not carry a nested JWT (`cty` `JWT`).
+    JweNotNested = 238,
+    /// The JWE's `alg` or `enc` is not allowed by the decryption policy.
+    JweNotAllowed = 239,
+    /// JWE decryption failed (deliberately without detail: no oracle).
+    JweDecryption = 240,
+    /// RSA-OAEP decryption is unavailable in this build (RUSTSEC-2023-0071).
+    JweRsaDecryptionUnavailable = 241,
+    /// Invalid ephemeral public key (`epk`).
+    JweInvalidEphemeralKey = 242,
+    /// Key-management algorithm refused (`RSA1_5`, `PBES2`).
+    JweRefusedAlgorithm = 243,
+    /// Compressed JWE (`zip`) is refused.
+    JweCompression = 244,
+    /// The key does not fit the content encryption (`enc`).
+    JweEncMismatch = 245,
+    /// Unknown content encryption (`enc`).
+    JweUnknownEnc = 246,
+    /// Missing or malformed key-management header parameter (`epk`, `apu`, `apv`).
+    JweKeyManagementHeader = 247,
 
     /// `alg` `none` is never accepted.
     AlgNone = 300,
@@ -107,6 +149,8 @@ pub enum pqj_status {
     AlgNotAllowed = 303,
     /// The algorithm is not supported by this backend.
     AlgUnsupported = 304,
+    /// Unknown algorithm policy (one of pqc, hybrid, composite, any).
+    UnknownPolicy = 305,
 
     /// Bad signature.
     InvalidSignature = 400,
@@ -260,6 +304,9 @@ impl pqj_status {
         Self::UnencodedPayload,
         Self::EmbeddedKey,
         Self::SignatureLength,
+        Self::JwsJson,
+        Self::TooManySignatures,
+        Self::UnprotectedHeader,
         Self::MalformedJwk,
         Self::UnsupportedKeyType,
         Self::AlgorithmRequired,
@@ -275,11 +322,30 @@ impl pqj_status {
         Self::NotExportable,
         Self::DuplicateKey,
         Self::TooManyKeys,
+        Self::JweSegmentCount,
+        Self::JweEncPresence,
+        Self::JweSerialization,
+        Self::JweRecipients,
+        Self::JweDuplicateHeader,
+        Self::JweUnsupportedAlgorithm,
+        Self::JweHpkeParameters,
+        Self::JweKeyMismatch,
+        Self::JweNotNested,
+        Self::JweNotAllowed,
+        Self::JweDecryption,
+        Self::JweRsaDecryptionUnavailable,
+        Self::JweInvalidEphemeralKey,
+        Self::JweRefusedAlgorithm,
+        Self::JweCompression,
+        Self::JweEncMismatch,
+        Self::JweUnknownEnc,
+        Self::JweKeyManagementHeader,
         Self::AlgNone,
         Self::AlgUnknown,
         Self::AlgMismatch,
         Self::AlgNotAllowed,
         Self::AlgUnsupported,
+        Self::UnknownPolicy,
         Self::InvalidSignature,
         Self::Expired,
         Self::NotYetValid,
@@ -382,6 +448,11 @@ impl pqj_status {
             Self::UnencodedPayload => c"unencoded payload (b64: false) is not supported",
             Self::EmbeddedKey => c"header-supplied keys are not accepted",
             Self::SignatureLength => c"signature has the wrong length for the algorithm",
+            Self::JwsJson => c"malformed JWS JSON serialization",
+            Self::TooManySignatures => c"JWS JSON serialization has more signatures than the limit",
+            Self::UnprotectedHeader => {
+                c"alg, crit, b64 or a key in an unprotected header, or a header member given twice"
+            }
             Self::MalformedJwk => c"malformed JWK",
             Self::UnsupportedKeyType => c"unsupported key type",
             Self::AlgorithmRequired => c"the key's algorithm must be given",
@@ -397,11 +468,36 @@ impl pqj_status {
             Self::NotExportable => c"key cannot be exported in this form",
             Self::DuplicateKey => c"a key with this kid and algorithm is already in the key set",
             Self::TooManyKeys => c"the key set is full",
+            Self::JweSegmentCount => c"compact JWE must have exactly five segments",
+            Self::JweEncPresence => c"enc missing, or present with HPKE integrated encryption",
+            Self::JweSerialization => c"malformed JWE JSON serialization",
+            Self::JweRecipients => c"wrong number of JWE recipients",
+            Self::JweDuplicateHeader => {
+                c"JWE header member repeated across headers, or crit not in the protected header"
+            }
+            Self::JweUnsupportedAlgorithm => c"unsupported JWE key-management algorithm",
+            Self::JweHpkeParameters => c"missing, malformed or unsupported HPKE header parameter",
+            Self::JweKeyMismatch => c"the key is not an encryption key for this algorithm",
+            Self::JweNotNested => c"the JWE does not carry a nested JWT (cty JWT)",
+            Self::JweNotAllowed => c"the JWE's alg or enc is not allowed by the decryption policy",
+            Self::JweDecryption => c"decryption failed",
+            Self::JweRsaDecryptionUnavailable => {
+                c"RSA-OAEP decryption is unavailable in this build (RUSTSEC-2023-0071)"
+            }
+            Self::JweInvalidEphemeralKey => c"invalid ephemeral public key (epk)",
+            Self::JweRefusedAlgorithm => {
+                c"key-management algorithm refused (RSA1_5 and PBES2 are never supported)"
+            }
+            Self::JweCompression => c"compressed JWE (zip) is refused",
+            Self::JweEncMismatch => c"the key does not fit the content encryption (enc)",
+            Self::JweUnknownEnc => c"unknown content encryption (enc)",
+            Self::JweKeyManagementHeader => c"missing or malformed key-management header parameter",
             Self::AlgNone => c"alg none is not accepted",
             Self::AlgUnknown => c"unknown algorithm",
             Self::AlgMismatch => c"algorithm does not match the key's algorithm",
             Self::AlgNotAllowed => c"algorithm is not allowed",
             Self::AlgUnsupported => c"algorithm is not supported by this backend",
+            Self::UnknownPolicy => c"unknown algorithm policy (one of pqc, hybrid, composite, any)",
             Self::InvalidSignature => c"bad signature",
             Self::Expired => c"token expired",
             Self::NotYetValid => c"token not yet valid",

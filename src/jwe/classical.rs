@@ -147,6 +147,22 @@ fn dir_fits(len: usize, enc: ContentEncryption) -> bool {
     enc.key_len() == len
 }
 
+/// Parse a PKCS#8/SPKI document for the ECDH curve `crv`, or (none given) for the first
+/// curve it parses as; [`KeyError::Pem`] if none fits.
+fn find_curve<T>(
+    crv: Option<EcdhCurve>,
+    parse: impl Fn(EcdhCurve) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let curves = crv.map_or_else(
+        || vec![EcdhCurve::P256, EcdhCurve::P384, EcdhCurve::X25519],
+        |c| vec![c],
+    );
+    curves
+        .into_iter()
+        .find_map(|c| parse(c).ok())
+        .ok_or(Error::Key(KeyError::Pem))
+}
+
 fn check_kty(alg: ClassicalAlg, jwk: &Jwk) -> Result<(), Error> {
     let ok = match alg.key_type() {
         "EC" => matches!(jwk.kty(), "EC" | "OKP"),
@@ -230,17 +246,7 @@ impl ClassicalSecretKey {
         der: &[u8],
     ) -> Result<Self, Error> {
         match alg.key_type() {
-            "EC" => {
-                let curves = crv.map_or(
-                    vec![EcdhCurve::P256, EcdhCurve::P384, EcdhCurve::X25519],
-                    |c| vec![c],
-                );
-                curves
-                    .into_iter()
-                    .find_map(|c| EcdhSecretKey::from_pkcs8_der(c, der).ok())
-                    .map(Self::Ec)
-                    .ok_or(Error::Key(KeyError::Pem))
-            }
+            "EC" => find_curve(crv, |c| EcdhSecretKey::from_pkcs8_der(c, der)).map(Self::Ec),
             "RSA" => Ok(Self::Rsa(RsaOaepSecretKey::from_pkcs8_der(der)?)),
             _ => Err(KeyError::PemUnsupported.into()),
         }
@@ -309,17 +315,7 @@ impl ClassicalPublicKey {
         der: &[u8],
     ) -> Result<Self, Error> {
         match alg.key_type() {
-            "EC" => {
-                let curves = crv.map_or(
-                    vec![EcdhCurve::P256, EcdhCurve::P384, EcdhCurve::X25519],
-                    |c| vec![c],
-                );
-                curves
-                    .into_iter()
-                    .find_map(|c| EcdhPublicKey::from_spki_der(c, der).ok())
-                    .map(Self::Ec)
-                    .ok_or(Error::Key(KeyError::Pem))
-            }
+            "EC" => find_curve(crv, |c| EcdhPublicKey::from_spki_der(c, der)).map(Self::Ec),
             "RSA" => Ok(Self::Rsa(RsaOaepPublicKey::from_spki_der(der)?)),
             _ => Err(KeyError::PemUnsupported.into()),
         }

@@ -56,6 +56,51 @@ pub struct EncryptionKey {
     pub(crate) public: Public,
 }
 
+/// The accessors [`DecryptionKey`] and [`EncryptionKey`] share (one definition for both):
+/// the bound algorithm, the `kid` and where it came from.
+macro_rules! bound_key_accessors {
+    ($ty:ident) => {
+        impl $ty {
+            /// The key-management algorithm this key is bound to.
+            pub fn algorithm(&self) -> KeyManagement {
+                self.alg
+            }
+
+            /// The key id (the RFC 7638 thumbprint unless one was given).
+            pub fn kid(&self) -> &str {
+                &self.kid
+            }
+
+            /// Whether the `kid` was given (by the JWK or `with_kid`) rather than derived.
+            pub fn has_explicit_kid(&self) -> bool {
+                self.explicit_kid
+            }
+
+            /// Set the key id (at most [`MAX_KID_LEN`] bytes, not empty).
+            pub fn with_kid(mut self, kid: impl Into<String>) -> Result<Self, Error> {
+                let kid = kid.into();
+                checked_kid(Some(&kid))?;
+                self.kid = kid;
+                self.explicit_kid = true;
+                Ok(self)
+            }
+
+            /// Set `kid` if given, else the thumbprint (the default `kid`).
+            fn kid_or_thumbprint(mut self, kid: Option<String>) -> Result<Self, Error> {
+                self.explicit_kid = kid.is_some();
+                self.kid = match kid {
+                    Some(k) => k,
+                    None => self.thumbprint()?,
+                };
+                Ok(self)
+            }
+        }
+    };
+}
+
+bound_key_accessors!(DecryptionKey);
+bound_key_accessors!(EncryptionKey);
+
 impl fmt::Debug for DecryptionKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DecryptionKey")
@@ -213,17 +258,13 @@ impl DecryptionKey {
     }
 
     fn finish(alg: KeyManagement, kid: Option<String>, secret: Secret) -> Result<Self, Error> {
-        let mut key = Self {
+        Self {
             alg,
             kid: String::new(),
-            explicit_kid: kid.is_some(),
+            explicit_kid: false,
             secret,
-        };
-        key.kid = match kid {
-            Some(k) => k,
-            None => key.thumbprint()?,
-        };
-        Ok(key)
+        }
+        .kid_or_thumbprint(kid)
     }
 
     /// Import a private JWK. Its `alg` must name a key-management algorithm (required: an
@@ -264,31 +305,6 @@ impl DecryptionKey {
             Secret::Classical(ClassicalSecretKey::from_jwk(c, jwk)?)
         };
         Self::finish(alg, kid, secret)
-    }
-
-    /// The key-management algorithm this key is bound to.
-    pub fn algorithm(&self) -> KeyManagement {
-        self.alg
-    }
-
-    /// The key id (the RFC 7638 thumbprint unless one was given).
-    pub fn kid(&self) -> &str {
-        &self.kid
-    }
-
-    /// Whether the `kid` was given (by the JWK or [`DecryptionKey::with_kid`]) rather than
-    /// derived.
-    pub fn has_explicit_kid(&self) -> bool {
-        self.explicit_kid
-    }
-
-    /// Set the key id (at most [`MAX_KID_LEN`] bytes, not empty).
-    pub fn with_kid(mut self, kid: impl Into<String>) -> Result<Self, Error> {
-        let kid = kid.into();
-        checked_kid(Some(&kid))?;
-        self.kid = kid;
-        self.explicit_kid = true;
-        Ok(self)
     }
 
     /// The key to encrypt to this one (the public key; for `oct` algorithms, the same shared
@@ -375,41 +391,13 @@ impl EncryptionKey {
             let c = classical(alg).ok_or(JweError::UnsupportedAlgorithm)?;
             Public::Classical(ClassicalPublicKey::from_jwk(c, jwk)?)
         };
-        let mut key = Self {
+        Self {
             alg,
             kid: String::new(),
-            explicit_kid: kid.is_some(),
+            explicit_kid: false,
             public,
-        };
-        key.kid = match kid {
-            Some(k) => k,
-            None => key.thumbprint()?,
-        };
-        Ok(key)
-    }
-
-    /// The key-management algorithm this key is bound to.
-    pub fn algorithm(&self) -> KeyManagement {
-        self.alg
-    }
-
-    /// The key id (the RFC 7638 thumbprint unless one was given).
-    pub fn kid(&self) -> &str {
-        &self.kid
-    }
-
-    /// Whether the `kid` was given rather than derived.
-    pub fn has_explicit_kid(&self) -> bool {
-        self.explicit_kid
-    }
-
-    /// Set the key id (at most [`MAX_KID_LEN`] bytes, not empty).
-    pub fn with_kid(mut self, kid: impl Into<String>) -> Result<Self, Error> {
-        let kid = kid.into();
-        checked_kid(Some(&kid))?;
-        self.kid = kid;
-        self.explicit_kid = true;
-        Ok(self)
+        }
+        .kid_or_thumbprint(kid)
     }
 
     /// The public JWK with `alg` and `kid`. `oct` keys have no public form

@@ -170,6 +170,11 @@ class KeyProblem(PqjoseError):
     """A key could not be made, imported, exported or found in a set (statuses 200-299)."""
 
 
+class JweError(PqjoseError):
+    """A JWE was refused or could not be made (statuses 230-249); every failure of decryption
+    proper is ``JWE_DECRYPTION``, without detail."""
+
+
 class TokenError(PqjoseError):
     """A token was refused: format, algorithm, signature, claims, key selection, replay."""
 
@@ -188,6 +193,8 @@ def error_for(status: int, message: str) -> PqjoseError:
         cls = ClaimTypeError
     elif status < 100:
         cls = UsageError
+    elif 230 <= status < 250:
+        cls = JweError
     elif 200 <= status < 300:
         cls = KeyProblem
     elif 1100 <= status < 1200:

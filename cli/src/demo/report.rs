@@ -92,6 +92,8 @@ pub(super) struct Step {
 pub(super) struct Report {
     pub(super) steps: Vec<Step>,
     pub(super) timings: Vec<Timing>,
+    /// The closing table's row for the secret delivery (sign + encrypt, decrypt + verify).
+    pub(super) delivery: Option<Timing>,
     /// A step that could not be carried out at all (for example a key that could not be made).
     pub(super) error: Option<String>,
     /// The real time the scenario's clock started at (seconds since the Unix epoch); every
@@ -156,7 +158,12 @@ impl Report {
             out.push('\n');
         }
         if !self.timings.is_empty() {
-            text_timings(&mut out, self.steps.len() + 1, &self.timings);
+            text_timings(
+                &mut out,
+                self.steps.len() + 1,
+                &self.timings,
+                self.delivery.as_ref(),
+            );
         }
         if let Some(e) = &self.error {
             let _ = writeln!(out, "FAILED: {e}");
@@ -202,6 +209,13 @@ impl Report {
             "tokens": tokens,
             "checks": checks,
             "timings": timings,
+            "delivery_timing": self.delivery.as_ref().map(|t| json!({
+                "alg": t.alg,
+                "jwe_bytes": t.token_bytes,
+                "sign_encrypt_us": t.sign_us,
+                "decrypt_verify_us": t.verify_us,
+                "runs": t.runs,
+            })),
             "steps": steps,
             "start": self.start,
             "elapsed_ms": self.elapsed_ms,
@@ -276,7 +290,7 @@ fn text_line(out: &mut String, line: &Line) {
     };
 }
 
-fn text_timings(out: &mut String, number: usize, timings: &[Timing]) {
+fn text_timings(out: &mut String, number: usize, timings: &[Timing], delivery: Option<&Timing>) {
     let runs = timings.first().map_or(0, |t| t.runs);
     let _ = writeln!(
         out,
@@ -287,7 +301,7 @@ fn text_timings(out: &mut String, number: usize, timings: &[Timing]) {
         "   {:<18} {:>12} {:>12} {:>12}",
         "algorithm", "token bytes", "sign", "verify"
     );
-    for t in timings {
+    for t in timings.iter().chain(delivery) {
         let _ = writeln!(
             out,
             "   {:<18} {:>12} {:>12} {:>12}",
@@ -295,6 +309,13 @@ fn text_timings(out: &mut String, number: usize, timings: &[Timing]) {
             thousands(t.token_bytes),
             micros(t.sign_us),
             micros(t.verify_us)
+        );
+    }
+    if let Some(d) = delivery {
+        let _ = writeln!(
+            out,
+            "   ({}: JWE bytes; sign = sign + encrypt, verify = decrypt + verify)",
+            d.alg
         );
     }
     out.push('\n');

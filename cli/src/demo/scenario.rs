@@ -86,7 +86,7 @@ impl Timeline {
     }
 
     /// Seconds since the start.
-    fn offset(&self) -> i64 {
+    pub(super) fn offset(&self) -> i64 {
         self.clock.now().as_secs().saturating_sub(self.start)
     }
 }
@@ -217,7 +217,9 @@ pub(super) fn run(report: &mut Report) -> Result<(), Failed> {
 
     let new_key = rotate(report, &t, &issuer, &gateway, present)?;
 
+    let delivery = super::delivery::run(report, &t, &new_key, &gateway)?;
     report.timings = timing::measure(&t, &[&new_key, &issuer.hybrid, &issuer.legacy], &gateway)?;
+    report.delivery = Some(delivery);
     Ok(())
 }
 

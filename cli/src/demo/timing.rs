@@ -57,7 +57,7 @@ pub(super) fn measure(
 }
 
 /// The median (the upper one for an even count); zero for no samples.
-fn median(samples: &mut [Duration]) -> Duration {
+pub(super) fn median(samples: &mut [Duration]) -> Duration {
     samples.sort_unstable();
     samples.get(samples.len() / 2).copied().unwrap_or_default()
 }
