@@ -548,6 +548,70 @@ enum pqj_status
    * Proof exp too far in the future (profiles).
    */
   PQJ_STATUS_PROOF_LIFETIME = 1046,
+  /**
+   * Audit log: audit log I/O error.
+   */
+  PQJ_STATUS_AUDIT_IO = 1100,
+  /**
+   * Audit log: directory is not empty.
+   */
+  PQJ_STATUS_AUDIT_NOT_EMPTY = 1101,
+  /**
+   * Audit log: not an audit log directory.
+   */
+  PQJ_STATUS_AUDIT_NOT_A_LOG = 1102,
+  /**
+   * Audit log: malformed audit log configuration.
+   */
+  PQJ_STATUS_AUDIT_CONFIG = 1103,
+  /**
+   * Audit log: record is not one JSON object.
+   */
+  PQJ_STATUS_AUDIT_RECORD_NOT_OBJECT = 1104,
+  /**
+   * Audit log: record exceeds the size limit.
+   */
+  PQJ_STATUS_AUDIT_RECORD_TOO_LARGE = 1105,
+  /**
+   * Audit log: index or tree size out of range.
+   */
+  PQJ_STATUS_AUDIT_INDEX_OUT_OF_RANGE = 1106,
+  /**
+   * Audit log: no checkpoint of that tree size.
+   */
+  PQJ_STATUS_AUDIT_NO_CHECKPOINT = 1107,
+  /**
+   * Audit log: malformed checkpoint.
+   */
+  PQJ_STATUS_AUDIT_CHECKPOINT_FORMAT = 1108,
+  /**
+   * Audit log: checkpoint of another log.
+   */
+  PQJ_STATUS_AUDIT_CHECKPOINT_ORIGIN = 1109,
+  /**
+   * Audit log: malformed proof.
+   */
+  PQJ_STATUS_AUDIT_PROOF_FORMAT = 1110,
+  /**
+   * Audit log: inclusion proof does not verify.
+   */
+  PQJ_STATUS_AUDIT_INCLUSION_PROOF = 1111,
+  /**
+   * Audit log: consistency proof does not verify.
+   */
+  PQJ_STATUS_AUDIT_CONSISTENCY_PROOF = 1112,
+  /**
+   * Audit log: audit log fails verification.
+   */
+  PQJ_STATUS_AUDIT_TAMPERED = 1113,
+  /**
+   * Audit log: key cannot sign or verify this log's checkpoints.
+   */
+  PQJ_STATUS_AUDIT_UNSUITABLE_KEY = 1114,
+  /**
+   * Audit log: the checkpoint signer stopped after an error.
+   */
+  PQJ_STATUS_AUDIT_SIGNER_STOPPED = 1115,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -605,6 +669,15 @@ typedef enum pqj_claim_kind pqj_claim_kind;
 typedef uint32_t pqj_claim_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * An open audit log (one writer). Checkpoints are signed by a background thread, so appending
+ * never waits for a signature.
+ *
+ * Thread safety: calls on one handle are serialized by an internal lock, so a handle may be
+ * used from any thread; free it once, when no other thread is using it.
+ */
+typedef struct pqj_audit_log pqj_audit_log;
 
 /**
  * The claims of a token that passed verification (signature and every claim check).
@@ -734,6 +807,118 @@ const char *pqj_version(void);
  * Thread safety: call once per string.
  */
 void pqj_string_free(char *s);
+
+/**
+ * Create an audit log in directory `dir` (created; refused unless empty), signing checkpoints
+ * with the private `key` (any algorithm but HMAC), sealing one every `every` records (0 means
+ * the default, 1000) or once the oldest uncovered record is `interval_ms` milliseconds old.
+ * `sync_every_record`: sync after each record (else once per `pqj_audit_sync`).
+ *
+ * On success stores a new handle in `*log_out` (free with `pqj_audit_log_free`).
+ *
+ * Thread safety: safe from any thread; `key` may be shared.
+ */
+pqj_status pqj_audit_create(const char *dir,
+                            const pqj_key *key,
+                            uint64_t every,
+                            uint64_t interval_ms,
+                            bool sync_every_record,
+                            pqj_audit_log **log_out,
+                            pqj_error **err_out);
+
+/**
+ * Open the audit log in directory `dir` for appending, with its private `key`. A crash's torn
+ * tail is cut; the latest checkpoint must verify with `key` and match the records.
+ *
+ * On success stores a new handle in `*log_out` (free with `pqj_audit_log_free`).
+ *
+ * Thread safety: safe from any thread; one writer per log directory.
+ */
+pqj_status pqj_audit_open(const char *dir,
+                          const pqj_key *key,
+                          pqj_audit_log **log_out,
+                          pqj_error **err_out);
+
+/**
+ * Append one record (`record_len` bytes: one JSON object on one line, stored byte for byte).
+ * Unless NULL, `*index_out` receives its index and `leaf_hash_out` (32 bytes) its leaf hash.
+ * The record is durable when this returns if the log syncs every record, else after the next
+ * `pqj_audit_sync` (acknowledge it to others only then).
+ *
+ * Thread safety: see `pqj_audit_log`.
+ */
+pqj_status pqj_audit_append(const pqj_audit_log *log,
+                            const uint8_t *record,
+                            size_t record_len,
+                            uint64_t *index_out,
+                            uint8_t *leaf_hash_out,
+                            pqj_error **err_out);
+
+/**
+ * Make every appended record durable. Unless NULL, `*size_out` receives the durable size.
+ *
+ * Thread safety: see `pqj_audit_log`.
+ */
+pqj_status pqj_audit_sync(const pqj_audit_log *log, uint64_t *size_out, pqj_error **err_out);
+
+/**
+ * Sync, sign a checkpoint of everything appended (unless the latest covers it) and wait for
+ * it. On success stores the latest checkpoint, exactly as stored (a signed note for Ed25519
+ * keys, else a compact JWS), in `*checkpoint_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: see `pqj_audit_log`.
+ */
+pqj_status pqj_audit_seal(const pqj_audit_log *log, char **checkpoint_out, pqj_error **err_out);
+
+/**
+ * An inclusion proof (JSON `{"index","size","leaf_hash","path","root","checkpoint"}`) for
+ * record `index` against the checkpoint of tree size `size`, or the latest checkpoint when
+ * `size` is 0. On success stores it in `*proof_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: see `pqj_audit_log`.
+ */
+pqj_status pqj_audit_prove(const pqj_audit_log *log,
+                           uint64_t index,
+                           uint64_t size,
+                           char **proof_out,
+                           pqj_error **err_out);
+
+/**
+ * Close and free a log: syncs, waits for pending checkpoints, stops the signer thread.
+ * `NULL` does nothing.
+ *
+ * Thread safety: call once per handle, when no other thread is using it.
+ */
+void pqj_audit_log_free(pqj_audit_log *log);
+
+/**
+ * Verify the whole log in directory `dir` with its public `key` (streaming: the log is never
+ * held in memory). On failure the status is `PQJ_STATUS_AUDIT_TAMPERED` for a log that fails
+ * verification, and the error message ends with `at index N`: the first record that is
+ * missing, changed or out of place, or, for a checkpoint that fails, its tree size. Unless
+ * NULL, `*records_out` receives the number of records on success.
+ *
+ * Thread safety: safe from any thread; `key` may be shared.
+ */
+pqj_status pqj_audit_verify(const char *dir,
+                            const pqj_key *key,
+                            uint64_t *records_out,
+                            pqj_error **err_out);
+
+/**
+ * Check an inclusion proof (`proof_len` bytes of JSON) and its checkpoint with the log's
+ * public `key`. If `record` is not NULL, also check that the proof is for these `record_len`
+ * bytes. Unless NULL, `*size_out` receives the checkpoint's tree size.
+ *
+ * Thread safety: safe from any thread; `key` may be shared.
+ */
+pqj_status pqj_audit_check_proof(const uint8_t *proof,
+                                 size_t proof_len,
+                                 const pqj_key *key,
+                                 const uint8_t *record,
+                                 size_t record_len,
+                                 uint64_t *size_out,
+                                 pqj_error **err_out);
 
 /**
  * Verify a compact JWT exactly as `pqj_verifier_verify` does, and on success store its claims

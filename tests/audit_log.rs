@@ -374,3 +374,56 @@ fn the_time_trigger_seals_in_the_background() {
     }
     log.close().unwrap();
 }
+
+/// Reopening for appending rehashes the records against the stored tree: a record changed,
+/// removed or inserted behind the writer's back (tree file left alone) is refused with its
+/// index, whether a checkpoint covers it yet or not. (Before, reopening compared the latest
+/// checkpoint with the tree file only, and appends went on over the altered records.)
+#[test]
+fn reopen_checks_the_records_against_the_tree() {
+    let cases: [(&str, fn(&mut Vec<String>), u64); 4] = [
+        ("changed-covered", |l| l[3] = l[3].replace("t/3", "t/X"), 3),
+        (
+            "changed-uncovered",
+            |l| l[9] = l[9].replace("t/9", "t/X"),
+            9,
+        ),
+        ("removed", |l| drop(l.remove(5)), 5),
+        (
+            "inserted",
+            |l| l.insert(2, r#"{"sub":"mallory"}"#.to_owned()),
+            2,
+        ),
+    ];
+    for (name, tamper, index) in cases {
+        let t = TempDir::new(&format!("reopen-{name}"));
+        let key = SigningKey::generate(Algorithm::Ed25519).unwrap();
+        let jwk = key.to_jwk().unwrap().to_json();
+        let key = || SigningKey::from_jwk_json(&jwk).unwrap();
+        // Checkpoints at 0, 4 and 8; records 8 and 9 are not covered by one.
+        let mut log = AuditLog::create(
+            &t.0,
+            key(),
+            LogOptions::new().every(4).interval_ms(3_600_000),
+        )
+        .unwrap();
+        for i in 0..10 {
+            log.append(&record(i)).unwrap();
+        }
+        log.close().unwrap();
+        let mut l = lines(&t.0);
+        tamper(&mut l);
+        write_lines(&t.0, &l);
+        let err = AuditLog::open(&t.0, key()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Audit(AuditError::Tampered {
+                    kind: TamperKind::RecordMismatch,
+                    index: i
+                }) if i == index
+            ),
+            "{name}: {err:?}"
+        );
+    }
+}

@@ -136,6 +136,22 @@ const (
 	StatusTransactionTokenHash        Status = 1044
 	StatusOtherTokenHash              Status = 1045
 	StatusProofLifetime               Status = 1046
+	StatusAuditIo                     Status = 1100
+	StatusAuditNotEmpty               Status = 1101
+	StatusAuditNotALog                Status = 1102
+	StatusAuditConfig                 Status = 1103
+	StatusAuditRecordNotObject        Status = 1104
+	StatusAuditRecordTooLarge         Status = 1105
+	StatusAuditIndexOutOfRange        Status = 1106
+	StatusAuditNoCheckpoint           Status = 1107
+	StatusAuditCheckpointFormat       Status = 1108
+	StatusAuditCheckpointOrigin       Status = 1109
+	StatusAuditProofFormat            Status = 1110
+	StatusAuditInclusionProof         Status = 1111
+	StatusAuditConsistencyProof       Status = 1112
+	StatusAuditTampered               Status = 1113
+	StatusAuditUnsuitableKey          Status = 1114
+	StatusAuditSignerStopped          Status = 1115
 )
 
 // String is the library's fixed description of the status.

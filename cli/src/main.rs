@@ -47,6 +47,7 @@
     )
 )]
 
+mod audit;
 mod bench;
 mod completions;
 mod demo;
@@ -99,6 +100,7 @@ enum Command {
     Inspect(inspect::InspectArgs),
     Dpop(dpop::DpopArgs),
     Exchange(exchange::ExchangeArgs),
+    Audit(audit::AuditArgs),
     Demo(demo::DemoArgs),
     Bench(bench::BenchArgs),
     Inventory(inventory::InventoryArgs),
@@ -119,6 +121,7 @@ impl Command {
             Self::Inspect(args) => inspect::run(args),
             Self::Dpop(args) => dpop::run(args),
             Self::Exchange(args) => exchange::run(args),
+            Self::Audit(args) => audit::run(args),
             Self::Demo(args) => demo::run(args),
             Self::Bench(args) => bench::run(args),
             Self::Inventory(args) => inventory::run(args),

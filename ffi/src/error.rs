@@ -114,7 +114,7 @@ pub extern "C" fn pqj_error_free(err: *mut pqj_error) {
 #[cfg(test)]
 mod tests {
     use pqjose::{
-        AlgorithmError, ClaimName, ClaimsError, Error, FormatError, JweError, KeyError,
+        AlgorithmError, AuditError, ClaimName, ClaimsError, Error, FormatError, JweError, KeyError,
         ProfileError, RegisteredClaim, RemoteKeysError,
     };
 
@@ -296,6 +296,41 @@ mod tests {
             ),
             (ProfileError::OtherTokenHash.into(), S::OtherTokenHash),
             (ProfileError::ProofLifetime.into(), S::ProofLifetime),
+            (
+                AuditError::Io(std::io::ErrorKind::NotFound).into(),
+                S::AuditIo,
+            ),
+            (AuditError::NotEmpty.into(), S::AuditNotEmpty),
+            (AuditError::NotALog.into(), S::AuditNotALog),
+            (AuditError::Config.into(), S::AuditConfig),
+            (AuditError::RecordNotObject.into(), S::AuditRecordNotObject),
+            (AuditError::RecordTooLarge.into(), S::AuditRecordTooLarge),
+            (AuditError::IndexOutOfRange.into(), S::AuditIndexOutOfRange),
+            (AuditError::NoCheckpoint.into(), S::AuditNoCheckpoint),
+            (
+                AuditError::CheckpointFormat.into(),
+                S::AuditCheckpointFormat,
+            ),
+            (
+                AuditError::CheckpointOrigin.into(),
+                S::AuditCheckpointOrigin,
+            ),
+            (AuditError::ProofFormat.into(), S::AuditProofFormat),
+            (AuditError::InclusionProof.into(), S::AuditInclusionProof),
+            (
+                AuditError::ConsistencyProof.into(),
+                S::AuditConsistencyProof,
+            ),
+            (
+                AuditError::Tampered {
+                    kind: pqjose::audit::TamperKind::Fork,
+                    index: 7,
+                }
+                .into(),
+                S::AuditTampered,
+            ),
+            (AuditError::UnsuitableKey.into(), S::AuditUnsuitableKey),
+            (AuditError::SignerStopped.into(), S::AuditSignerStopped),
         ];
         for (e, want) in &cases {
             let f = Failure::from(e.clone());

@@ -22,6 +22,7 @@
     )
 )]
 
+mod audit;
 mod boundary;
 mod claims;
 mod error;
@@ -38,6 +39,7 @@ mod verify;
 
 use core::ffi::{CStr, c_char};
 
+pub use audit::*;
 pub use claims::*;
 pub use error::*;
 pub use fleet::*;

@@ -278,6 +278,38 @@ pub enum pqj_status {
     OtherTokenHash = 1045,
     /// Proof exp too far in the future (profiles).
     ProofLifetime = 1046,
+    /// Audit log: audit log I/O error.
+    AuditIo = 1100,
+    /// Audit log: directory is not empty.
+    AuditNotEmpty = 1101,
+    /// Audit log: not an audit log directory.
+    AuditNotALog = 1102,
+    /// Audit log: malformed audit log configuration.
+    AuditConfig = 1103,
+    /// Audit log: record is not one JSON object.
+    AuditRecordNotObject = 1104,
+    /// Audit log: record exceeds the size limit.
+    AuditRecordTooLarge = 1105,
+    /// Audit log: index or tree size out of range.
+    AuditIndexOutOfRange = 1106,
+    /// Audit log: no checkpoint of that tree size.
+    AuditNoCheckpoint = 1107,
+    /// Audit log: malformed checkpoint.
+    AuditCheckpointFormat = 1108,
+    /// Audit log: checkpoint of another log.
+    AuditCheckpointOrigin = 1109,
+    /// Audit log: malformed proof.
+    AuditProofFormat = 1110,
+    /// Audit log: inclusion proof does not verify.
+    AuditInclusionProof = 1111,
+    /// Audit log: consistency proof does not verify.
+    AuditConsistencyProof = 1112,
+    /// Audit log: audit log fails verification.
+    AuditTampered = 1113,
+    /// Audit log: key cannot sign or verify this log's checkpoints.
+    AuditUnsuitableKey = 1114,
+    /// Audit log: the checkpoint signer stopped after an error.
+    AuditSignerStopped = 1115,
 }
 
 impl pqj_status {
@@ -409,6 +441,22 @@ impl pqj_status {
         Self::TransactionTokenHash,
         Self::OtherTokenHash,
         Self::ProofLifetime,
+        Self::AuditIo,
+        Self::AuditNotEmpty,
+        Self::AuditNotALog,
+        Self::AuditConfig,
+        Self::AuditRecordNotObject,
+        Self::AuditRecordTooLarge,
+        Self::AuditIndexOutOfRange,
+        Self::AuditNoCheckpoint,
+        Self::AuditCheckpointFormat,
+        Self::AuditCheckpointOrigin,
+        Self::AuditProofFormat,
+        Self::AuditInclusionProof,
+        Self::AuditConsistencyProof,
+        Self::AuditTampered,
+        Self::AuditUnsuitableKey,
+        Self::AuditSignerStopped,
     ];
 
     /// The status with this number, if there is one.
@@ -566,6 +614,22 @@ impl pqj_status {
             Self::TransactionTokenHash => c"tth does not match the transaction token",
             Self::OtherTokenHash => c"oth does not match the presented tokens",
             Self::ProofLifetime => c"proof exp too far in the future",
+            Self::AuditIo => c"audit log I/O error",
+            Self::AuditNotEmpty => c"directory is not empty",
+            Self::AuditNotALog => c"not an audit log directory",
+            Self::AuditConfig => c"malformed audit log configuration",
+            Self::AuditRecordNotObject => c"record is not one JSON object",
+            Self::AuditRecordTooLarge => c"record exceeds the size limit",
+            Self::AuditIndexOutOfRange => c"index or tree size out of range",
+            Self::AuditNoCheckpoint => c"no checkpoint of that tree size",
+            Self::AuditCheckpointFormat => c"malformed checkpoint",
+            Self::AuditCheckpointOrigin => c"checkpoint of another log",
+            Self::AuditProofFormat => c"malformed proof",
+            Self::AuditInclusionProof => c"inclusion proof does not verify",
+            Self::AuditConsistencyProof => c"consistency proof does not verify",
+            Self::AuditTampered => c"audit log fails verification",
+            Self::AuditUnsuitableKey => c"key cannot sign or verify this log's checkpoints",
+            Self::AuditSignerStopped => c"the checkpoint signer stopped after an error",
         }
     }
 }

@@ -18,7 +18,7 @@ step "exports match the header" test "$exported" = "$declared"
 cc "${CFLAGS[@]}" -fsyntax-only -x c include/pqjose.h
 if command -v c++ >/dev/null; then c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/pqjose.h; fi
 
-for prog in example test_ffi test_threads test_fleet test_profiles test_jwe interop; do
+for prog in example test_ffi test_threads test_fleet test_profiles test_jwe interop test_audit; do
   cc "${CFLAGS[@]}" -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
     "examples/c/$prog.c" "${PQJ[@]}" -o "$OUT/$prog-asan"
   cc "${CFLAGS[@]}" -O1 "examples/c/$prog.c" "${PQJ[@]}" -o "$OUT/$prog"
@@ -40,6 +40,8 @@ step "test_threads (valgrind)" "${VG[@]}" "$OUT/test_threads"
 step "test_fleet (valgrind)" "${VG[@]}" "$OUT/test_fleet"
 step "test_profiles (valgrind)" "${VG[@]}" "$OUT/test_profiles"
 step "test_jwe (valgrind)" "${VG[@]}" "$OUT/test_jwe"
+step "test_audit (asan+ubsan)" "$OUT/test_audit-asan"
+step "test_audit (valgrind)" "${VG[@]}" "$OUT/test_audit"
 step "example (valgrind)" "${VG[@]}" "$OUT/example"
 
 # Static linking works too (the library's native dependencies come from pkg-config --static).

@@ -17,6 +17,7 @@ use super::error::{AuditError, TamperKind};
 use super::merkle::{CompactRange, Hash, leaf_hash, root_at};
 use super::proof::{InclusionProof, prove_inclusion};
 use super::storage::{DirStorage, LogConfig, Storage, StoredTree, compact_range_of};
+use super::verify::check_records_against_tree;
 use super::{FsyncPolicy, MAX_RECORD_LEN, latest_checkpoint};
 use crate::error::Error;
 use crate::keys::{SigningKey, VerifyingKey};
@@ -279,7 +280,12 @@ impl AuditLog<DirStorage> {
     }
 
     /// Open the log in `dir` for appending with its signing key. A crash's torn tail is cut;
-    /// the latest checkpoint must verify with `key` and match the records.
+    /// every record is rehashed and compared with the stored tree (streaming: the cost of
+    /// reading and hashing the records once, about the cost of [`verify_log`] without its
+    /// signature checks), and the latest checkpoint must verify with `key` and match that tree.
+    /// The first record that differs is named in [`AuditError::Tampered`].
+    ///
+    /// [`verify_log`]: super::verify_log
     pub fn open(dir: &Path, key: SigningKey) -> Result<Self, Error> {
         Self::open_with_clock(dir, key, Arc::new(SystemClock))
     }
@@ -296,8 +302,9 @@ impl AuditLog<DirStorage> {
 }
 
 impl<S: Storage + 'static> AuditLog<S> {
-    /// Run a log over any [`Storage`] (created with its configuration). An empty log without a
-    /// checkpoint gets its size-0 checkpoint.
+    /// Run a log over any [`Storage`] (created with its configuration). The records are checked
+    /// against the stored tree and the latest checkpoint against the key and the tree, as in
+    /// [`AuditLog::open`]. An empty log without a checkpoint gets its size-0 checkpoint.
     pub fn with_storage(storage: S, key: SigningKey, clock: Arc<dyn Clock>) -> Result<Self, Error> {
         let signer = CheckpointSigner::new(key)?;
         let mut log = Self::start(storage, signer, clock)?;
@@ -315,6 +322,9 @@ impl<S: Storage + 'static> AuditLog<S> {
         let verifier = signer.verifying_key()?;
         storage.sync()?;
         let len = storage.len();
+        // The records must be the ones the tree was built from: the checkpoints below are
+        // checked against the tree, and new appends extend it.
+        check_records_against_tree(&storage, len)?;
         let latest = match latest_checkpoint(&storage)? {
             None => None,
             Some(text) => {

@@ -59,6 +59,13 @@ pub struct LogConfig {
     pub key_path: Option<String>,
 }
 
+impl LogConfig {
+    /// Read the configuration of the log in `dir` (`log.json`).
+    pub fn load(dir: &Path) -> Result<Self, AuditError> {
+        read_config(dir)
+    }
+}
+
 /// Reads records in order.
 pub trait RecordReader {
     /// Read the next record into `buf` (cleared first); `false` at the end.

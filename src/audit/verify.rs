@@ -114,6 +114,48 @@ impl Checkpoints<'_> {
     }
 }
 
+/// Check that records `0..len` hash to the stored tree (streaming, bounded memory): the first
+/// record whose recomputed hashes differ from the tree file is reported as
+/// [`TamperKind::RecordMismatch`], a tree file shorter than the records as
+/// [`TamperKind::TreeMismatch`]. Signatures are not checked here.
+pub(crate) fn check_records_against_tree(
+    storage: &(impl Storage + ?Sized),
+    len: u64,
+) -> Result<(), AuditError> {
+    let mut tree = TreeStream {
+        storage,
+        pos: 0,
+        buf: Vec::new(),
+        at: 0,
+        done: false,
+    };
+    let mut records = storage.records(0)?;
+    let mut range = CompactRange::new();
+    let mut buf = Vec::new();
+    let mut stored = Vec::with_capacity(64);
+    while range.size() < len {
+        let index = range.size();
+        match records.next_record(&mut buf) {
+            Ok(true) => {}
+            Ok(false) => return Err(AuditError::tampered(TamperKind::RecordMissing, index)),
+            Err(AuditError::RecordTooLarge) => {
+                return Err(AuditError::tampered(TamperKind::RecordMalformed, index));
+            }
+            Err(e) => return Err(e),
+        }
+        stored.clear();
+        range.push(leaf_hash(&buf), |h| stored.push(*h));
+        for h in &stored {
+            match tree.next()? {
+                Some(t) if t == *h => {}
+                Some(_) => return Err(AuditError::tampered(TamperKind::RecordMismatch, index)),
+                None => return Err(AuditError::tampered(TamperKind::TreeMismatch, index)),
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Verify a whole log with its public key. The error names the first bad index
 /// ([`AuditError::Tampered`]): the first record that is missing, changed or out of place, or,
 /// for a checkpoint that fails, its tree size.

@@ -195,6 +195,11 @@ class TokenError(PqjoseError):
     """A token was refused: format, algorithm, signature, claims, key selection, replay."""
 
 
+class AuditLogError(PqjoseError):
+    """An audit-log operation failed (statuses 1100-1199; ``AUDIT_TAMPERED`` for a log that
+    fails verification, its message ending with ``at index N``)."""
+
+
 def error_for(status: int, message: str) -> PqjoseError:
     """The exception for a status."""
     cls: type[PqjoseError]
@@ -208,6 +213,8 @@ def error_for(status: int, message: str) -> PqjoseError:
         cls = JweError
     elif 200 <= status < 300:
         cls = KeyProblem
+    elif 1100 <= status < 1200:
+        cls = AuditLogError
     else:
         cls = TokenError
     return cls(status, message)

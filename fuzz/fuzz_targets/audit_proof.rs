@@ -1,0 +1,65 @@
+//! Arbitrary proof documents: inclusion and consistency proofs are parsed and checked against
+//! the seeds' log key; nothing panics, every failure is a typed error, and a proof that
+//! verifies is consistent with its own checkpoint.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use pqjose::audit::{ConsistencyProof, InclusionProof, merkle};
+use pqjose::{JwkSet, VerifyingKey};
+use pqjose_fuzz::check_error;
+
+/// The public keys of the seeds' logs (fuzz/keys/audit.json; see tests/audit_fuzz_seeds.rs).
+const KEYS: &str = include_str!("../keys/audit.json");
+
+fn keys() -> &'static [VerifyingKey] {
+    static K: OnceLock<Vec<VerifyingKey>> = OnceLock::new();
+    K.get_or_init(|| {
+        let set = JwkSet::from_json(KEYS).expect("the fuzz keys");
+        set.keys()
+            .iter()
+            .map(|j| VerifyingKey::from_jwk(j).expect("a fuzz key"))
+            .collect()
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match InclusionProof::from_json(text) {
+        Ok(p) => {
+            for key in keys() {
+                match p.verify(key) {
+                    Ok(cp) => {
+                        assert_eq!(cp.size(), p.size);
+                        assert!(
+                            merkle::verify_inclusion(
+                                p.index,
+                                p.size,
+                                &p.leaf_hash,
+                                &p.path,
+                                &p.root
+                            )
+                            .is_ok()
+                        );
+                    }
+                    Err(e) => check_error(&e),
+                }
+            }
+        }
+        Err(e) => check_error(&e),
+    }
+    match ConsistencyProof::from_json(text) {
+        Ok(p) => {
+            for key in keys() {
+                match p.verify(key) {
+                    Ok((a, b)) => assert!(a.size() <= b.size()),
+                    Err(e) => check_error(&e),
+                }
+            }
+        }
+        Err(e) => check_error(&e),
+    }
+});
