@@ -44,6 +44,67 @@ pub enum Error {
     Profile(ProfileError),
     /// The signed audit log refused an operation or failed verification (codes 1100–1199).
     Audit(AuditError),
+    /// A JWE could not be made or opened (see [`JweError`]).
+    Jwe(JweError),
+}
+
+/// Why a JWE (RFC 7516) was refused or could not be made.
+///
+/// Every failure of decryption itself (wrong key, bad tag, bad key unwrap, bad padding, a
+/// content-encryption key of the wrong length) is the one opaque [`JweError::Decryption`], so
+/// that no error is an oracle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JweError {
+    /// Decryption failed. Deliberately carries no detail.
+    Decryption,
+    /// RSA-OAEP decryption is refused in this build: the pure-Rust `rsa` crate is affected by
+    /// RUSTSEC-2023-0071 (Marvin timing side channel). Build with the `aws-lc` feature to
+    /// decrypt RSA-OAEP with aws-lc-rs. Encryption to RSA keys works in every build.
+    RsaDecryptionUnavailable,
+    /// The ephemeral public key (`epk`) is malformed, not on the recipient key's curve, the
+    /// identity, carries private members, or gives an all-zero X25519 shared secret.
+    InvalidEphemeralKey,
+    /// The key-management algorithm is one pqjose never implements (`RSA1_5`, `PBES2-*`).
+    RefusedAlgorithm,
+    /// The header asks for compression (`zip`), which pqjose refuses.
+    Compression,
+    /// A `dir` key's length differs from the key length of the content encryption (`enc`), or
+    /// the key cannot be used with the requested `enc`.
+    EncMismatch,
+    /// The content encryption (`enc`) names no algorithm pqjose supports.
+    UnknownEnc,
+    /// A header parameter the key-management algorithm needs (`epk`, `apu`, `apv`) is missing
+    /// or malformed.
+    KeyManagementHeader,
+    /// A compact JWE has exactly five `.`-separated segments.
+    SegmentCount,
+    /// `enc` is missing where the algorithm needs one, or present with HPKE integrated
+    /// encryption (`HPKE-n`), which has none.
+    ContentEncryptionPresence,
+    /// A JSON serialization is malformed: a required member missing, a member of the wrong
+    /// type, `recipients` together with flattened members.
+    Serialization,
+    /// Zero recipients, more than the limit, or more than one where the algorithm allows only
+    /// one (HPKE integrated encryption, `dir`, `ECDH-ES`).
+    Recipients,
+    /// A header member appears in more than one of the protected, shared unprotected and
+    /// per-recipient headers (RFC 7516 §7.2.1), or `crit` is not in the protected header.
+    DuplicateHeader,
+    /// The `alg` is not a JWE key-management algorithm pqjose implements.
+    UnsupportedAlgorithm,
+    /// An HPKE header parameter is missing, malformed or not allowed: `ek` (required with
+    /// `HPKE-n-KE`, forbidden with `HPKE-n`), a non-empty IV or tag with `HPKE-n`, `psk_id`
+    /// (PSK mode is not supported).
+    HpkeParameters,
+    /// The key is not an encryption key of the JWE's algorithm: the header's `alg` differs
+    /// from the key's, or a JWK describes a signing key (`use` other than `enc`, a signature
+    /// `alg`).
+    KeyMismatch,
+    /// A nested JWT was expected (`cty` `JWT`) and the JWE carries something else.
+    NotNested,
+    /// The JWE's `alg` or `enc` is not in the decryption policy's allow-list.
+    NotAllowed,
 }
 
 /// What is wrong with the structure of a compact JWS, its header or its payload.
@@ -446,6 +507,26 @@ impl Error {
             Self::Crypto => 700,
             Self::Profile(p) => p.code(),
             Self::Audit(a) => a.code(),
+            Self::Jwe(j) => match j {
+                JweError::Decryption => 240,
+                JweError::RsaDecryptionUnavailable => 241,
+                JweError::InvalidEphemeralKey => 242,
+                JweError::RefusedAlgorithm => 243,
+                JweError::Compression => 244,
+                JweError::EncMismatch => 245,
+                JweError::UnknownEnc => 246,
+                JweError::KeyManagementHeader => 247,
+                JweError::SegmentCount => 230,
+                JweError::ContentEncryptionPresence => 231,
+                JweError::Serialization => 232,
+                JweError::Recipients => 233,
+                JweError::DuplicateHeader => 234,
+                JweError::UnsupportedAlgorithm => 235,
+                JweError::HpkeParameters => 236,
+                JweError::KeyMismatch => 237,
+                JweError::NotNested => 238,
+                JweError::NotAllowed => 239,
+            },
         }
     }
 }
@@ -511,6 +592,40 @@ impl fmt::Display for AlgorithmError {
     }
 }
 
+impl fmt::Display for JweError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Decryption => "decryption failed",
+            Self::RsaDecryptionUnavailable => {
+                "RSA-OAEP decryption is unavailable in this build (the pure-Rust rsa crate is \
+                 affected by RUSTSEC-2023-0071); build pqjose with the aws-lc feature"
+            }
+            Self::InvalidEphemeralKey => "invalid ephemeral public key (epk)",
+            Self::RefusedAlgorithm => {
+                "key-management algorithm refused (RSA1_5 and PBES2 are never supported)"
+            }
+            Self::Compression => "compressed JWE (zip) is refused",
+            Self::EncMismatch => "the key does not fit the content encryption (enc)",
+            Self::UnknownEnc => "unknown content encryption (enc)",
+            Self::KeyManagementHeader => "missing or malformed key-management header parameter",
+            Self::SegmentCount => "compact JWE must have exactly five segments",
+            Self::ContentEncryptionPresence => {
+                "enc missing, or present with HPKE integrated encryption"
+            }
+            Self::Serialization => "malformed JWE JSON serialization",
+            Self::Recipients => "wrong number of JWE recipients",
+            Self::DuplicateHeader => {
+                "JWE header member repeated across headers, or crit not in the protected header"
+            }
+            Self::UnsupportedAlgorithm => "unsupported JWE key-management algorithm",
+            Self::HpkeParameters => "missing, malformed or unsupported HPKE header parameter",
+            Self::KeyMismatch => "the key is not an encryption key for this algorithm",
+            Self::NotNested => "the JWE does not carry a nested JWT (cty JWT)",
+            Self::NotAllowed => "the JWE's alg or enc is not allowed by the decryption policy",
+        })
+    }
+}
+
 impl fmt::Display for ClaimsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -547,6 +662,7 @@ impl fmt::Display for Error {
             Self::Crypto => f.write_str("cryptographic operation failed"),
             Self::Profile(e) => e.fmt(f),
             Self::Audit(e) => e.fmt(f),
+            Self::Jwe(e) => e.fmt(f),
         }
     }
 }
@@ -630,6 +746,12 @@ impl From<AlgorithmError> for Error {
     }
 }
 
+impl From<JweError> for Error {
+    fn from(e: JweError) -> Self {
+        Self::Jwe(e)
+    }
+}
+
 impl From<AuditError> for Error {
     fn from(e: AuditError) -> Self {
         Self::Audit(e)
@@ -670,6 +792,24 @@ mod tests {
             Error::Key(KeyError::DuplicateKey),
             Error::Key(KeyError::TooManyKeys),
             Error::Crypto,
+            Error::Jwe(JweError::Decryption),
+            Error::Jwe(JweError::RsaDecryptionUnavailable),
+            Error::Jwe(JweError::InvalidEphemeralKey),
+            Error::Jwe(JweError::RefusedAlgorithm),
+            Error::Jwe(JweError::Compression),
+            Error::Jwe(JweError::EncMismatch),
+            Error::Jwe(JweError::UnknownEnc),
+            Error::Jwe(JweError::KeyManagementHeader),
+            Error::Jwe(JweError::SegmentCount),
+            Error::Jwe(JweError::ContentEncryptionPresence),
+            Error::Jwe(JweError::Serialization),
+            Error::Jwe(JweError::Recipients),
+            Error::Jwe(JweError::DuplicateHeader),
+            Error::Jwe(JweError::UnsupportedAlgorithm),
+            Error::Jwe(JweError::HpkeParameters),
+            Error::Jwe(JweError::KeyMismatch),
+            Error::Jwe(JweError::NotNested),
+            Error::Jwe(JweError::NotAllowed),
         ];
         let mut codes: Vec<u32> = all.iter().map(Error::code).collect();
         codes.sort_unstable();

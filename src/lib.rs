@@ -173,6 +173,7 @@ pub mod audit;
 mod backend;
 mod error;
 mod format;
+pub mod jwe;
 pub mod jws;
 mod jwt;
 mod keys;
@@ -189,10 +190,13 @@ pub use audit::AuditError;
 pub use backend::SigningMode;
 pub use backend::composite::CompositeEncoding;
 pub use error::{
-    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, ProfileError,
+    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, JweError, KeyError, ProfileError,
     RegisteredClaim, RemoteKeysError, Result,
 };
 pub use format::header::Header;
+pub use jwe::{
+    ContentEncryption, Decrypted, DecryptionKey, DecryptionKeySet, EncryptionKey, KeyManagement,
+};
 pub use jwk::{Jwk, JwkSet, SkippedKey};
 pub use jws::{JwsSigner, JwsVerifier};
 pub use keys::{

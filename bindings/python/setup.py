@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 
-from setuptools import setup
+from setuptools import Distribution, setup
 from setuptools.command.build_py import build_py
 from setuptools.command.sdist import sdist
 
@@ -136,12 +136,16 @@ class BuildPyWithLibrary(build_py):
         os.chmod(dest, 0o755)
 
 
+class PlatformDistribution(Distribution):
+    """The package carries a native library: it is installed as platform-specific (platlib),
+    although it has no extension module."""
+
+    def has_ext_modules(self):
+        return True
+
+
 class PlatformWheel(bdist_wheel):
     """A wheel for this platform, any Python 3 (ctypes, no extension module)."""
-
-    def finalize_options(self):
-        super().finalize_options()
-        self.root_is_pure = False
 
     def get_tag(self):
         _, _, plat = super().get_tag()
@@ -149,6 +153,7 @@ class PlatformWheel(bdist_wheel):
 
 
 setup(
+    distclass=PlatformDistribution,
     cmdclass={
         "sdist": SdistWithRust,
         "build_py": BuildPyWithLibrary,

@@ -254,7 +254,7 @@ fn uint(bytes: &[u8], bits: usize) -> Result<BoxedUint, Error> {
 }
 
 /// The public key from the JWK's `n` and `e`, size checked first.
-fn jwk_public_key(jwk: &Jwk) -> Result<(Vec<u8>, RsaPublicKey), Error> {
+pub(crate) fn jwk_public_key(jwk: &Jwk) -> Result<(Vec<u8>, RsaPublicKey), Error> {
     let n = member(&jwk.n)?;
     let e = member(&jwk.e)?;
     check_size(jwk_uint(&n)?)?;
@@ -269,7 +269,7 @@ fn optional_secret(value: &Option<SecretMember>) -> Result<Option<Zeroizing<Vec<
     value.as_ref().map(SecretMember::decode).transpose()
 }
 
-fn private_key_from_jwk(jwk: &Jwk) -> Result<RsaPrivateKey, Error> {
+pub(crate) fn private_key_from_jwk(jwk: &Jwk) -> Result<RsaPrivateKey, Error> {
     let (n, public) = jwk_public_key(jwk)?;
     let d = secret_member(&jwk.d)?;
     let bits = n.len().saturating_mul(8);
@@ -322,11 +322,14 @@ fn check_oid(oid: ObjectIdentifier) -> Result<(), Error> {
 
 pub(crate) fn generate(alg: Algorithm) -> Result<Box<dyn SecretBackend>, Error> {
     rsa_hash(alg)?;
+    RsaSecret::boxed(alg, generate_key()?)
+}
+
+/// A fresh 2048-bit key.
+pub(crate) fn generate_key() -> Result<RsaPrivateKey, Error> {
     // The crate's key generation takes an infallible generator: probe the system one first.
     rng::secret_array::<1>()?;
-    let key =
-        RsaPrivateKey::new(&mut rng::infallible(), GENERATE_BITS).map_err(|_| Error::Crypto)?;
-    RsaSecret::boxed(alg, key)
+    RsaPrivateKey::new(&mut rng::infallible(), GENERATE_BITS).map_err(|_| Error::Crypto)
 }
 
 pub(crate) fn secret_from_jwk(alg: Algorithm, jwk: &Jwk) -> Result<Box<dyn SecretBackend>, Error> {
@@ -344,13 +347,17 @@ pub(crate) fn secret_from_pkcs8(
     der: &[u8],
 ) -> Result<Box<dyn SecretBackend>, Error> {
     rsa_hash(alg)?;
+    RsaSecret::boxed(alg, private_key_from_pkcs8(der)?)
+}
+
+/// A private key from PKCS#8 DER, size checked before any arithmetic.
+pub(crate) fn private_key_from_pkcs8(der: &[u8]) -> Result<RsaPrivateKey, Error> {
     let pem = || Error::Key(KeyError::Pem);
     let info = PrivateKeyInfoRef::try_from(der).map_err(|_| pem())?;
     check_oid(info.algorithm.oid)?;
     let parts = RsaPrivateKeyRef::from_der(info.private_key.as_bytes()).map_err(|_| pem())?;
     check_size(parts.modulus.as_bytes())?;
-    let key = RsaPrivateKey::from_pkcs8_der(der).map_err(|_| pem())?;
-    RsaSecret::boxed(alg, key)
+    RsaPrivateKey::from_pkcs8_der(der).map_err(|_| pem())
 }
 
 pub(crate) fn public_from_spki(
@@ -358,18 +365,27 @@ pub(crate) fn public_from_spki(
     der: &[u8],
 ) -> Result<Arc<dyn PublicBackend>, Error> {
     rsa_hash(alg)?;
+    RsaPublic::arc(alg, public_key_from_spki(der)?)
+}
+
+/// A public key from SubjectPublicKeyInfo DER, size checked before any arithmetic.
+pub(crate) fn public_key_from_spki(der: &[u8]) -> Result<RsaPublicKey, Error> {
     let pem = || Error::Key(KeyError::Pem);
     let info = SubjectPublicKeyInfoRef::try_from(der).map_err(|_| pem())?;
     check_oid(info.algorithm.oid)?;
     let bits = info.subject_public_key.as_bytes().ok_or_else(pem)?;
     let parts = RsaPublicKeyRef::from_der(bits).map_err(|_| pem())?;
     check_size(parts.modulus.as_bytes())?;
-    let key = RsaPublicKey::from_public_key_der(der).map_err(|_| pem())?;
-    RsaPublic::arc(alg, key)
+    RsaPublicKey::from_public_key_der(der).map_err(|_| pem())
 }
 
 /// The public JWK `{kty, alg, n, e}` with minimal-length integers.
 fn public_jwk(alg: Algorithm, key: &RsaPublicKey) -> Jwk {
+    public_members(key, jwk_for(alg))
+}
+
+/// `base` with the public members `n` and `e` (minimal-length integers) set.
+pub(crate) fn public_members(key: &RsaPublicKey, base: Jwk) -> Jwk {
     Jwk {
         n: Some(crate::format::b64::encode(strip_zeros(
             &key.n().to_be_bytes(),
@@ -377,8 +393,24 @@ fn public_jwk(alg: Algorithm, key: &RsaPublicKey) -> Jwk {
         e: Some(crate::format::b64::encode(strip_zeros(
             &key.e().to_be_bytes(),
         ))),
-        ..jwk_for(alg)
+        ..base
     }
+}
+
+/// `base` with every member of the private key (`n`, `e`, `d`, `p`, `q`, `dp`, `dq`, `qi`) set.
+pub(crate) fn private_members(key: &RsaPrivateKey, base: Jwk) -> Result<Jwk, Error> {
+    let der = pkcs1_der(key)?;
+    let parts = RsaPrivateKeyRef::from_der(&der).map_err(|_| Error::Key(KeyError::Pem))?;
+    let secret = |u: rsa::pkcs1::UintRef<'_>| Some(SecretMember::encode(u.as_bytes()));
+    Ok(Jwk {
+        d: secret(parts.private_exponent),
+        p: secret(parts.prime1),
+        q: secret(parts.prime2),
+        dp: secret(parts.exponent1),
+        dq: secret(parts.exponent2),
+        qi: secret(parts.coefficient),
+        ..public_members(key.as_public_key(), base)
+    })
 }
 
 impl SecretBackend for RsaSecret {
@@ -395,19 +427,7 @@ impl SecretBackend for RsaSecret {
     }
 
     fn to_jwk(&self) -> Result<Jwk, Error> {
-        let key = self.signer.key();
-        let der = pkcs1_der(key)?;
-        let parts = RsaPrivateKeyRef::from_der(&der).map_err(|_| Error::Key(KeyError::Pem))?;
-        let secret = |u: rsa::pkcs1::UintRef<'_>| Some(SecretMember::encode(u.as_bytes()));
-        Ok(Jwk {
-            d: secret(parts.private_exponent),
-            p: secret(parts.prime1),
-            q: secret(parts.prime2),
-            dp: secret(parts.exponent1),
-            dq: secret(parts.exponent2),
-            qi: secret(parts.coefficient),
-            ..public_jwk(self.alg, key.as_public_key())
-        })
+        private_members(self.signer.key(), jwk_for(self.alg))
     }
 
     fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
