@@ -15,9 +15,12 @@
  * - Every non-NULL handle must come from this library and not have been freed; every
  *   out-pointer must be writable. Violations are undefined behaviour, as in any C API.
  * - No panic unwinds into C: an internal panic returns PQJ_STATUS_PANIC.
- * - Thread safety is stated per type and function. pqj_key, pqj_keyset and pqj_verifier are
- *   safe to share between threads; builders (pqj_validation, pqj_token_builder) must not be
- *   used from two threads at once.
+ * - Thread safety is stated per type and function. pqj_key, pqj_keyset, pqj_verifier and
+ *   pqj_claims are immutable and safe to share between threads; builders (pqj_validation,
+ *   pqj_token_builder) must not be used from two threads at once.
+ * - Sharing without hand-written reference counting: pqj_key_clone, pqj_keyset_clone,
+ *   pqj_verifier_clone and pqj_claims_clone return one more reference to the same object;
+ *   every holder frees its own reference once with the type's _free, in any order.
  */
 
 #ifndef PQJOSE_H
@@ -285,6 +288,110 @@ enum pqj_status
    * A cryptographic operation (or the system random generator) failed.
    */
   PQJ_STATUS_CRYPTO = 700,
+  /**
+   * DPoP proof has no usable public jwk for its alg (profiles).
+   */
+  PQJ_STATUS_DPOP_PROOF_KEY = 1000,
+  /**
+   * DPoP proof jwk contains private key members (profiles).
+   */
+  PQJ_STATUS_DPOP_PROOF_KEY_PRIVATE = 1001,
+  /**
+   * DPoP proof htm does not match the request method (profiles).
+   */
+  PQJ_STATUS_DPOP_METHOD = 1002,
+  /**
+   * DPoP proof htu does not match the request URI (profiles).
+   */
+  PQJ_STATUS_DPOP_URI = 1003,
+  /**
+   * DPoP proof htu carries a query or fragment (profiles).
+   */
+  PQJ_STATUS_DPOP_URI_QUERY = 1004,
+  /**
+   * Not an absolute http(s) URI (profiles).
+   */
+  PQJ_STATUS_INVALID_URI = 1005,
+  /**
+   * Proof iat is too old (profiles).
+   */
+  PQJ_STATUS_PROOF_TOO_OLD = 1006,
+  /**
+   * Proof iat is too far in the future (profiles).
+   */
+  PQJ_STATUS_PROOF_IN_FUTURE = 1007,
+  /**
+   * Ath does not match the access token (profiles).
+   */
+  PQJ_STATUS_ACCESS_TOKEN_HASH = 1008,
+  /**
+   * Nonce missing or not the required one (profiles).
+   */
+  PQJ_STATUS_NONCE = 1009,
+  /**
+   * Access token is not sender-constrained (no cnf.jkt) (profiles).
+   */
+  PQJ_STATUS_NOT_SENDER_CONSTRAINED = 1010,
+  /**
+   * Proof key is not the key the token is bound to (cnf.jkt) (profiles).
+   */
+  PQJ_STATUS_BINDING_MISMATCH = 1011,
+  /**
+   * Requested scope widens the subject token's scope (profiles).
+   */
+  PQJ_STATUS_SCOPE_WIDENED = 1020,
+  /**
+   * Requested lifetime ends after the subject token's exp (profiles).
+   */
+  PQJ_STATUS_LIFETIME_EXTENDED = 1021,
+  /**
+   * Delegation chain (act) too deep (profiles).
+   */
+  PQJ_STATUS_CHAIN_TOO_DEEP = 1022,
+  /**
+   * Actor not allowed (profiles).
+   */
+  PQJ_STATUS_ACTOR_NOT_ALLOWED = 1023,
+  /**
+   * Malformed token-exchange request (profiles).
+   */
+  PQJ_STATUS_EXCHANGE_REQUEST = 1030,
+  /**
+   * Unsupported grant_type (profiles).
+   */
+  PQJ_STATUS_EXCHANGE_GRANT_TYPE = 1031,
+  /**
+   * Malformed token-exchange response (profiles).
+   */
+  PQJ_STATUS_EXCHANGE_RESPONSE = 1032,
+  /**
+   * WIT sub is not a workload identifier URI (profiles).
+   */
+  PQJ_STATUS_WORKLOAD_IDENTIFIER = 1040,
+  /**
+   * WIT cnf.jwk missing or unusable (profiles).
+   */
+  PQJ_STATUS_WORKLOAD_KEY = 1041,
+  /**
+   * WPT alg does not match the WIT cnf.jwk alg (profiles).
+   */
+  PQJ_STATUS_WORKLOAD_PROOF_ALGORITHM = 1042,
+  /**
+   * Wth does not match the WIT (profiles).
+   */
+  PQJ_STATUS_WORKLOAD_TOKEN_HASH = 1043,
+  /**
+   * Tth does not match the transaction token (profiles).
+   */
+  PQJ_STATUS_TRANSACTION_TOKEN_HASH = 1044,
+  /**
+   * Oth does not match the presented tokens (profiles).
+   */
+  PQJ_STATUS_OTHER_TOKEN_HASH = 1045,
+  /**
+   * Proof exp too far in the future (profiles).
+   */
+  PQJ_STATUS_PROOF_LIFETIME = 1046,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -814,6 +921,110 @@ pqj_status pqj_keyset_public_jwks(const pqj_keyset *set, char **jwks_out, pqj_er
  * Thread safety: call once per handle, when no other thread is using this handle.
  */
 void pqj_keyset_free(const pqj_keyset *set);
+
+/**
+ * Make a DPoP proof for the request `htm` (HTTP method) to `htu` (absolute http(s) URI; its
+ * query and fragment are left out of the proof) with the private `key`: header `typ`
+ * `dpop+jwt`, the key's `alg` and public `jwk`; claims `jti`, `htm`, `htu`, `iat`, plus `ath`
+ * when `access_token` (`access_token_len` bytes; NULL and 0 for none) is given and `nonce`
+ * when not NULL.
+ *
+ * On success stores the proof in `*proof_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: safe from any thread; `key` may be shared.
+ */
+pqj_status pqj_dpop_proof(const pqj_key *key,
+                          const char *htm,
+                          const char *htu,
+                          const uint8_t *access_token,
+                          size_t access_token_len,
+                          const char *nonce,
+                          char **proof_out,
+                          pqj_error **err_out);
+
+/**
+ * Verify a DPoP proof (`proof`, `proof_len` bytes) for the request `htm` to `htu` (its query
+ * and fragment ignored): signature by the proof's own public `jwk` (which must fit its `alg`),
+ * `typ`, `alg` allowed by `policy` (`"pqc"`, `"hybrid"`, `"composite"`, `"any"`; NULL for
+ * any), `htm`, `htu` (normalized; a proof `htu` with query or fragment is refused), `iat` no
+ * older than `max_age_seconds` (0: the default 60) and at most 5 s ahead, `nonce` when not
+ * NULL, and `ath` when `access_token` (NULL and 0 for none) is given. The access token's own
+ * binding is checked when it is verified (`pqj_validation_bind_jkt`). `jti` replay is not
+ * tracked here (use the Rust API's replay store).
+ *
+ * On success stores the proof key's RFC 7638 thumbprint (what the token's `cnf.jkt` must be)
+ * in `*jkt_out` and, unless `claims_out` is NULL, the proof's claims JSON in `*claims_out`
+ * (free both with `pqj_string_free`).
+ *
+ * Thread safety: safe from any thread.
+ */
+pqj_status pqj_dpop_verify(const uint8_t *proof,
+                           size_t proof_len,
+                           const char *htm,
+                           const char *htu,
+                           const uint8_t *access_token,
+                           size_t access_token_len,
+                           const char *nonce,
+                           uint64_t max_age_seconds,
+                           const char *policy,
+                           char **jkt_out,
+                           char **claims_out,
+                           pqj_error **err_out);
+
+/**
+ * Require verified tokens to be bound to the DPoP key with thumbprint `jkt` (their `cnf.jkt`,
+ * RFC 9449 §6.1; pass the `jkt` of `pqj_dpop_verify`). A token without `cnf.jkt` is
+ * `PQJ_STATUS_NOT_SENDER_CONSTRAINED`, one bound to another key `PQJ_STATUS_BINDING_MISMATCH`.
+ *
+ * Thread safety: changes `validation`; do not use it from another thread at the same time.
+ */
+pqj_status pqj_validation_bind_jkt(pqj_validation *validation,
+                                   const char *jkt,
+                                   pqj_error **err_out);
+
+/**
+ * Mint a delegated token (RFC 8693 §4.1). `subject_token` (and `actor_token`, NULL and 0 for
+ * none) must pass `verifier` (its key set and full validation; make it for tokens addressed
+ * to this exchange service). The new token, signed with the private `key`: `iss` = `issuer`,
+ * `sub` = the subject token's, `act` = `{"sub": the actor token's sub}` with the subject
+ * token's `act` nested inside (without an actor token, the subject's `act` unchanged), `aud`
+ * = `audience`, `scope` = `scope` (NULL: the subject's unchanged; it may only narrow), `exp`
+ * = now + `ttl_seconds` (0: 300 s or the subject's remaining lifetime if shorter; an explicit
+ * TTL past the subject's `exp` is refused). At most 4 nested `act`.
+ *
+ * On success stores the token in `*token_out` (free with `pqj_string_free`).
+ *
+ * Thread safety: safe from any thread; `verifier` and `key` may be shared.
+ */
+pqj_status pqj_delegate(const pqj_verifier *verifier,
+                        const uint8_t *subject_token,
+                        size_t subject_token_len,
+                        const uint8_t *actor_token,
+                        size_t actor_token_len,
+                        const pqj_key *key,
+                        const char *issuer,
+                        const char *audience,
+                        const char *scope,
+                        uint64_t ttl_seconds,
+                        char **token_out,
+                        pqj_error **err_out);
+
+/**
+ * Verify a delegated token with `verifier`, its chain of actors at most `max_depth` nested
+ * `act` deep (a negative value: the default, 4). On success, unless NULL, stores the claims
+ * JSON in `*claims_out` and the chain in `*actors_out` as a JSON array of the `act` objects
+ * (without their nested `act`), outermost (current actor) first (free both with
+ * `pqj_string_free`).
+ *
+ * Thread safety: safe from any number of threads at once on one verifier.
+ */
+pqj_status pqj_verify_delegated(const pqj_verifier *verifier,
+                                const uint8_t *token,
+                                size_t token_len,
+                                int32_t max_depth,
+                                char **claims_out,
+                                char **actors_out,
+                                pqj_error **err_out);
 
 /**
  * A new reference to the same key (the returned pointer may compare equal to `key`): free

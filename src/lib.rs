@@ -78,14 +78,22 @@
 //! and verifies WIMSE workload identity and proof tokens. Their checks fail with
 //! [`ProfileError`].
 //!
+//! ## Encryption (JWE)
+//!
+//! [`jwe`] encrypts to a recipient's key: JOSE-HPKE with the post-quantum and PQ/T suites
+//! (`HPKE-9` X-Wing, `HPKE-12`/`HPKE-13` ML-KEM, `HPKE-8`/`HPKE-10` ML-KEM + NIST curves) and
+//! the classical suites, plus the classical JWE algorithms; [`DecryptionKey`] /
+//! [`EncryptionKey`] are bound to one [`KeyManagement`] algorithm, like signing keys; nested
+//! tokens are opened and validated in one call ([`jwe::Decryption::decrypt_jwt`]).
+//!
 //! ## Telemetry
 //!
 //! [`Validation::observer`] takes a [`telemetry::Observer`] that receives one
 //! [`telemetry::Event`] per verification (algorithm, key id, policy, outcome code, duration),
 //! so operators can show that post-quantum algorithms are used, not just configured. No
 //! telemetry framework is a dependency; the `pqjose-metrics` crate adapts events to the
-//! `metrics` facade. The hook costs nothing without an observer and well under 1 % of an
-//! ML-DSA-65 verification with one (docs/PERFORMANCE.md).
+//! `metrics` facade. The hook costs nothing without an observer; its cost with one is measured in
+//! docs/PERFORMANCE.md.
 //!
 //! ## Security
 //!

@@ -4,8 +4,7 @@
 //! decrypter) receives one [`Event`] per verification (per decryption), success or failure:
 //! the operation, the algorithm, the key id, the algorithm policy, the outcome (0 or the
 //! [`Error::code`]) and the duration. Without an observer nothing is timed or built; with one,
-//! the cost is two monotonic clock reads and one call (measured in docs/PERFORMANCE.md at well
-//! under 1 % of an ML-DSA-65 verification).
+//! the cost is two monotonic clock reads and one call (measured in docs/PERFORMANCE.md).
 //!
 //! The core depends on no telemetry framework: adapt events to yours in the observer. The
 //! `pqjose-metrics` crate is such an adapter for the `metrics` facade (counters by operation,

@@ -56,6 +56,7 @@ mod exit;
 mod input;
 mod inspect;
 mod inventory;
+mod jwe;
 mod keys;
 mod parse;
 mod sign;
@@ -91,6 +92,8 @@ enum Command {
     Public(keys::PublicArgs),
     Sign(sign::SignArgs),
     Verify(verify::VerifyArgs),
+    Encrypt(jwe::EncryptArgs),
+    Decrypt(jwe::DecryptArgs),
     Inspect(inspect::InspectArgs),
     Dpop(dpop::DpopArgs),
     Exchange(exchange::ExchangeArgs),
@@ -108,6 +111,8 @@ impl Command {
             Self::Public(args) => keys::run_public(args),
             Self::Sign(args) => sign::run(args),
             Self::Verify(args) => verify::run(args),
+            Self::Encrypt(args) => jwe::run_encrypt(args),
+            Self::Decrypt(args) => jwe::run_decrypt(args),
             Self::Inspect(args) => inspect::run(args),
             Self::Dpop(args) => dpop::run(args),
             Self::Exchange(args) => exchange::run(args),

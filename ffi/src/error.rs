@@ -114,7 +114,8 @@ pub extern "C" fn pqj_error_free(err: *mut pqj_error) {
 #[cfg(test)]
 mod tests {
     use pqjose::{
-        AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, RegisteredClaim,
+        AlgorithmError, ClaimName, ClaimsError, Error, FormatError, KeyError, ProfileError,
+        RegisteredClaim,
     };
 
     use super::*;
@@ -197,6 +198,44 @@ mod tests {
             (Error::Revoked, S::Revoked),
             (Error::ReplayStoreFull, S::ReplayStoreFull),
             (Error::Crypto, S::Crypto),
+            (ProfileError::ProofKey.into(), S::DpopProofKey),
+            (ProfileError::ProofKeyPrivate.into(), S::DpopProofKeyPrivate),
+            (ProfileError::ProofMethod.into(), S::DpopMethod),
+            (ProfileError::ProofUri.into(), S::DpopUri),
+            (ProfileError::ProofUriQuery.into(), S::DpopUriQuery),
+            (ProfileError::InvalidUri.into(), S::InvalidUri),
+            (ProfileError::ProofTooOld.into(), S::ProofTooOld),
+            (ProfileError::ProofInFuture.into(), S::ProofInFuture),
+            (ProfileError::AccessTokenHash.into(), S::AccessTokenHash),
+            (ProfileError::Nonce.into(), S::Nonce),
+            (
+                ProfileError::NotSenderConstrained.into(),
+                S::NotSenderConstrained,
+            ),
+            (ProfileError::BindingMismatch.into(), S::BindingMismatch),
+            (ProfileError::ScopeWidened.into(), S::ScopeWidened),
+            (ProfileError::LifetimeExtended.into(), S::LifetimeExtended),
+            (ProfileError::ChainTooDeep.into(), S::ChainTooDeep),
+            (ProfileError::ActorNotAllowed.into(), S::ActorNotAllowed),
+            (ProfileError::ExchangeRequest.into(), S::ExchangeRequest),
+            (ProfileError::ExchangeGrantType.into(), S::ExchangeGrantType),
+            (ProfileError::ExchangeResponse.into(), S::ExchangeResponse),
+            (
+                ProfileError::WorkloadIdentifier.into(),
+                S::WorkloadIdentifier,
+            ),
+            (ProfileError::WorkloadKey.into(), S::WorkloadKey),
+            (
+                ProfileError::WorkloadProofAlgorithm.into(),
+                S::WorkloadProofAlgorithm,
+            ),
+            (ProfileError::WorkloadTokenHash.into(), S::WorkloadTokenHash),
+            (
+                ProfileError::TransactionTokenHash.into(),
+                S::TransactionTokenHash,
+            ),
+            (ProfileError::OtherTokenHash.into(), S::OtherTokenHash),
+            (ProfileError::ProofLifetime.into(), S::ProofLifetime),
         ];
         for (e, want) in &cases {
             let f = Failure::from(e.clone());

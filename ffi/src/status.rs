@@ -147,6 +147,59 @@ pub enum pqj_status {
 
     /// A cryptographic operation (or the system random generator) failed.
     Crypto = 700,
+
+    /// DPoP proof has no usable public jwk for its alg (profiles).
+    DpopProofKey = 1000,
+    /// DPoP proof jwk contains private key members (profiles).
+    DpopProofKeyPrivate = 1001,
+    /// DPoP proof htm does not match the request method (profiles).
+    DpopMethod = 1002,
+    /// DPoP proof htu does not match the request URI (profiles).
+    DpopUri = 1003,
+    /// DPoP proof htu carries a query or fragment (profiles).
+    DpopUriQuery = 1004,
+    /// Not an absolute http(s) URI (profiles).
+    InvalidUri = 1005,
+    /// Proof iat is too old (profiles).
+    ProofTooOld = 1006,
+    /// Proof iat is too far in the future (profiles).
+    ProofInFuture = 1007,
+    /// Ath does not match the access token (profiles).
+    AccessTokenHash = 1008,
+    /// Nonce missing or not the required one (profiles).
+    Nonce = 1009,
+    /// Access token is not sender-constrained (no cnf.jkt) (profiles).
+    NotSenderConstrained = 1010,
+    /// Proof key is not the key the token is bound to (cnf.jkt) (profiles).
+    BindingMismatch = 1011,
+    /// Requested scope widens the subject token's scope (profiles).
+    ScopeWidened = 1020,
+    /// Requested lifetime ends after the subject token's exp (profiles).
+    LifetimeExtended = 1021,
+    /// Delegation chain (act) too deep (profiles).
+    ChainTooDeep = 1022,
+    /// Actor not allowed (profiles).
+    ActorNotAllowed = 1023,
+    /// Malformed token-exchange request (profiles).
+    ExchangeRequest = 1030,
+    /// Unsupported grant_type (profiles).
+    ExchangeGrantType = 1031,
+    /// Malformed token-exchange response (profiles).
+    ExchangeResponse = 1032,
+    /// WIT sub is not a workload identifier URI (profiles).
+    WorkloadIdentifier = 1040,
+    /// WIT cnf.jwk missing or unusable (profiles).
+    WorkloadKey = 1041,
+    /// WPT alg does not match the WIT cnf.jwk alg (profiles).
+    WorkloadProofAlgorithm = 1042,
+    /// Wth does not match the WIT (profiles).
+    WorkloadTokenHash = 1043,
+    /// Tth does not match the transaction token (profiles).
+    TransactionTokenHash = 1044,
+    /// Oth does not match the presented tokens (profiles).
+    OtherTokenHash = 1045,
+    /// Proof exp too far in the future (profiles).
+    ProofLifetime = 1046,
 }
 
 impl pqj_status {
@@ -213,6 +266,32 @@ impl pqj_status {
         Self::Revoked,
         Self::ReplayStoreFull,
         Self::Crypto,
+        Self::DpopProofKey,
+        Self::DpopProofKeyPrivate,
+        Self::DpopMethod,
+        Self::DpopUri,
+        Self::DpopUriQuery,
+        Self::InvalidUri,
+        Self::ProofTooOld,
+        Self::ProofInFuture,
+        Self::AccessTokenHash,
+        Self::Nonce,
+        Self::NotSenderConstrained,
+        Self::BindingMismatch,
+        Self::ScopeWidened,
+        Self::LifetimeExtended,
+        Self::ChainTooDeep,
+        Self::ActorNotAllowed,
+        Self::ExchangeRequest,
+        Self::ExchangeGrantType,
+        Self::ExchangeResponse,
+        Self::WorkloadIdentifier,
+        Self::WorkloadKey,
+        Self::WorkloadProofAlgorithm,
+        Self::WorkloadTokenHash,
+        Self::TransactionTokenHash,
+        Self::OtherTokenHash,
+        Self::ProofLifetime,
     ];
 
     /// The status with this number, if there is one.
@@ -293,6 +372,32 @@ impl pqj_status {
             Self::Revoked => c"token or key revoked",
             Self::ReplayStoreFull => c"replay store is full; token refused",
             Self::Crypto => c"cryptographic operation failed",
+            Self::DpopProofKey => c"DPoP proof has no usable public jwk for its alg",
+            Self::DpopProofKeyPrivate => c"DPoP proof jwk contains private key members",
+            Self::DpopMethod => c"DPoP proof htm does not match the request method",
+            Self::DpopUri => c"DPoP proof htu does not match the request URI",
+            Self::DpopUriQuery => c"DPoP proof htu carries a query or fragment",
+            Self::InvalidUri => c"not an absolute http(s) URI",
+            Self::ProofTooOld => c"proof iat is too old",
+            Self::ProofInFuture => c"proof iat is too far in the future",
+            Self::AccessTokenHash => c"ath does not match the access token",
+            Self::Nonce => c"nonce missing or not the required one",
+            Self::NotSenderConstrained => c"access token is not sender-constrained (no cnf.jkt)",
+            Self::BindingMismatch => c"proof key is not the key the token is bound to (cnf.jkt)",
+            Self::ScopeWidened => c"requested scope widens the subject token's scope",
+            Self::LifetimeExtended => c"requested lifetime ends after the subject token's exp",
+            Self::ChainTooDeep => c"delegation chain (act) too deep",
+            Self::ActorNotAllowed => c"actor not allowed",
+            Self::ExchangeRequest => c"malformed token-exchange request",
+            Self::ExchangeGrantType => c"unsupported grant_type",
+            Self::ExchangeResponse => c"malformed token-exchange response",
+            Self::WorkloadIdentifier => c"WIT sub is not a workload identifier URI",
+            Self::WorkloadKey => c"WIT cnf.jwk missing or unusable",
+            Self::WorkloadProofAlgorithm => c"WPT alg does not match the WIT cnf.jwk alg",
+            Self::WorkloadTokenHash => c"wth does not match the WIT",
+            Self::TransactionTokenHash => c"tth does not match the transaction token",
+            Self::OtherTokenHash => c"oth does not match the presented tokens",
+            Self::ProofLifetime => c"proof exp too far in the future",
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::status::pqj_status;
 /// Thread safety: not synchronized; configure it from one thread at a time. It is copied into
 /// each verifier made from it, so it may be changed or freed afterwards.
 pub struct pqj_validation {
-    inner: Validation,
+    pub(crate) inner: Validation,
 }
 
 /// Apply one change to the validation behind `v`; on failure it is left as it was.
@@ -244,6 +244,16 @@ pub struct pqj_verifier {
 }
 
 impl pqj_verifier {
+    /// The verifier's policy.
+    pub(crate) fn validation(&self) -> &Validation {
+        &self.validation
+    }
+
+    /// The verifier's key set.
+    pub(crate) fn keyset(&self) -> &pqjose::KeySet {
+        self.keys.keys()
+    }
+
     pub(crate) fn verify(&self, token: &str, now: Option<i64>) -> Result<Verified, Failure> {
         let keys = self.keys.keys();
         Ok(match now {

@@ -65,7 +65,8 @@ impl JwsVerifier for AcceptAny {
 /// so their length is bounded whatever the input: they cannot echo token or key bytes.
 pub fn check_error(e: &Error) {
     let code = e.code();
-    assert!((100..1000).contains(&code), "code {code} out of range");
+    // 100-999 core, 1000-1099 profiles (DPoP, delegation, WIMSE), 1100-1199 audit.
+    assert!((100..1200).contains(&code), "code {code} out of range");
     let msg = e.to_string();
     assert!(
         !msg.is_empty() && msg.len() <= 160,

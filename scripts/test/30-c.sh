@@ -18,7 +18,7 @@ step "exports match the header" test "$exported" = "$declared"
 cc "${CFLAGS[@]}" -fsyntax-only -x c include/pqjose.h
 if command -v c++ >/dev/null; then c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/pqjose.h; fi
 
-for prog in example test_ffi test_threads interop; do
+for prog in example test_ffi test_threads test_profiles interop; do
   cc "${CFLAGS[@]}" -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
     "examples/c/$prog.c" "${PQJ[@]}" -o "$OUT/$prog-asan"
   cc "${CFLAGS[@]}" -O1 "examples/c/$prog.c" "${PQJ[@]}" -o "$OUT/$prog"
@@ -32,8 +32,10 @@ VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=de
 step "example (asan)" "$OUT/example-asan"
 step "test_ffi (asan+ubsan)" "$OUT/test_ffi-asan"
 step "test_threads (asan+ubsan)" "$OUT/test_threads-asan"
+step "test_profiles (asan+ubsan)" "$OUT/test_profiles-asan"
 step "test_ffi (valgrind)" "${VG[@]}" "$OUT/test_ffi"
 step "test_threads (valgrind)" "${VG[@]}" "$OUT/test_threads"
+step "test_profiles (valgrind)" "${VG[@]}" "$OUT/test_profiles"
 step "example (valgrind)" "${VG[@]}" "$OUT/example"
 
 # Static linking works too (the library's native dependencies come from pkg-config --static).

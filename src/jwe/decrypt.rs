@@ -179,6 +179,7 @@ impl Decryption {
         let single = parsed.recipients.len() == 1;
         let mut tried = false;
         let mut not_found = None;
+        let mut rsa_unavailable = false;
         for recipient in &parsed.recipients {
             let header = JweHeader::merge(
                 parsed.protected.clone(),
@@ -201,17 +202,23 @@ impl Decryption {
             };
             for key in keys {
                 tried = true;
-                if let Ok(plaintext) = open(key, &header, recipient, &parsed, &aad) {
-                    return Ok(Decrypted {
-                        header,
-                        kid: key.kid().to_owned(),
-                        plaintext,
-                    });
+                match open(key, &header, recipient, &parsed, &aad) {
+                    Ok(plaintext) => {
+                        return Ok(Decrypted {
+                            header,
+                            kid: key.kid().to_owned(),
+                            plaintext,
+                        });
+                    }
+                    // A property of this build, not of the JWE or the key: no oracle.
+                    Err(Error::Jwe(JweError::RsaDecryptionUnavailable)) => rsa_unavailable = true,
+                    Err(_) => {}
                 }
             }
         }
         match (tried, not_found) {
             (false, Some(e)) => Err(e),
+            _ if rsa_unavailable => Err(JweError::RsaDecryptionUnavailable.into()),
             _ => Err(JweError::Decryption.into()),
         }
     }

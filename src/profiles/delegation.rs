@@ -22,8 +22,8 @@
 //! // The exchange service verifies both tokens, then mints a narrower one.
 //! let idp_keys = KeySet::from_keys([idp.verifying_key()?])?;
 //! let v = Validation::new().issuer("https://idp.example").audience("https://sts.example");
-//! let subject = v.verify_with_keys(&subject_token, &idp_keys)?;
-//! let actor = v.verify_with_keys(&actor_token, &idp_keys)?;
+//! let subject: pqjose::Verified = v.verify_with_keys(&subject_token, &idp_keys)?;
+//! let actor: pqjose::Verified = v.verify_with_keys(&actor_token, &idp_keys)?;
 //! let delegated = Delegation::new("https://sts.example", "https://api.example")
 //!     .scope("read")
 //!     .mint(&subject, Some(&actor), &sts)?;
@@ -31,7 +31,7 @@
 //! // The API sees the user as subject and agent-b as the current actor.
 //! let sts_keys = KeySet::from_keys([sts.verifying_key()?])?;
 //! let v = Validation::new().audience("https://api.example");
-//! let (token, chain) = pqjose::delegation::verify_delegated(&v, &delegated, &sts_keys)?;
+//! let (token, chain): (pqjose::Verified, _) = pqjose::delegation::verify_delegated(&v, &delegated, &sts_keys)?;
 //! assert_eq!(token.claims().subject(), Some("user"));
 //! assert_eq!(chain.current().map(|a| a.subject()), Some("agent-b"));
 //! # Ok::<(), pqjose::Error>(())

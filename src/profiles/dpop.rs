@@ -564,7 +564,7 @@ impl TokenBuilder<CustomClaims> {
     }
 }
 
-/// `ath`/`wth` for callers that build requests themselves: see [`token_hash`].
+/// `ath`/`wth` for callers that build requests themselves: base64url(SHA-256(token)), as RFC 9449 §4.2 and the WIMSE drafts define them.
 pub fn access_token_hash(access_token: &str) -> String {
     token_hash(access_token)
 }

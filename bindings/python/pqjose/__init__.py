@@ -297,6 +297,7 @@ class Verifier(_Handle):
         required_claims: Iterable[Text] = (),
         allow_missing_exp: bool = False,
         allow_unexpected_audience: bool = False,
+        bound_jkt: Optional[Text] = None,
     ) -> None:
         issuer_list = _names(issuers)
         audience_list = _names(audiences)
@@ -325,6 +326,10 @@ class Verifier(_Handle):
                 call(lib.pqj_validation_allow_missing_exp, v)
             if allow_unexpected_audience:
                 call(lib.pqj_validation_allow_unexpected_audience, v)
+            if bound_jkt is not None:
+                from . import profiles  # noqa: F401  (declares pqj_validation_bind_jkt)
+
+                call(lib.pqj_validation_bind_jkt, v, text(bound_jkt, "bound_jkt"))
             out = ctypes.c_void_p()
             call(lib.pqj_verifier_new, keys._handle, v, ctypes.byref(out))
         finally:
