@@ -1,7 +1,7 @@
 //! Telemetry: a zero-dependency observer hook that proves which algorithms are actually used.
 //!
-//! An [`Observer`] set on a [`Validation`](crate::Validation) (or, once it lands, a JWE
-//! decrypter) receives one [`Event`] per verification (per decryption), success or failure:
+//! An [`Observer`] set on a [`Validation`](crate::Validation) or a
+//! [`Decryption`](crate::jwe::Decryption) receives one [`Event`] per verification (per decryption), success or failure:
 //! the operation, the algorithm, the key id, the algorithm policy, the outcome (0 or the
 //! [`Error::code`]) and the duration. Without an observer nothing is timed or built; with one,
 //! the cost is two monotonic clock reads and one call (measured in docs/PERFORMANCE.md).
