@@ -137,6 +137,18 @@ enum pqj_status
    */
   PQJ_STATUS_SIGNATURE_LENGTH = 114,
   /**
+   * Malformed JWS JSON serialization.
+   */
+  PQJ_STATUS_JWS_JSON = 115,
+  /**
+   * The JWS JSON serialization has more signatures than the limit.
+   */
+  PQJ_STATUS_TOO_MANY_SIGNATURES = 116,
+  /**
+   * `alg`, `crit`, `b64` or a key in an unprotected header, or a header member given twice.
+   */
+  PQJ_STATUS_UNPROTECTED_HEADER = 117,
+  /**
    * Malformed JWK.
    */
   PQJ_STATUS_MALFORMED_JWK = 200,
@@ -216,6 +228,10 @@ enum pqj_status
    * The algorithm is not supported by this backend.
    */
   PQJ_STATUS_ALG_UNSUPPORTED = 304,
+  /**
+   * Unknown algorithm policy (one of pqc, hybrid, composite, any).
+   */
+  PQJ_STATUS_UNKNOWN_POLICY = 305,
   /**
    * Bad signature.
    */
@@ -1170,9 +1186,9 @@ pqj_status pqj_inspect(const uint8_t *token,
 pqj_status pqj_validation_new(pqj_validation **validation_out, pqj_error **err_out);
 
 /**
- * Set the algorithm policy by its command-line name: `"pqc"` (ML-DSA, SLH-DSA, composites),
- * `"hybrid"` (post-quantum or hybrid), `"composite"` (composite ML-DSA hybrids only) or
- * `"any"` (the default). `PQJ_STATUS_ALG_UNKNOWN` for any other name.
+ * Set the algorithm policy by its command-line name: `"pqc"` (ML-DSA and SLH-DSA only),
+ * `"hybrid"` (ML-DSA, SLH-DSA and composites), `"composite"` (composite ML-DSA hybrids only)
+ * or `"any"` (the default). `PQJ_STATUS_UNKNOWN_POLICY` for any other name.
  *
  * Thread safety: changes `validation`; do not use it from another thread at the same time.
  */

@@ -278,6 +278,94 @@ impl<'de> serde::Deserialize<'de> for Algorithm {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Algorithm policies
+// ---------------------------------------------------------------------------------------------
+
+/// Which signature algorithms a validation (a JWT `Validation`, or a rule over the signatures
+/// of a JWS JSON serialization) accepts, before any explicit allow-list.
+///
+/// Whatever the policy, the verifying key's own algorithm decides how a signature is checked;
+/// the policy only narrows which keys and headers are acceptable at all.
+///
+/// | policy | name | accepts |
+/// |---|---|---|
+/// | [`PqcOnly`](Self::PqcOnly) | `pqc` | ML-DSA, SLH-DSA |
+/// | [`HybridOrPqc`](Self::HybridOrPqc) | `hybrid` | ML-DSA, SLH-DSA, composite ML-DSA hybrids |
+/// | [`CompositeOnly`](Self::CompositeOnly) | `composite` | composite ML-DSA hybrids |
+/// | [`Any`](Self::Any) (default) | `any` | every algorithm pqjose implements |
+///
+/// **Changed:** before issue 14, `pqc` also accepted the composites (it was the same set as
+/// `hybrid`); use `hybrid` for that set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AlgorithmPolicy {
+    /// Pure post-quantum only: ML-DSA and SLH-DSA. Composites are refused (they are accepted by
+    /// [`AlgorithmPolicy::HybridOrPqc`]). Named `pqc` on the command line.
+    PqcOnly,
+    /// Post-quantum or hybrid: ML-DSA, SLH-DSA and the composite ML-DSA + ECDSA/EdDSA
+    /// algorithms. Named `hybrid` on the command line.
+    HybridOrPqc,
+    /// Every algorithm pqjose implements (the key still decides).
+    #[default]
+    Any,
+    /// Composite (hybrid) ML-DSA + ECDSA/EdDSA only: a token must carry both a post-quantum
+    /// and a classical signature. Named `composite` on the command line.
+    CompositeOnly,
+}
+
+impl AlgorithmPolicy {
+    /// Every policy.
+    pub const ALL: &'static [AlgorithmPolicy] = &[
+        Self::PqcOnly,
+        Self::HybridOrPqc,
+        Self::CompositeOnly,
+        Self::Any,
+    ];
+
+    /// Whether the policy accepts `alg`.
+    pub const fn allows(self, alg: Algorithm) -> bool {
+        match self {
+            Self::PqcOnly => alg.is_post_quantum(),
+            Self::HybridOrPqc => alg.is_post_quantum() || alg.is_composite(),
+            Self::Any => true,
+            Self::CompositeOnly => alg.is_composite(),
+        }
+    }
+
+    /// The command-line name: `pqc`, `hybrid`, `any` or `composite`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::PqcOnly => "pqc",
+            Self::HybridOrPqc => "hybrid",
+            Self::Any => "any",
+            Self::CompositeOnly => "composite",
+        }
+    }
+}
+
+impl FromStr for AlgorithmPolicy {
+    type Err = Error;
+
+    /// `pqc`, `hybrid`, `any` or `composite` (exact). Anything else is
+    /// [`AlgorithmError::UnknownPolicy`].
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "pqc" => Ok(Self::PqcOnly),
+            "hybrid" => Ok(Self::HybridOrPqc),
+            "any" => Ok(Self::Any),
+            "composite" => Ok(Self::CompositeOnly),
+            _ => Err(AlgorithmError::UnknownPolicy.into()),
+        }
+    }
+}
+
+impl fmt::Display for AlgorithmPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -141,6 +141,14 @@ pub enum FormatError {
     EmbeddedKey,
     /// The signature has the wrong length for the algorithm.
     SignatureLength,
+    /// A JWS JSON serialization is malformed (not an object, `payload` or `signature` missing
+    /// or not a string, flattened and general members mixed, no signature).
+    JwsJson,
+    /// A JWS JSON serialization carries more signatures than the configured limit.
+    TooManySignatures,
+    /// A per-signature unprotected header carries `alg`, `crit`, `b64` or a key, or repeats a
+    /// protected member, or the signature has no protected header (so no protected `alg`).
+    UnprotectedHeader,
 }
 
 /// Why a key was refused.
@@ -199,6 +207,8 @@ pub enum AlgorithmError {
     NotAllowed(Algorithm),
     /// The algorithm is not implemented by the backend in use.
     Unsupported(Algorithm),
+    /// An algorithm policy name is not one of `pqc`, `hybrid`, `composite`, `any`.
+    UnknownPolicy,
 }
 
 /// The registered claims, for naming a claim in errors and policies.
@@ -444,6 +454,9 @@ impl Error {
                 FormatError::UnencodedPayload => 112,
                 FormatError::EmbeddedKey => 113,
                 FormatError::SignatureLength => 114,
+                FormatError::JwsJson => 115,
+                FormatError::TooManySignatures => 116,
+                FormatError::UnprotectedHeader => 117,
             },
             Self::Key(k) => match k {
                 KeyError::MalformedJwk => 200,
@@ -468,6 +481,7 @@ impl Error {
                 AlgorithmError::Mismatch { .. } => 302,
                 AlgorithmError::NotAllowed(_) => 303,
                 AlgorithmError::Unsupported(_) => 304,
+                AlgorithmError::UnknownPolicy => 305,
             },
             Self::InvalidSignature => 400,
             Self::Claims(c) => match c {
@@ -549,6 +563,11 @@ impl fmt::Display for FormatError {
             Self::UnencodedPayload => "unencoded payload (b64: false) is not supported",
             Self::EmbeddedKey => "header-supplied keys (jwk, jku, x5u, x5c) are not accepted",
             Self::SignatureLength => "signature has the wrong length for the algorithm",
+            Self::JwsJson => "malformed JWS JSON serialization",
+            Self::TooManySignatures => "JWS JSON serialization has more signatures than the limit",
+            Self::UnprotectedHeader => {
+                "alg, crit, b64 or a key in an unprotected header, or a header member given twice"
+            }
         })
     }
 }
@@ -588,6 +607,9 @@ impl fmt::Display for AlgorithmError {
             }
             Self::NotAllowed(a) => write!(f, "algorithm {a} is not allowed"),
             Self::Unsupported(a) => write!(f, "algorithm {a} is not supported by this backend"),
+            Self::UnknownPolicy => {
+                f.write_str("unknown algorithm policy (one of pqc, hybrid, composite, any)")
+            }
         }
     }
 }
@@ -776,6 +798,9 @@ mod tests {
         let all = [
             Error::Format(FormatError::TooLarge),
             Error::Format(FormatError::Base64),
+            Error::Format(FormatError::JwsJson),
+            Error::Format(FormatError::TooManySignatures),
+            Error::Format(FormatError::UnprotectedHeader),
             Error::Key(KeyError::Mismatch),
             Error::Algorithm(AlgorithmError::None),
             Error::InvalidSignature,
@@ -791,6 +816,7 @@ mod tests {
             Error::RemoteKeys(RemoteKeysError::NoHttpSupport),
             Error::Key(KeyError::DuplicateKey),
             Error::Key(KeyError::TooManyKeys),
+            Error::Algorithm(AlgorithmError::UnknownPolicy),
             Error::Crypto,
             Error::Jwe(JweError::Decryption),
             Error::Jwe(JweError::RsaDecryptionUnavailable),

@@ -29,6 +29,14 @@
 //! or PEM ([`SigningKey::from_pkcs8_pem`], [`VerifyingKey::from_spki_pem`]); any signer or
 //! verifier (an HSM, a KMS) can plug in through [`JwsSigner`] and [`JwsVerifier`].
 //!
+//! The JWS JSON serialization (RFC 7515 §7.2) signs one payload with several keys — say a
+//! classical key for old verifiers and an ML-DSA key for new ones — with
+//! [`jws::sign_payload_json`] (flattened for one key, general for several), and verifies it
+//! under an explicit [`jws::SignatureRule`]: any one valid signature, all of them, or at least
+//! one whose algorithm a policy accepts (the others ignored). `alg` is only ever read from a
+//! protected header, and the number of signatures ([`jws::Limits::max_signatures`]) is checked
+//! before any is verified.
+//!
 //! ## JWT
 //!
 //! An issuer mints short-lived per-task tokens; a gateway verifies them against the issuer's
@@ -118,9 +126,11 @@
 //!   one alias `EdDSA`/`Ed25519`); it never selects a key type. `none` (in any case) is never
 //!   accepted, and there is no default algorithm.
 //! - **Algorithm policy.** [`Validation::new`] accepts the algorithm of any key you loaded
-//!   ([`AlgorithmPolicy::Any`]). [`Validation::pqc_only`] and [`Validation::hybrid_or_pqc`]
-//!   accept ML-DSA, SLH-DSA and the composites only; [`Validation::composite_only`] only the
-//!   composites; [`Validation::algorithms`] narrows further.
+//!   ([`AlgorithmPolicy::Any`]). [`Validation::pqc_only`] (`pqc`) accepts ML-DSA and SLH-DSA
+//!   only; [`Validation::hybrid_or_pqc`] (`hybrid`) those and the composites;
+//!   [`Validation::composite_only`] (`composite`) only the composites;
+//!   [`Validation::algorithms`] narrows further. (Before issue 14, `pqc` also accepted the
+//!   composites.)
 //! - **Claims** ([`Validation`], RFC 8725): `exp` required; `exp`, `nbf` and `iat` checked with a
 //!   30 s leeway ([`DEFAULT_LEEWAY`]); an `iat` in the future refused; a token carrying an `aud`
 //!   refused unless an audience is configured; `iss`, `sub` and `typ` checked, and required

@@ -203,10 +203,32 @@ fn algorithm_policies() {
     let t_pq = builder().sign(&*pq.signer).unwrap();
     let t_hy = builder().sign(&*hybrid.signer).unwrap();
     let t_ec = builder().sign(&*ec.signer).unwrap();
-    for policy in [AlgorithmPolicy::PqcOnly, AlgorithmPolicy::HybridOrPqc] {
+    // Each policy: (pure PQ accepted, composite accepted). Classical is refused by all three.
+    for (policy, pq_ok, hybrid_ok) in [
+        (AlgorithmPolicy::PqcOnly, true, false),
+        (AlgorithmPolicy::HybridOrPqc, true, true),
+        (AlgorithmPolicy::CompositeOnly, false, true),
+    ] {
         let v = validation().policy(policy);
-        assert_eq!(via_set(&v, &t_pq, &set), Ok(()));
-        assert_eq!(via_set(&v, &t_hy, &set), Ok(()));
+        let expect = |ok: bool, alg| {
+            if ok {
+                Ok(())
+            } else {
+                Err(AlgorithmError::NotAllowed(alg).into())
+            }
+        };
+        assert_eq!(via_set(&v, &t_pq, &set), expect(pq_ok, MlDsa65), "{policy}");
+        assert_eq!(single(&v, &t_pq, &pq), expect(pq_ok, MlDsa65), "{policy}");
+        assert_eq!(
+            via_set(&v, &t_hy, &set),
+            expect(hybrid_ok, MlDsa65Ed25519),
+            "{policy}"
+        );
+        assert_eq!(
+            single(&v, &t_hy, &hybrid),
+            expect(hybrid_ok, MlDsa65Ed25519),
+            "{policy}"
+        );
         assert_eq!(
             via_set(&v, &t_ec, &set),
             Err(AlgorithmError::NotAllowed(Es256).into())
@@ -216,6 +238,10 @@ fn algorithm_policies() {
             Err(AlgorithmError::NotAllowed(Es256).into())
         );
     }
+    assert_eq!(
+        "quantum".parse::<AlgorithmPolicy>(),
+        Err(AlgorithmError::UnknownPolicy.into())
+    );
     let v = validation().policy(AlgorithmPolicy::Any);
     assert_eq!(via_set(&v, &t_ec, &set), Ok(()));
     // An explicit list narrows further.

@@ -235,6 +235,22 @@ func TestPolicyAndOptions(t *testing.T) {
 	if _, err := pqc.VerifyAt(tEd, now); err == nil {
 		t.Fatal("pqc policy accepted Ed25519")
 	}
+	// pqc is pure post-quantum; hybrid adds the composites; composite is composites only.
+	hy := mustKey(t, "ML-DSA-44-Ed25519", "hy")
+	tHy, _ := pqjose.SignAt(hy, nil, now)
+	for _, c := range []struct {
+		policy     string
+		pq, hybrid bool
+	}{{"pqc", true, false}, {"hybrid", true, true}, {"composite", false, true}} {
+		v := mustVerifier(t, []*pqjose.Key{ml, hy}, pqjose.WithPolicy(c.policy))
+		if _, err := v.VerifyAt(tMl, now); (err == nil) != c.pq {
+			t.Fatalf("%s, ML-DSA-44: %v", c.policy, err)
+		}
+		_, err := v.VerifyAt(tHy, now)
+		if (err == nil) != c.hybrid || (err != nil && !errors.Is(err, pqjose.StatusAlgNotAllowed)) {
+			t.Fatalf("%s, ML-DSA-44-Ed25519: %v", c.policy, err)
+		}
+	}
 	only := mustVerifier(t, []*pqjose.Key{ed, ml}, pqjose.WithAlgorithms("Ed25519"))
 	if _, err := only.VerifyAt(tMl, now); err == nil {
 		t.Fatal("allow-list ignored")
@@ -244,7 +260,7 @@ func TestPolicyAndOptions(t *testing.T) {
 	}
 	set, _ := pqjose.NewKeySet()
 	defer set.Close()
-	if _, err := pqjose.NewVerifier(set, pqjose.WithPolicy("quantum")); !errors.Is(err, pqjose.StatusAlgUnknown) {
+	if _, err := pqjose.NewVerifier(set, pqjose.WithPolicy("quantum")); !errors.Is(err, pqjose.StatusUnknownPolicy) {
 		t.Fatalf("bad policy: %v", err)
 	}
 	if _, err := pqjose.NewVerifier(set, pqjose.WithLeeway(-time.Second)); !errors.Is(err, pqjose.StatusInvalidArgument) {

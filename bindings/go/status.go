@@ -33,6 +33,9 @@ const (
 	StatusUnencodedPayload       Status = 112
 	StatusEmbeddedKey            Status = 113
 	StatusSignatureLength        Status = 114
+	StatusJwsJSON                Status = 115
+	StatusTooManySignatures      Status = 116
+	StatusUnprotectedHeader      Status = 117
 	StatusMalformedJWK           Status = 200
 	StatusUnsupportedKeyType     Status = 201
 	StatusAlgorithmRequired      Status = 202
@@ -53,6 +56,7 @@ const (
 	StatusAlgMismatch            Status = 302
 	StatusAlgNotAllowed          Status = 303
 	StatusAlgUnsupported         Status = 304
+	StatusUnknownPolicy          Status = 305
 	StatusInvalidSignature       Status = 400
 	StatusExpired                Status = 500
 	StatusNotYetValid            Status = 501

@@ -21,7 +21,9 @@ func textOption(s string, f func(*C.pqj_validation, *C.char, **C.pqj_error) C.pq
 	}
 }
 
-// WithPolicy sets the algorithm policy: "pqc", "hybrid", "composite" or "any".
+// WithPolicy sets the algorithm policy: "pqc" (ML-DSA and SLH-DSA only), "hybrid" (those and
+// the composite ML-DSA hybrids), "composite" (composites only) or "any" (the default). Any
+// other name fails with StatusUnknownPolicy.
 func WithPolicy(policy string) Option {
 	return textOption(policy, func(v *C.pqj_validation, s *C.char, e **C.pqj_error) C.pqj_status {
 		return C.pqj_validation_set_policy(v, s, e)

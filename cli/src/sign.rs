@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use pqjose::{FixedClock, Header, SigningKey, TokenBuilder, jws};
+use pqjose::{FixedClock, Header, JwsSigner, SigningKey, TokenBuilder, jws};
 use serde_json::Value;
 
 use crate::exit::Exit;
@@ -12,6 +12,11 @@ use crate::{input, keys, parse};
 ///
 /// Sign a JWT (claims) or a JWS over raw bytes; the compact token goes to stdout.
 ///
+/// With --json the output is the JWS JSON serialization (RFC 7515 §7.2) instead, and --key may
+/// be repeated: one key gives the flattened form, several the general form with one signature
+/// per key over the same payload (for example a classical and a post-quantum key during a
+/// migration).
+///
 /// JWT header: {alg, kid, typ}. Claims: the given ones plus iat (the current time, unless the
 /// claims carry an iat), exp = iat + SECONDS when --ttl is given, and a random 128-bit jti
 /// (unless the claims carry one). Verifiers require exp by default, so give --ttl (or an exp).
@@ -19,12 +24,17 @@ use crate::{input, keys, parse};
 #[command(
     override_usage = "pqjose sign --key FILE [--claims JSON|@FILE] [--ttl SECONDS] [--typ TYP]
                    [--cnf-jwk PUBLIC.jwk]
-       pqjose sign --key FILE --payload FILE|- [--typ TYP]"
+       pqjose sign --key FILE --payload FILE|- [--typ TYP]
+       pqjose sign --json --key K1 [--key K2]... [--claims …|--payload …]"
 )]
 pub(crate) struct SignArgs {
-    /// The private JWK (from `pqjose keygen`); its algorithm and kid are used
-    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
-    key: String,
+    /// The private JWK (from `pqjose keygen`); its algorithm and kid are used. Repeatable
+    /// with --json (one signature per key)
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true, required = true)]
+    key: Vec<String>,
+    /// Write the JWS JSON serialization: flattened for one key, general for several
+    #[arg(long)]
+    json: bool,
     /// The claims, a JSON object given inline, or @FILE (@- for stdin); default {}
     #[arg(long, value_name = "JSON|@FILE", allow_hyphen_values = true)]
     claims: Option<String>,
@@ -50,11 +60,16 @@ pub(crate) struct SignArgs {
 
 /// `pqjose sign`.
 pub(crate) fn run(args: SignArgs) -> Result<(), Exit> {
+    if args.key.len() > 1 && !args.json {
+        return Err(Exit::usage(
+            "several `--key` need `--json` (a compact token has one signature)",
+        ));
+    }
     let token = match &args.payload {
         Some(path) => {
             let payload = input::read_bytes(path)?;
-            let key = keys::load_signing_key(&args.key)?;
-            sign_raw(&key, args.typ.as_deref(), &payload)
+            let keys = load_keys(&args.key)?;
+            sign_raw(&keys, args.json, args.typ.as_deref(), &payload)
         }
         None => {
             let mut builder = builder(&args)?;
@@ -64,21 +79,52 @@ pub(crate) fn run(args: SignArgs) -> Result<(), Exit> {
                     .map_err(|e| Exit::Io(format!("cannot use {path}: {e}")))?;
                 builder = builder.cnf_jkt(jkt);
             }
-            let key = keys::load_signing_key(&args.key)?;
-            builder.sign(&key)
+            let keys = load_keys(&args.key)?;
+            match keys.as_slice() {
+                [key] if !args.json => builder.sign(key),
+                _ => builder.sign_json(&signers(&keys)),
+            }
         }
     }
     .map_err(|e| Exit::rejected(&e))?;
     input::write_stdout(format!("{token}\n").as_bytes())
 }
 
-/// A JWS over raw bytes: header `{alg, kid}`, plus `typ` when given.
-fn sign_raw(key: &SigningKey, typ: Option<&str>, payload: &[u8]) -> Result<String, pqjose::Error> {
-    let mut header = Header::new(key.algorithm()).with_kid(key.kid());
-    if let Some(typ) = typ {
-        header = header.with_typ(typ);
+fn load_keys(paths: &[String]) -> Result<Vec<SigningKey>, Exit> {
+    paths.iter().map(|p| keys::load_signing_key(p)).collect()
+}
+
+fn signers(keys: &[SigningKey]) -> Vec<&dyn JwsSigner> {
+    keys.iter().map(|k| k as &dyn JwsSigner).collect()
+}
+
+/// A JWS over raw bytes: header `{alg, kid}`, plus `typ` when given; compact, or with `json`
+/// the flattened (one key) or general (several) JSON serialization.
+fn sign_raw(
+    keys: &[SigningKey],
+    json: bool,
+    typ: Option<&str>,
+    payload: &[u8],
+) -> Result<String, pqjose::Error> {
+    let headers: Vec<Header> = keys
+        .iter()
+        .map(|key| {
+            let header = Header::new(key.algorithm()).with_kid(key.kid());
+            match typ {
+                Some(typ) => header.with_typ(typ),
+                None => header,
+            }
+        })
+        .collect();
+    match (keys, headers.as_slice()) {
+        ([key], [header]) if !json => jws::sign(key, header, payload),
+        ([key], [header]) => jws::sign_flattened(key, header, payload),
+        _ => {
+            let pairs: Vec<(&dyn JwsSigner, &Header)> =
+                signers(keys).into_iter().zip(headers.iter()).collect();
+            jws::sign_general(&pairs, payload)
+        }
     }
-    jws::sign(key, &header, payload)
 }
 
 /// The JWT builder: the given claims (strictly parsed; registered ones typed), `iat` now unless

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use pqjose::{
-    Algorithm, AlgorithmError, AlgorithmPolicy, ClaimName, CustomClaims, Error, KeySet, Validation,
-    VerifyingKey, dangerous, jws,
+    Algorithm, AlgorithmError, AlgorithmPolicy, ClaimName, CustomClaims, Error, JwsVerifier,
+    KeySet, Validation, VerifyingKey, dangerous, jws,
 };
 
 use crate::exit::Exit;
@@ -13,10 +13,14 @@ use crate::{input, keys, parse};
 
 /// Verify a token; print its claims (or payload) when valid
 ///
-/// Verify a compact JWT (or, with --raw, a JWS over any bytes).
+/// Verify a compact JWT (or, with --raw, a JWS over any bytes), or the same in the JWS JSON
+/// serialization (flattened or general; detected: the input starts with `{`).
 ///
 /// The token is read from TOKEN_FILE, or stdin when it is `-` or absent; one trailing newline is
-/// allowed. The key decides the algorithm: a header alg that differs is rejected, as is alg none.
+/// allowed. A JSON serialization is accepted when at least one signature whose algorithm the
+/// policy and --alg allow verifies with a key of --key/--jwks; signatures of other algorithms
+/// are ignored (not verified), so `--policy pqc` requires the post-quantum signature of a token
+/// also signed classically. The key decides the algorithm: a header alg that differs is rejected, as is alg none.
 /// JWT checks (RFC 8725 defaults): exp is required; exp, nbf and iat are checked against the
 /// current time with the leeway; iss, aud, typ and required claims when asked. Duplicate JSON
 /// members, non-numeric dates and oversized tokens are rejected.
@@ -52,8 +56,8 @@ pub(crate) struct VerifyArgs {
     /// Accept only these algorithms (repeatable allow-list)
     #[arg(long, value_name = "ALG", value_parser = parse::algorithm, allow_hyphen_values = true)]
     alg: Vec<Algorithm>,
-    /// pqc: ML-DSA, SLH-DSA and composites; hybrid: the same (every hybrid has an ML-DSA
-    /// part); composite: composites only; any: every algorithm (default)
+    /// pqc: ML-DSA and SLH-DSA only; hybrid: ML-DSA, SLH-DSA and composites; composite:
+    /// composites only; any: every algorithm (default)
     #[arg(long, value_name = "P", value_parser = parse::policy, allow_hyphen_values = true)]
     policy: Option<AlgorithmPolicy>,
     /// Require this header typ (case-insensitive, `application/` optional)
@@ -85,10 +89,13 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Exit> {
         _ => return Err(Exit::usage("give exactly one of `--key` and `--jwks`")),
     };
     let token = input::read_token(args.token.as_deref())?;
-    let mut out = if args.raw {
-        verify_raw(&validation, &keys, &token)
-    } else {
-        verify_jwt(&validation, keys, &token)
+    let mut out = match (jws::is_json_serialization(&token), args.raw) {
+        (true, true) => verify_json_raw(&args, &keys, &token),
+        (true, false) => validation
+            .verify_json::<CustomClaims>(&token, &verifiers(&keys))
+            .map(|v| v.payload().to_vec()),
+        (false, true) => verify_raw(&validation, &keys, &token),
+        (false, false) => verify_jwt(&validation, keys, &token),
     }
     .map_err(|e| Exit::rejected(&e))?;
     if !args.raw {
@@ -138,6 +145,24 @@ fn verify_jwt(validation: &Validation, keys: Keys, token: &str) -> Result<Vec<u8
         }
     };
     Ok(verified.payload().to_vec())
+}
+
+/// The keys as verifiers, in file order.
+fn verifiers(keys: &Keys) -> Vec<&dyn JwsVerifier> {
+    match keys {
+        Keys::One(key) => vec![key as &dyn JwsVerifier],
+        Keys::Set(keys) => keys.iter().map(|k| k as &dyn JwsVerifier).collect(),
+    }
+}
+
+/// `--raw` over a JWS JSON serialization: accepted when one signature whose algorithm the
+/// policy and `--alg` allow verifies with one of the keys; the others are ignored.
+fn verify_json_raw(args: &VerifyArgs, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
+    let rule = jws::SignatureRule::AnyAllowed {
+        policy: args.policy.unwrap_or(AlgorithmPolicy::Any),
+        algorithms: args.alg.clone(),
+    };
+    Ok(jws::verify_json(&verifiers(keys), token, &rule)?.into_payload())
 }
 
 /// `--raw`: the signature only, with the key chosen as for a JWT and the algorithm policy

@@ -338,7 +338,15 @@ fn validation_flags() {
     assert!(err.contains("not allowed"), "{err}");
     let err = verify(&ml_pub, &pq, &["--policy", "composite"]).rejected();
     assert!(err.contains("not allowed"), "{err}");
-    verify(&ed_pub, &classical, &["--policy", "quantum"]).usage_or_io();
+    let err = verify(&ed_pub, &classical, &["--policy", "quantum"]).usage_or_io();
+    assert!(err.contains("unknown policy"), "{err}");
+    // pqc is pure post-quantum: a composite is refused by it, accepted by hybrid and composite.
+    let (hy, hy_pub) = keypair(&dir, "ML-DSA-44-Ed25519");
+    let hybrid = sign(&hy, r#"{"sub":"x"}"#, Some("60"));
+    let err = verify(&hy_pub, &hybrid, &["--policy", "pqc"]).rejected();
+    assert!(err.contains("not allowed"), "{err}");
+    verify(&hy_pub, &hybrid, &["--policy", "hybrid"]).ok();
+    verify(&hy_pub, &hybrid, &["--policy", "composite"]).ok();
     verify(&ed_pub, &classical, &["--alg", "none"]).usage_or_io();
 
     // --raw keeps the allow-list, and refuses the claim options.

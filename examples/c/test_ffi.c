@@ -298,7 +298,7 @@ static void test_validation_options(void) {
 
   /* Policy "pqc" refuses Ed25519 even though its key is in the set. */
   CHECK_STATUS(PQJ_STATUS_OK, pqj_validation_new(&v, err_out));
-  CHECK_STATUS(PQJ_STATUS_ALG_UNKNOWN, pqj_validation_set_policy(v, "quantum", err_out));
+  CHECK_STATUS(PQJ_STATUS_UNKNOWN_POLICY, pqj_validation_set_policy(v, "quantum", err_out));
   CHECK_STATUS(PQJ_STATUS_OK, pqj_validation_set_policy(v, "pqc", err_out));
   CHECK_STATUS(PQJ_STATUS_OK, pqj_verifier_new(set, v, &ver, err_out));
   CHECK(verify_at(ver, t_ml, NOW) == PQJ_STATUS_OK);
@@ -484,6 +484,28 @@ static void test_builder_and_inspect(void) {
   pqj_key_free(key);
 }
 
+/* The three restrictive policies are distinct: pqc is ML-DSA/SLH-DSA only, hybrid adds the
+ * composites, composite is the composites only. */
+static void test_policies_are_distinct(void) {
+  static const char *const algs[] = {"ML-DSA-44", "ML-DSA-44-Ed25519", "Ed25519"};
+  static const char *const policies[] = {"pqc", "hybrid", "composite", "any"};
+  /* accepted[alg][policy] */
+  static const int accepted[3][4] = {{1, 1, 0, 1}, {0, 1, 1, 1}, {0, 0, 0, 1}};
+  for (size_t a = 0; a < 3; a++) {
+    const pqj_key *key = gen(algs[a], NULL);
+    char *token = sign_at(key, NULL, 300, NOW);
+    for (size_t p = 0; p < 4 && token != NULL; p++) {
+      const pqj_verifier *ver = verifier_for(key, policies[p]);
+      pqj_status want = accepted[a][p] ? PQJ_STATUS_OK : PQJ_STATUS_ALG_NOT_ALLOWED;
+      CHECK(ver != NULL && verify_at(ver, token, NOW) == want);
+      pqj_verifier_free(ver);
+    }
+    pqj_string_free(token);
+    pqj_key_free(key);
+  }
+  CHECK(strcmp(pqj_status_str(PQJ_STATUS_UNKNOWN_POLICY),
+               "unknown algorithm policy (one of pqc, hybrid, composite, any)") == 0);
+}
 
 /* Expect string accessor `call` (writing `out`) to succeed with `want`, then free it. */
 #define CHECK_STR(want, call)                     \
@@ -669,6 +691,7 @@ int main(void) {
   test_pem();
   test_sign_verify_and_claims();
   test_validation_options();
+  test_policies_are_distinct();
   test_keyset_rotation_and_jwks();
   test_builder_and_inspect();
   test_verified_claims();

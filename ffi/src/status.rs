@@ -65,6 +65,12 @@ pub enum pqj_status {
     EmbeddedKey = 113,
     /// The signature has the wrong length for the algorithm.
     SignatureLength = 114,
+    /// Malformed JWS JSON serialization.
+    JwsJson = 115,
+    /// The JWS JSON serialization has more signatures than the limit.
+    TooManySignatures = 116,
+    /// `alg`, `crit`, `b64` or a key in an unprotected header, or a header member given twice.
+    UnprotectedHeader = 117,
 
     /// Malformed JWK.
     MalformedJwk = 200,
@@ -107,6 +113,8 @@ pub enum pqj_status {
     AlgNotAllowed = 303,
     /// The algorithm is not supported by this backend.
     AlgUnsupported = 304,
+    /// Unknown algorithm policy (one of pqc, hybrid, composite, any).
+    UnknownPolicy = 305,
 
     /// Bad signature.
     InvalidSignature = 400,
@@ -228,6 +236,9 @@ impl pqj_status {
         Self::UnencodedPayload,
         Self::EmbeddedKey,
         Self::SignatureLength,
+        Self::JwsJson,
+        Self::TooManySignatures,
+        Self::UnprotectedHeader,
         Self::MalformedJwk,
         Self::UnsupportedKeyType,
         Self::AlgorithmRequired,
@@ -248,6 +259,7 @@ impl pqj_status {
         Self::AlgMismatch,
         Self::AlgNotAllowed,
         Self::AlgUnsupported,
+        Self::UnknownPolicy,
         Self::InvalidSignature,
         Self::Expired,
         Self::NotYetValid,
@@ -334,6 +346,11 @@ impl pqj_status {
             Self::UnencodedPayload => c"unencoded payload (b64: false) is not supported",
             Self::EmbeddedKey => c"header-supplied keys are not accepted",
             Self::SignatureLength => c"signature has the wrong length for the algorithm",
+            Self::JwsJson => c"malformed JWS JSON serialization",
+            Self::TooManySignatures => c"JWS JSON serialization has more signatures than the limit",
+            Self::UnprotectedHeader => {
+                c"alg, crit, b64 or a key in an unprotected header, or a header member given twice"
+            }
             Self::MalformedJwk => c"malformed JWK",
             Self::UnsupportedKeyType => c"unsupported key type",
             Self::AlgorithmRequired => c"the key's algorithm must be given",
@@ -354,6 +371,7 @@ impl pqj_status {
             Self::AlgMismatch => c"algorithm does not match the key's algorithm",
             Self::AlgNotAllowed => c"algorithm is not allowed",
             Self::AlgUnsupported => c"algorithm is not supported by this backend",
+            Self::UnknownPolicy => c"unknown algorithm policy (one of pqc, hybrid, composite, any)",
             Self::InvalidSignature => c"bad signature",
             Self::Expired => c"token expired",
             Self::NotYetValid => c"token not yet valid",

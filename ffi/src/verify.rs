@@ -66,9 +66,9 @@ pub extern "C" fn pqj_validation_new(
     })
 }
 
-/// Set the algorithm policy by its command-line name: `"pqc"` (ML-DSA, SLH-DSA, composites),
-/// `"hybrid"` (post-quantum or hybrid), `"composite"` (composite ML-DSA hybrids only) or
-/// `"any"` (the default). `PQJ_STATUS_ALG_UNKNOWN` for any other name.
+/// Set the algorithm policy by its command-line name: `"pqc"` (ML-DSA and SLH-DSA only),
+/// `"hybrid"` (ML-DSA, SLH-DSA and composites), `"composite"` (composite ML-DSA hybrids only)
+/// or `"any"` (the default). `PQJ_STATUS_UNKNOWN_POLICY` for any other name.
 ///
 /// Thread safety: changes `validation`; do not use it from another thread at the same time.
 #[unsafe(no_mangle)]

@@ -7,6 +7,13 @@ use crate::alg::Algorithm;
 use crate::error::{AlgorithmError, Error, FormatError};
 use crate::format::json;
 
+/// The longest `kid` pqjose accepts on a key and in a header.
+pub const MAX_KID_LEN: usize = 256;
+
+/// The most keys a token (or a JWS JSON signature) without `kid` is tried against, newest
+/// first.
+pub const MAX_KIDLESS_CANDIDATES: usize = 8;
+
 /// Header members pqjose understands itself; they cannot be set as extra members.
 const REGISTERED: &[&str] = &[
     "alg", "kid", "typ", "cty", "crit", "b64", "jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256",

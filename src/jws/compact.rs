@@ -18,6 +18,7 @@ pub struct Limits {
     max_payload_len: usize,
     max_depth: usize,
     max_token_len: Option<usize>,
+    max_signatures: usize,
 }
 
 impl Default for Limits {
@@ -27,15 +28,56 @@ impl Default for Limits {
             max_payload_len: 64 * 1024,
             max_depth: DEFAULT_MAX_DEPTH,
             max_token_len: None,
+            max_signatures: Self::DEFAULT_SIGNATURES,
         }
     }
 }
 
 impl Limits {
+    /// The default number of signatures a JWS JSON serialization may carry.
+    pub const DEFAULT_SIGNATURES: usize = 8;
+    /// The most signatures [`Limits::max_signatures`] can allow (and the most a JWS JSON
+    /// serialization can be signed with).
+    pub const MAX_SIGNATURES: usize = 64;
+
     /// The default limits: header 4 KiB, payload 64 KiB (decoded), JSON depth 16, token length
-    /// derived from those and the algorithm.
+    /// derived from those and the algorithm, 8 signatures in a JWS JSON serialization.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Maximum number of signatures in a JWS JSON serialization, checked before any is
+    /// verified: clamped to `1..=`[`Limits::MAX_SIGNATURES`].
+    pub fn max_signatures(mut self, n: usize) -> Self {
+        self.max_signatures = n.clamp(1, Self::MAX_SIGNATURES);
+        self
+    }
+
+    /// The configured maximum number of signatures in a JWS JSON serialization.
+    pub fn signatures(&self) -> usize {
+        self.max_signatures
+    }
+
+    /// The configured maximum decoded protected-header length.
+    pub fn header_len(&self) -> usize {
+        self.max_header_len
+    }
+
+    /// The length limit of a JWS JSON serialization when the largest accepted signature is
+    /// `max_sig_len` bytes: per signature, a protected and an unprotected header of the header
+    /// limit, the signature and 64 bytes of JSON framing; the payload once. An explicit
+    /// [`Limits::max_token_len`] applies instead when set.
+    pub fn json_len_for(&self, max_sig_len: usize) -> usize {
+        self.max_token_len.unwrap_or_else(|| {
+            let per_signature = b64::encoded_len(self.max_header_len)
+                .saturating_mul(2)
+                .saturating_add(b64::encoded_len(max_sig_len))
+                .saturating_add(64);
+            per_signature
+                .saturating_mul(self.max_signatures)
+                .saturating_add(b64::encoded_len(self.max_payload_len))
+                .saturating_add(64)
+        })
     }
 
     /// Maximum decoded protected-header length in bytes.

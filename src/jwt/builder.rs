@@ -240,6 +240,23 @@ impl<T: Serialize> TokenBuilder<T> {
             serde_json::to_vec(&claims).map_err(|_| Error::Format(FormatError::PayloadJson))?;
         jws::sign(signer, &header, &payload)
     }
+
+    /// Sign one token with several keys in the JWS JSON serialization (RFC 7515 §7.2): the
+    /// flattened form for one signer, the general form for several (at most
+    /// [`crate::jws::Limits::MAX_SIGNATURES`]). Every signature covers the same claims; each
+    /// protected header is [`header_for`](Self::header_for) its signer. The migration case:
+    /// sign with the classical key and the post-quantum key, and let each verifier require the
+    /// signature it trusts ([`Validation::verify_json`](crate::Validation::verify_json)).
+    pub fn sign_json(&self, signers: &[&dyn JwsSigner]) -> Result<String, Error> {
+        let headers = signers
+            .iter()
+            .map(|s| self.header_for(*s))
+            .collect::<Result<Vec<_>, _>>()?;
+        let claims = self.claims_at(self.clock.now())?;
+        let payload =
+            serde_json::to_vec(&claims).map_err(|_| Error::Format(FormatError::PayloadJson))?;
+        jws::sign_flattened_or_general(signers, &headers, &payload)
+    }
 }
 
 /// 128 random bits, base64url (22 characters).

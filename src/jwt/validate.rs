@@ -6,12 +6,11 @@
 //! `verify.rs`, which applies the policy, can read them; nothing outside the crate can.
 
 use core::fmt;
-use core::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::alg::Algorithm;
-use crate::error::{AlgorithmError, ClaimName, Error};
+use crate::error::{ClaimName, Error};
 use serde_json::{Map, Value};
 
 use crate::format::header::Header;
@@ -24,69 +23,7 @@ use crate::time::{Clock, SystemClock};
 /// Default clock-skew allowance for `exp`, `nbf` and `iat`.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
 
-/// Which signature algorithms a [`Validation`] accepts, before any explicit allow-list.
-///
-/// Whatever the policy, the verifying key's own algorithm decides how a signature is checked;
-/// the policy only narrows which keys and headers are acceptable at all.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AlgorithmPolicy {
-    /// Post-quantum only: ML-DSA, SLH-DSA and the composite ML-DSA hybrids.
-    PqcOnly,
-    /// Post-quantum or hybrid: the same set as [`AlgorithmPolicy::PqcOnly`] (every hybrid
-    /// pqjose knows has an ML-DSA component). Kept separate so configurations say what they
-    /// mean; named `hybrid` on the command line.
-    HybridOrPqc,
-    /// Every algorithm pqjose implements (the key still decides).
-    #[default]
-    Any,
-    /// Composite (hybrid) ML-DSA + ECDSA/EdDSA only: a token must carry both a post-quantum
-    /// and a classical signature. Named `composite` on the command line.
-    CompositeOnly,
-}
-
-impl AlgorithmPolicy {
-    /// Whether the policy accepts `alg`.
-    pub const fn allows(self, alg: Algorithm) -> bool {
-        match self {
-            Self::PqcOnly | Self::HybridOrPqc => alg.is_post_quantum() || alg.is_composite(),
-            Self::Any => true,
-            Self::CompositeOnly => alg.is_composite(),
-        }
-    }
-
-    /// The command-line name: `pqc`, `hybrid`, `any` or `composite`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::PqcOnly => "pqc",
-            Self::HybridOrPqc => "hybrid",
-            Self::Any => "any",
-            Self::CompositeOnly => "composite",
-        }
-    }
-}
-
-impl FromStr for AlgorithmPolicy {
-    type Err = Error;
-
-    /// `pqc`, `hybrid`, `any` or `composite` (exact). Anything else is
-    /// [`AlgorithmError::Unknown`].
-    fn from_str(s: &str) -> Result<Self, Error> {
-        match s {
-            "pqc" => Ok(Self::PqcOnly),
-            "hybrid" => Ok(Self::HybridOrPqc),
-            "any" => Ok(Self::Any),
-            "composite" => Ok(Self::CompositeOnly),
-            _ => Err(AlgorithmError::Unknown.into()),
-        }
-    }
-}
-
-impl fmt::Display for AlgorithmPolicy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::alg::AlgorithmPolicy;
 
 /// A claims check contributed by a profile (a delegation policy, a `cnf.jkt` binding): runs
 /// after the built-in claim checks and before the replay store, so a token it refuses does not
@@ -194,13 +131,13 @@ impl Validation {
         Self::default()
     }
 
-    /// The default policy restricted to post-quantum and composite algorithms
-    /// ([`AlgorithmPolicy::PqcOnly`]).
+    /// The default policy restricted to pure post-quantum algorithms, ML-DSA and SLH-DSA
+    /// ([`AlgorithmPolicy::PqcOnly`]; composites are refused).
     pub fn pqc_only() -> Self {
         Self::new().policy(AlgorithmPolicy::PqcOnly)
     }
 
-    /// The default policy restricted to post-quantum or hybrid algorithms
+    /// The default policy restricted to post-quantum or composite (hybrid) algorithms
     /// ([`AlgorithmPolicy::HybridOrPqc`]).
     pub fn hybrid_or_pqc() -> Self {
         Self::new().policy(AlgorithmPolicy::HybridOrPqc)
@@ -349,20 +286,34 @@ impl Validation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::AlgorithmError;
 
     #[test]
     fn algorithm_policies() {
         assert!(AlgorithmPolicy::PqcOnly.allows(Algorithm::SlhDsaShake128s));
-        assert!(AlgorithmPolicy::PqcOnly.allows(Algorithm::MlDsa65Ed25519));
+        assert!(!AlgorithmPolicy::PqcOnly.allows(Algorithm::MlDsa65Ed25519));
+        assert!(AlgorithmPolicy::HybridOrPqc.allows(Algorithm::MlDsa65Ed25519));
         assert!(!AlgorithmPolicy::PqcOnly.allows(Algorithm::Es256));
         assert!(!AlgorithmPolicy::HybridOrPqc.allows(Algorithm::Hs256));
         assert!(AlgorithmPolicy::Any.allows(Algorithm::Hs256));
+        // The three restrictive policies are distinct, and each is exactly its family set.
+        let mut counts = [0usize; 3];
         for &alg in Algorithm::ALL {
+            let pq = alg.is_post_quantum();
+            let comp = alg.is_composite();
+            assert_eq!(AlgorithmPolicy::PqcOnly.allows(alg), pq, "{alg}");
             assert_eq!(
-                AlgorithmPolicy::CompositeOnly.allows(alg),
-                alg.is_composite()
+                AlgorithmPolicy::HybridOrPqc.allows(alg),
+                pq || comp,
+                "{alg}"
             );
+            assert_eq!(AlgorithmPolicy::CompositeOnly.allows(alg), comp, "{alg}");
+            assert!(AlgorithmPolicy::Any.allows(alg));
+            counts[0] += usize::from(pq);
+            counts[1] += usize::from(pq || comp);
+            counts[2] += usize::from(comp);
         }
+        assert_eq!(counts, [15, 21, 6]);
         let v = Validation::pqc_only().algorithms([Algorithm::MlDsa44, Algorithm::Es256]);
         assert!(v.allows(Algorithm::MlDsa44));
         assert!(!v.allows(Algorithm::MlDsa65));
@@ -371,14 +322,14 @@ mod tests {
             v.check_header(&Header::new(Algorithm::Es256)),
             Err(AlgorithmError::NotAllowed(Algorithm::Es256).into())
         );
-        for p in [
-            AlgorithmPolicy::PqcOnly,
-            AlgorithmPolicy::HybridOrPqc,
-            AlgorithmPolicy::Any,
-            AlgorithmPolicy::CompositeOnly,
-        ] {
+        for &p in AlgorithmPolicy::ALL {
             assert_eq!(p.as_str().parse::<AlgorithmPolicy>().unwrap(), p);
         }
-        assert!("PQC".parse::<AlgorithmPolicy>().is_err());
+        for typo in ["PQC", "quantum", "", "hybrid ", "ML-DSA-44"] {
+            assert_eq!(
+                typo.parse::<AlgorithmPolicy>(),
+                Err(AlgorithmError::UnknownPolicy.into())
+            );
+        }
     }
 }

@@ -17,8 +17,8 @@ use serde_json::{Map, Value};
 use crate::alg::Algorithm;
 use crate::error::{AlgorithmError, ClaimName, ClaimsError, Error, FormatError, RegisteredClaim};
 use crate::format::header::Header;
-use crate::jws::Parsed;
 use crate::jws::signer::JwsVerifier;
+use crate::jws::{Parsed, SignatureRule};
 use crate::jwt::claims::{self, Claims, CustomClaims};
 use crate::jwt::replay::TokenUse;
 use crate::jwt::validate::{ReplayMode, Validation};
@@ -232,6 +232,55 @@ impl Validation {
         Ok((verified, key))
     }
 
+    /// Verify a JWT in the JWS JSON serialization (RFC 7515 §7.2, flattened or general; see
+    /// [`crate::jws::verify_json`]) with `keys`, then check its claims.
+    ///
+    /// The rule is the migration rule ([`SignatureRule::AnyAllowed`] with this validation's
+    /// policy and allow-list): the token is accepted when at least one signature whose
+    /// algorithm the validation allows verifies with one of `keys`; signatures of other
+    /// algorithms are ignored, never verified. The claims checks then run once, against the
+    /// protected header of the first signature that verified. `T` is as for
+    /// [`Validation::verify`].
+    pub fn verify_json<T: DeserializeOwned>(
+        &self,
+        jws: &str,
+        keys: &[&dyn JwsVerifier],
+    ) -> Result<Verified<T>, Error> {
+        let now = self.clock.now();
+        let rule = SignatureRule::AnyAllowed {
+            policy: self.policy,
+            algorithms: self.algorithms.clone().unwrap_or_default(),
+        };
+        // An explicit but empty allow-list allows nothing (as for compact tokens).
+        let allowed: Vec<&dyn JwsVerifier> = keys
+            .iter()
+            .copied()
+            .filter(|k| self.allows(k.algorithm()))
+            .collect();
+        if allowed.is_empty() {
+            return Err(match keys.first() {
+                Some(k) => AlgorithmError::NotAllowed(k.algorithm()).into(),
+                None => Error::KeyNotFound,
+            });
+        }
+        let keys = allowed;
+        let verified = crate::jws::verify_json_with_limits(&keys, jws, &rule, &self.limits)?;
+        let first = verified
+            .verified()
+            .first()
+            .cloned()
+            .ok_or(Error::InvalidSignature)?;
+        let algorithm = first.algorithm();
+        let kid = first.kid().map(str::to_owned);
+        self.finish_with(
+            first.into_header(),
+            verified.into_payload(),
+            algorithm,
+            kid.as_deref(),
+            now,
+        )
+    }
+
     /// After the signature verified: decode and parse the payload once, check the claims,
     /// deserialize the custom ones, and last consult the replay store (so a token refused for
     /// any other reason does not use up its `jti`).
@@ -243,8 +292,19 @@ impl Validation {
         now: NumericDate,
     ) -> Result<Verified<T>, Error> {
         let payload = parsed.payload()?;
+        self.finish_with(parsed.into_header(), payload, algorithm, key_kid, now)
+    }
+
+    /// [`Self::finish`] over a verified header and decoded payload, whatever the serialization.
+    fn finish_with<T: DeserializeOwned>(
+        &self,
+        header: Header,
+        payload: Vec<u8>,
+        algorithm: Algorithm,
+        key_kid: Option<&str>,
+        now: NumericDate,
+    ) -> Result<Verified<T>, Error> {
         let (registered, rest) = claims::parse_payload(&payload, self.limits.depth())?;
-        let header = parsed.into_header();
         self.check_claims(&header, &registered, &rest, now)?;
         let claims: Claims<T> = registered.with_custom_from(rest)?;
         self.check_replay(&claims, key_kid.or(header.kid()), now)?;

@@ -13,8 +13,7 @@ use crate::error::{AlgorithmError, Error, KeyError};
 use crate::format::jwk::Jwk;
 use crate::jws::signer::{JwsSigner, JwsVerifier};
 
-/// The longest `kid` pqjose accepts on a key (and, in the validator, in a header).
-pub const MAX_KID_LEN: usize = 256;
+pub use crate::format::header::MAX_KID_LEN;
 
 /// A private key bound to one algorithm.
 ///

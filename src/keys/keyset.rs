@@ -21,8 +21,7 @@ use crate::jws::signer::JwsVerifier;
 use crate::keys::key::VerifyingKey;
 use crate::time::NumericDate;
 
-/// The most keys a token without `kid` is tried against (newest first).
-pub const MAX_KIDLESS_CANDIDATES: usize = 8;
+pub use crate::format::header::MAX_KIDLESS_CANDIDATES;
 
 /// The most keys one [`KeySet`] holds, retired ones included (adding more is
 /// [`KeyError::TooManyKeys`]): a bound on the memory a set fed from outside can take. Per-token

@@ -276,8 +276,10 @@ class Verifier(_Handle):
     """Verifies JWTs against a :class:`KeySet` (shared: rotation applies) under a policy.
 
     Defaults (RFC 8725): ``exp`` required, 30 s leeway, ``iat`` in the future refused, a token
-    with an unexpected ``aud`` refused, any algorithm the key implements. ``policy`` is "pqc",
-    "hybrid", "composite" or "any"; ``algorithms`` an extra allow-list.
+    with an unexpected ``aud`` refused, any algorithm the key implements. ``policy`` is "pqc"
+    (ML-DSA and SLH-DSA only), "hybrid" (those and the composites), "composite" (composites
+    only) or "any"; another name raises with ``Status.UNKNOWN_POLICY``. ``algorithms`` is an
+    extra allow-list.
     """
 
     _free = staticmethod(lib.pqj_verifier_free)

@@ -134,9 +134,22 @@ def test_policy_and_options():
         pqc.verify(t_ed, now=NOW)
     with pytest.raises(pqjose.TokenError):
         Verifier(keys, algorithms=["Ed25519"]).verify(t_ml, now=NOW)
+    # pqc is pure post-quantum; hybrid adds the composites; composite is composites only.
+    hy = Key.generate("ML-DSA-44-Ed25519", kid="hy")
+    both = KeySet([ml, hy])
+    t_hy = pqjose.sign(hy, now=NOW)
+    for policy, pq_ok, hybrid_ok in [("pqc", True, False), ("hybrid", True, True), ("composite", False, True)]:
+        v = Verifier(both, policy=policy)
+        for token, ok in [(t_ml, pq_ok), (t_hy, hybrid_ok)]:
+            if ok:
+                assert v.verify(token, now=NOW)
+            else:
+                with pytest.raises(pqjose.TokenError) as e:
+                    v.verify(token, now=NOW)
+                assert e.value.status is Status.ALG_NOT_ALLOWED
     with pytest.raises(pqjose.TokenError) as e:
         Verifier(keys, policy="quantum")
-    assert e.value.status is Status.ALG_UNKNOWN
+    assert e.value.status is Status.UNKNOWN_POLICY
     aged = Verifier(keys, max_age=datetime.timedelta(seconds=10), leeway=0)
     with pytest.raises(pqjose.TokenError) as e:
         aged.verify(t_ml, now=NOW + 11)
