@@ -148,3 +148,31 @@ fn no_observer_no_event() {
     assert!(take(&seen).is_empty());
     assert!(format!("{:?}", _with).contains("observer: true"));
 }
+
+#[test]
+fn json_serialization_reports_one_event_too() {
+    let (seen, validation) = recorder();
+    let pq = SigningKey::generate(Algorithm::MlDsa44)
+        .unwrap()
+        .with_kid("pq")
+        .unwrap();
+    let public = pq.verifying_key().unwrap();
+    let jws = TokenBuilder::new().subject("s").sign_json(&[&pq]).unwrap();
+    validation
+        .verify_json::<CustomClaims>(&jws, &[&public])
+        .unwrap();
+    let err = validation
+        .verify_json::<CustomClaims>("{}", &[&public])
+        .unwrap_err();
+    let events = take(&seen);
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(
+        (events[0].alg, events[0].kid.as_deref(), events[0].code),
+        (Some("ML-DSA-44"), Some("pq"), 0)
+    );
+    assert_eq!(
+        (events[1].alg, events[1].kid.as_deref(), events[1].code),
+        (Some("ML-DSA-44"), Some("pq"), err.code())
+    );
+    assert_ne!(err.code(), 0);
+}

@@ -246,6 +246,31 @@ impl Validation {
         jws: &str,
         keys: &[&dyn JwsVerifier],
     ) -> Result<Verified<T>, Error> {
+        let span = Span::start(self.observer.as_ref());
+        let result = self.verify_json_inner(jws, keys);
+        if let Some(span) = span {
+            // On failure: the key's algorithm and kid when there was one key, else unknown.
+            let (alg, kid) = match (&result, keys) {
+                (Ok(v), _) => (Some(v.algorithm), v.kid.as_deref()),
+                (Err(_), [key]) => (Some(key.algorithm()), key.key_id()),
+                (Err(_), _) => (None, None),
+            };
+            span.finish(
+                Operation::Verify,
+                alg.map(Algorithm::as_str),
+                kid,
+                self.policy.as_str(),
+                result.as_ref().map(drop),
+            );
+        }
+        result
+    }
+
+    fn verify_json_inner<T: DeserializeOwned>(
+        &self,
+        jws: &str,
+        keys: &[&dyn JwsVerifier],
+    ) -> Result<Verified<T>, Error> {
         let now = self.clock.now();
         let rule = SignatureRule::AnyAllowed {
             policy: self.policy,
