@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use pqjose::delegation::{self, Delegation};
 use pqjose::dpop::{ProofBuilder, ProofVerifier};
-use pqjose::{Algorithm, CustomClaims, JwsVerifier, KeySet, TokenBuilder, Validation};
+use pqjose::{Algorithm, CustomClaims, JwsVerifier, KeySet, TokenBuilder};
 use pqjose_benches::token::{self, Custom};
 use pqjose_benches::{AUDIENCE, ISSUER, backend, keys};
 
