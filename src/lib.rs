@@ -104,6 +104,15 @@
 //! [`EncryptionKey`] are bound to one [`KeyManagement`] algorithm, like signing keys; nested
 //! tokens are opened and validated in one call ([`jwe::Decryption::decrypt_jwt`]).
 //!
+//! ## Telemetry
+//!
+//! [`Validation::observer`] takes a [`telemetry::Observer`] that receives one
+//! [`telemetry::Event`] per verification (algorithm, key id, policy, outcome code, duration),
+//! so operators can show that post-quantum algorithms are used, not just configured. No
+//! telemetry framework is a dependency; the `pqjose-metrics` crate adapts events to the
+//! `metrics` facade. The hook costs nothing without an observer; its cost with one is measured in
+//! docs/PERFORMANCE.md.
+//!
 //! ## Security
 //!
 //! ### What is untrusted before verification
@@ -197,6 +206,7 @@ pub mod jws;
 mod jwt;
 mod keys;
 mod profiles;
+pub mod telemetry;
 mod time;
 
 pub use format::jwk;

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::boundary::{guard, guard_value};
 use crate::error::{Failure, pqj_error};
-use crate::ptr;
+use crate::ptr::{self, Out};
 use crate::status::pqj_status;
 use crate::verify::pqj_verifier;
 
@@ -157,37 +157,76 @@ pub extern "C" fn pqj_claims_alg(claims: *const pqj_claims) -> *const c_char {
     })
 }
 
-/// Store a copy of `s` (freed with `pqj_string_free`), or fail with `PQJ_STATUS_CLAIM_ABSENT`.
-fn string_claim(
+/// A value an accessor returns to C: integers and booleans as they are, text as a
+/// library-owned NUL-terminated copy (freed with `pqj_string_free`).
+trait Store: Sized {
+    /// What `value_out` points to.
+    type Out;
+    /// Write the value through the checked out-pointer.
+    fn store(self, out: Out<Self::Out>) -> Result<(), Failure>;
+}
+
+impl Store for i64 {
+    type Out = i64;
+    fn store(self, out: Out<i64>) -> Result<(), Failure> {
+        out.write(self);
+        Ok(())
+    }
+}
+
+impl Store for bool {
+    type Out = bool;
+    fn store(self, out: Out<bool>) -> Result<(), Failure> {
+        out.write(self);
+        Ok(())
+    }
+}
+
+impl Store for String {
+    type Out = *mut c_char;
+    fn store(self, out: Out<*mut c_char>) -> Result<(), Failure> {
+        out.write_string(self)
+    }
+}
+
+/// Every accessor: check `value_out` and the handle, `read` the value (an absent or mistyped
+/// claim is a [`Failure`]), store it. Nothing is written on failure.
+fn accessor<V: Store>(
     claims: *const pqj_claims,
-    value_out: *mut *mut c_char,
+    value_out: *mut V::Out,
     err_out: *mut *mut pqj_error,
-    name: &'static str,
-    pick: impl FnOnce(&pqj_claims) -> Option<&str>,
+    read: impl FnOnce(&pqj_claims) -> Result<V, Failure>,
 ) -> pqj_status {
     guard(err_out, || {
         let out = ptr::out(value_out, "value_out")?;
         let claims = ptr::arc_ref(claims, "claims")?;
-        let value = pick(claims).ok_or_else(|| absent(name))?;
-        out.write_string(value.to_owned())
+        read(claims)?.store(out)
     })
 }
 
-/// Store a date in seconds since the Unix epoch, or fail with `PQJ_STATUS_CLAIM_ABSENT`.
-fn date_claim(
+/// An accessor of the claim `name` (any claim): `read` gets the name and the value.
+fn named<V: Store>(
     claims: *const pqj_claims,
-    value_out: *mut i64,
+    name: *const c_char,
+    value_out: *mut V::Out,
     err_out: *mut *mut pqj_error,
-    name: &'static str,
-    pick: impl FnOnce(&Claims) -> Option<NumericDate>,
+    read: impl FnOnce(&str, &Value) -> Result<V, Failure>,
 ) -> pqj_status {
-    guard(err_out, || {
-        let out = ptr::out(value_out, "value_out")?;
-        let claims = ptr::arc_ref(claims, "claims")?;
-        let date = pick(&claims.claims).ok_or_else(|| absent(name))?;
-        out.write(date.as_secs());
-        Ok(())
+    accessor(claims, value_out, err_out, |c| {
+        let name = ptr::cstr(name, "name")?;
+        read(name, c.get(name)?)
     })
+}
+
+/// A registered string claim (or the kid), copied; `PQJ_STATUS_CLAIM_ABSENT` without it.
+fn text(name: &str, value: Option<&str>) -> Result<String, Failure> {
+    value.map(str::to_owned).ok_or_else(|| absent(name))
+}
+
+/// A registered date claim in seconds since the Unix epoch; `PQJ_STATUS_CLAIM_ABSENT` without
+/// it.
+fn date(name: &str, value: Option<NumericDate>) -> Result<i64, Failure> {
+    value.map(NumericDate::as_secs).ok_or_else(|| absent(name))
 }
 
 /// The `kid` of the key that verified the token, into `*kid_out` (free with
@@ -200,7 +239,7 @@ pub extern "C" fn pqj_claims_kid(
     kid_out: *mut *mut c_char,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    string_claim(claims, kid_out, err_out, "kid", |c| c.kid.as_deref())
+    accessor(claims, kid_out, err_out, |c| text("kid", c.kid.as_deref()))
 }
 
 /// The claims JSON exactly as signed, into `*json_out` (free with `pqj_string_free`).
@@ -212,7 +251,7 @@ pub extern "C" fn pqj_claims_json(
     json_out: *mut *mut c_char,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    string_claim(claims, json_out, err_out, "payload", |c| Some(&c.payload))
+    accessor(claims, json_out, err_out, |c| Ok(c.payload.clone()))
 }
 
 /// The subject (`sub`), into `*value_out` (free with `pqj_string_free`);
@@ -225,7 +264,9 @@ pub extern "C" fn pqj_claims_sub(
     value_out: *mut *mut c_char,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    string_claim(claims, value_out, err_out, "sub", |c| c.claims.subject())
+    accessor(claims, value_out, err_out, |c| {
+        text("sub", c.claims.subject())
+    })
 }
 
 /// The issuer (`iss`), into `*value_out` (free with `pqj_string_free`);
@@ -238,7 +279,9 @@ pub extern "C" fn pqj_claims_iss(
     value_out: *mut *mut c_char,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    string_claim(claims, value_out, err_out, "iss", |c| c.claims.issuer())
+    accessor(claims, value_out, err_out, |c| {
+        text("iss", c.claims.issuer())
+    })
 }
 
 /// The token id (`jti`), into `*value_out` (free with `pqj_string_free`);
@@ -251,7 +294,9 @@ pub extern "C" fn pqj_claims_jti(
     value_out: *mut *mut c_char,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    string_claim(claims, value_out, err_out, "jti", |c| c.claims.jwt_id())
+    accessor(claims, value_out, err_out, |c| {
+        text("jti", c.claims.jwt_id())
+    })
 }
 
 /// The number of audiences (`aud`): 0 without `aud` (or for NULL), 1 for a string, the
@@ -277,10 +322,9 @@ pub extern "C" fn pqj_claims_aud(
     value_out: *mut *mut c_char,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    string_claim(claims, value_out, err_out, "aud", |c| {
-        c.claims
-            .audience()
-            .and_then(|a: &Audience| a.iter().nth(index))
+    accessor(claims, value_out, err_out, |c| {
+        let aud = c.claims.audience();
+        text("aud", aud.and_then(|a: &Audience| a.iter().nth(index)))
     })
 }
 
@@ -294,7 +338,9 @@ pub extern "C" fn pqj_claims_exp(
     value_out: *mut i64,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    date_claim(claims, value_out, err_out, "exp", Claims::expires_at)
+    accessor(claims, value_out, err_out, |c| {
+        date("exp", c.claims.expires_at())
+    })
 }
 
 /// The not-before time (`nbf`) in seconds since the Unix epoch, into `*value_out`;
@@ -307,7 +353,9 @@ pub extern "C" fn pqj_claims_nbf(
     value_out: *mut i64,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    date_claim(claims, value_out, err_out, "nbf", Claims::not_before)
+    accessor(claims, value_out, err_out, |c| {
+        date("nbf", c.claims.not_before())
+    })
 }
 
 /// The issue time (`iat`) in seconds since the Unix epoch, into `*value_out`;
@@ -320,7 +368,9 @@ pub extern "C" fn pqj_claims_iat(
     value_out: *mut i64,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    date_claim(claims, value_out, err_out, "iat", Claims::issued_at)
+    accessor(claims, value_out, err_out, |c| {
+        date("iat", c.claims.issued_at())
+    })
 }
 
 /// The JSON kind of the claim `name` (any claim, registered or custom), so the right
@@ -342,41 +392,6 @@ pub extern "C" fn pqj_claims_kind(
     })
 }
 
-/// Read claim `name` with `read`, which returns `None` when the value has another type.
-fn typed_claim<T>(
-    claims: *const pqj_claims,
-    name: *const c_char,
-    value_out: *mut T,
-    err_out: *mut *mut pqj_error,
-    want: &'static str,
-    read: impl FnOnce(&Value) -> Option<T>,
-) -> pqj_status {
-    guard(err_out, || {
-        let out = ptr::out(value_out, "value_out")?;
-        let claims = ptr::arc_ref(claims, "claims")?;
-        let name = ptr::cstr(name, "name")?;
-        let value = read(claims.get(name)?).ok_or_else(|| wrong_type(name, want))?;
-        out.write(value);
-        Ok(())
-    })
-}
-
-/// Read claim `name` as text with `read` (given the name and the value) into `*value_out`.
-fn text_claim(
-    claims: *const pqj_claims,
-    name: *const c_char,
-    value_out: *mut *mut c_char,
-    err_out: *mut *mut pqj_error,
-    read: impl FnOnce(&str, &Value) -> Result<String, Failure>,
-) -> pqj_status {
-    guard(err_out, || {
-        let out = ptr::out(value_out, "value_out")?;
-        let claims = ptr::arc_ref(claims, "claims")?;
-        let name = ptr::cstr(name, "name")?;
-        out.write_string(read(name, claims.get(name)?)?)
-    })
-}
-
 /// The string claim `name` (any claim, registered or custom), into `*value_out` (free with
 /// `pqj_string_free`). `PQJ_STATUS_CLAIM_ABSENT` if the token has no such claim,
 /// `PQJ_STATUS_CLAIM_TYPE` if it is not a string.
@@ -389,16 +404,10 @@ pub extern "C" fn pqj_claims_get_string(
     value_out: *mut *mut c_char,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    text_claim(
-        claims,
-        name,
-        value_out,
-        err_out,
-        |name, value| match value {
-            Value::String(s) => Ok(s.clone()),
-            _ => Err(wrong_type(name, "a string")),
-        },
-    )
+    named(claims, name, value_out, err_out, |name, value| {
+        let s = value.as_str().ok_or_else(|| wrong_type(name, "a string"))?;
+        Ok(s.to_owned())
+    })
 }
 
 /// The integer claim `name`, into `*value_out`. `PQJ_STATUS_CLAIM_ABSENT` if the token has no
@@ -413,14 +422,10 @@ pub extern "C" fn pqj_claims_get_int(
     value_out: *mut i64,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    typed_claim(
-        claims,
-        name,
-        value_out,
-        err_out,
-        "an integer in the range of int64_t",
-        Value::as_i64,
-    )
+    named(claims, name, value_out, err_out, |name, value| {
+        let want = "an integer in the range of int64_t";
+        value.as_i64().ok_or_else(|| wrong_type(name, want))
+    })
 }
 
 /// The boolean claim `name`, into `*value_out`. `PQJ_STATUS_CLAIM_ABSENT` if the token has no
@@ -434,14 +439,9 @@ pub extern "C" fn pqj_claims_get_bool(
     value_out: *mut bool,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    typed_claim(
-        claims,
-        name,
-        value_out,
-        err_out,
-        "a boolean",
-        Value::as_bool,
-    )
+    named(claims, name, value_out, err_out, |name, value| {
+        value.as_bool().ok_or_else(|| wrong_type(name, "a boolean"))
+    })
 }
 
 /// Claim `name` of any type as compact JSON text (a string comes with its quotes), into
@@ -456,7 +456,7 @@ pub extern "C" fn pqj_claims_get_json(
     json_out: *mut *mut c_char,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    text_claim(claims, name, json_out, err_out, |_, value| {
+    named(claims, name, json_out, err_out, |_, value| {
         serde_json::to_string(value).map_err(|_| Failure::internal("claim could not be serialized"))
     })
 }

@@ -2,6 +2,7 @@
 //! tokens (decrypt, then the full [`Validation`] of the inner JWT, in one call).
 
 use core::fmt;
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
@@ -18,6 +19,7 @@ use crate::jwe::key::{self, DecryptionKey, DecryptionKeySet, Secret};
 use crate::jwe::serial::{Limits, Parsed, Recipient};
 use crate::jwt::{Validation, Verified};
 use crate::keys::KeySet;
+use crate::telemetry::{Observer, Operation, Span};
 
 /// A decrypted JWE: the checked header, the key that opened it, and the plaintext in a
 /// buffer zeroized on drop. It has no public constructor.
@@ -76,11 +78,23 @@ impl Decrypted {
 /// pqjose implements are accepted; [`Decryption::algorithms`] and
 /// [`Decryption::content_encryptions`] narrow that (RFC 7516 §5.2: a decryptable JWE is still
 /// refused if its algorithms are not acceptable to the application).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Decryption {
     limits: Limits,
     algorithms: Option<Vec<KeyManagement>>,
     encs: Option<Vec<ContentEncryption>>,
+    observer: Option<Arc<dyn Observer>>,
+}
+
+impl fmt::Debug for Decryption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decryption")
+            .field("limits", &self.limits)
+            .field("algorithms", &self.algorithms)
+            .field("encs", &self.encs)
+            .field("observer", &self.observer.is_some())
+            .finish()
+    }
 }
 
 impl Decryption {
@@ -120,10 +134,27 @@ impl Decryption {
         self
     }
 
+    /// Report every decryption to `observer` (see [`crate::telemetry`]): one
+    /// [`Event`](crate::telemetry::Event) with operation `decrypt`, the key-management
+    /// algorithm, the key id, the policy (`pqc` when only post-quantum key management is
+    /// accepted, else `any`), the outcome code and the duration. Replaces any earlier observer.
+    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// The policy label of telemetry events.
+    fn policy_label(&self) -> &'static str {
+        match &self.algorithms {
+            Some(algs) if algs.iter().all(|a| a.is_post_quantum()) => "pqc",
+            _ => "any",
+        }
+    }
+
     /// Decrypt `jwe` (compact or JSON) with `key`. The JWE's `alg` must be the key's; its
     /// `kid`, if any, is not compared (the caller chose the key).
     pub fn decrypt(&self, jwe: &str, key: &DecryptionKey) -> Result<Decrypted, Error> {
-        self.run(jwe, |alg, _kid| {
+        self.observed(jwe, |alg, _kid| {
             if alg == key.algorithm() {
                 Ok(vec![key])
             } else {
@@ -139,7 +170,7 @@ impl Decryption {
         jwe: &str,
         keys: &DecryptionKeySet,
     ) -> Result<Decrypted, Error> {
-        self.run(jwe, |alg, kid| {
+        self.observed(jwe, |alg, kid| {
             let found = keys.candidates(alg, kid);
             if found.is_empty() {
                 Err(Error::KeyNotFound)
@@ -169,10 +200,41 @@ impl Decryption {
         validation.verify_with_keys(token, issuers)
     }
 
+    /// [`Self::run`], reported to the observer if there is one: on success the algorithm and
+    /// kid of the key that decrypted, else those of the first recipient header read, if any.
+    fn observed<'k>(
+        &self,
+        jwe: &str,
+        select: impl Fn(KeyManagement, Option<&str>) -> Result<Vec<&'k DecryptionKey>, Error>,
+    ) -> Result<Decrypted, Error> {
+        let Some(span) = Span::start(self.observer.as_ref()) else {
+            return self.run(jwe, select, None);
+        };
+        let mut seen = None;
+        let result = self.run(jwe, select, Some(&mut seen));
+        let (alg, kid) = match &result {
+            Ok(d) => (Some(d.algorithm()), Some(d.kid())),
+            Err(_) => (
+                seen.as_ref().map(|(a, _)| *a),
+                seen.as_ref()
+                    .and_then(|(_, k): &(_, Option<String>)| k.as_deref()),
+            ),
+        };
+        span.finish(
+            Operation::Decrypt,
+            alg.map(KeyManagement::as_str),
+            kid,
+            self.policy_label(),
+            result.as_ref().map(drop),
+        );
+        result
+    }
+
     fn run<'k>(
         &self,
         jwe: &str,
         select: impl Fn(KeyManagement, Option<&str>) -> Result<Vec<&'k DecryptionKey>, Error>,
+        mut seen: Option<&mut Option<(KeyManagement, Option<String>)>>,
     ) -> Result<Decrypted, Error> {
         let parsed = Parsed::parse(jwe, &self.limits)?;
         let aad = parsed.aad();
@@ -186,6 +248,9 @@ impl Decryption {
                 parsed.unprotected.as_ref(),
                 recipient.header.as_ref(),
             )?;
+            if let Some(seen) = seen.as_deref_mut() {
+                seen.get_or_insert_with(|| (header.alg(), header.kid().map(str::to_owned)));
+            }
             self.check_policy(&header)?;
             if header.alg().mode() != Mode::Wrapped && !single {
                 return Err(JweError::Recipients.into());
@@ -315,4 +380,47 @@ pub fn decrypt(key: &DecryptionKey, jwe: &str) -> Result<Decrypted, Error> {
 /// [`Decryption`].
 pub fn decrypt_with_keys(keys: &DecryptionKeySet, jwe: &str) -> Result<Decrypted, Error> {
     Decryption::new().decrypt_with_keys(jwe, keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::telemetry::Event;
+
+    #[test]
+    fn every_decryption_reports_one_event() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&seen);
+        let observer = Arc::new(move |e: &Event<'_>| {
+            sink.lock().unwrap().push((
+                e.operation(),
+                e.alg(),
+                e.kid().map(str::to_owned),
+                e.policy(),
+                e.code(),
+            ));
+        });
+        let key = DecryptionKey::generate(KeyManagement::Hpke9).unwrap();
+        let other = DecryptionKey::generate(KeyManagement::Hpke9).unwrap();
+        let jwe = crate::jwe::encrypt(&key.encryption_key(), b"secret").unwrap();
+        let decryption = Decryption::pqc_only().observer(observer);
+        decryption.decrypt(&jwe, &key).unwrap();
+        let failed = decryption.decrypt(&jwe, &other).unwrap_err();
+        assert!(Decryption::new().decrypt("not a jwe", &key).is_err());
+        assert!(decryption.decrypt("not a jwe", &key).is_err());
+        let seen = seen.lock().unwrap();
+        let kid = |k: &DecryptionKey| Some(k.kid().to_owned());
+        assert_eq!(seen.len(), 3);
+        assert_eq!(
+            seen[0],
+            (Operation::Decrypt, Some("HPKE-9"), kid(&key), "pqc", 0)
+        );
+        assert_eq!(seen[1].1, Some("HPKE-9"));
+        assert_eq!(seen[1].4, failed.code());
+        assert_ne!(seen[1].4, 0);
+        assert_eq!(seen[2].1, None);
+        assert_ne!(seen[2].4, 0);
+    }
 }

@@ -17,6 +17,7 @@ use crate::format::header::Header;
 use crate::jws::Limits;
 use crate::jwt::claims::Claims;
 use crate::jwt::replay::ReplayStore;
+use crate::telemetry::Observer;
 use crate::time::{Clock, SystemClock};
 
 /// Default clock-skew allowance for `exp`, `nbf` and `iat`.
@@ -73,6 +74,7 @@ pub struct Validation {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) replay: Option<(Arc<dyn ReplayStore>, ReplayMode)>,
     pub(crate) checks: Vec<(&'static str, Arc<dyn ClaimsCheck>)>,
+    pub(crate) observer: Option<Arc<dyn Observer>>,
 }
 
 impl Default for Validation {
@@ -93,6 +95,7 @@ impl Default for Validation {
             clock: Arc::new(SystemClock),
             replay: None,
             checks: Vec::new(),
+            observer: None,
         }
     }
 }
@@ -117,6 +120,7 @@ impl fmt::Debug for Validation {
                 "checks",
                 &self.checks.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
             )
+            .field("observer", &self.observer.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -211,6 +215,14 @@ impl Validation {
             registered => registered,
         };
         self.required.push(claim);
+        self
+    }
+
+    /// Report every verification to `observer` (see [`crate::telemetry`]): one
+    /// [`Event`](crate::telemetry::Event) with the algorithm, key id, policy, outcome code and
+    /// duration, on success and on failure. Replaces any earlier observer.
+    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observer = Some(observer);
         self
     }
 

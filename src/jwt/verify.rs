@@ -27,6 +27,7 @@ use crate::jwt::validate::{ReplayMode, Validation};
 use crate::keys::key::MAX_KID_LEN;
 use crate::keys::keyset::KeySet;
 use crate::keys::remote::RemoteKeySet;
+use crate::telemetry::{Operation, Span};
 use crate::time::NumericDate;
 
 /// A JWT whose signature and every claim check passed. There is no other way to obtain one.
@@ -88,6 +89,25 @@ impl Validation {
         token: &str,
         key: &(impl JwsVerifier + ?Sized),
     ) -> Result<Verified<T>, Error> {
+        let span = Span::start(self.observer.as_ref());
+        let result = self.verify_one(token, key);
+        if let Some(span) = span {
+            span.finish(
+                Operation::Verify,
+                Some(key.algorithm().as_str()),
+                key.key_id(),
+                self.policy.as_str(),
+                result.as_ref().map(drop),
+            );
+        }
+        result
+    }
+
+    fn verify_one<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        key: &(impl JwsVerifier + ?Sized),
+    ) -> Result<Verified<T>, Error> {
         let now = self.clock.now();
         let alg = key.algorithm();
         let parsed = Parsed::parse(token, &self.limits, alg.max_signature_len())?;
@@ -108,6 +128,37 @@ impl Validation {
         token: &str,
         keys: &KeySet,
     ) -> Result<Verified<T>, Error> {
+        let span = Span::start(self.observer.as_ref());
+        let mut seen = span.as_ref().map(|_| Seen::default());
+        let result = self.verify_in_set(token, keys, seen.as_mut());
+        if let Some(span) = span {
+            self.report(span, &result, seen.as_ref());
+        }
+        result
+    }
+
+    /// Report a verification that chose its key from the token (a key set, a header key):
+    /// on success the key's algorithm and kid, else what the token named.
+    fn report<T>(&self, span: Span<'_>, result: &Result<Verified<T>, Error>, seen: Option<&Seen>) {
+        let (alg, kid) = match result {
+            Ok(v) => (Some(v.algorithm), v.kid.as_deref()),
+            Err(_) => seen.map_or((None, None), |s| (s.alg, s.kid.as_deref())),
+        };
+        span.finish(
+            Operation::Verify,
+            alg.map(Algorithm::as_str),
+            kid,
+            self.policy.as_str(),
+            result.as_ref().map(drop),
+        );
+    }
+
+    fn verify_in_set<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        keys: &KeySet,
+        seen: Option<&mut Seen>,
+    ) -> Result<Verified<T>, Error> {
         let now = self.clock.now();
         let snapshot = keys.snapshot();
         if snapshot.is_empty() {
@@ -116,6 +167,10 @@ impl Validation {
         }
         let parsed = Parsed::parse(token, &self.limits, snapshot.max_signature_len())?;
         let header = parsed.header();
+        if let Some(seen) = seen {
+            seen.alg = Some(header.alg());
+            seen.kid = header.kid().map(str::to_owned);
+        }
         self.check_header(header)?;
         let candidates = snapshot.select(header.alg(), header.kid(), now, |a| self.allows(a))?;
         let mut last = Error::InvalidSignature;
@@ -163,8 +218,38 @@ impl Validation {
         max_sig_len: usize,
         key_of: impl FnOnce(&Header, Option<Value>) -> Result<K, Error>,
     ) -> Result<(Verified<T>, K), Error> {
+        let span = Span::start(self.observer.as_ref());
+        let mut seen = span.as_ref().map(|_| Seen::default());
+        let result = self.verify_header_jwk(token, max_sig_len, key_of, seen.as_mut());
+        if let Some(span) = span {
+            let verified = result.as_ref().map(|(v, _)| v);
+            let (alg, kid) = match verified {
+                Ok(v) => (Some(v.algorithm), None),
+                Err(_) => (seen.as_ref().and_then(|s| s.alg), None),
+            };
+            span.finish(
+                Operation::Verify,
+                alg.map(Algorithm::as_str),
+                kid,
+                self.policy.as_str(),
+                verified.map(drop),
+            );
+        }
+        result
+    }
+
+    fn verify_header_jwk<T: DeserializeOwned, K: JwsVerifier>(
+        &self,
+        token: &str,
+        max_sig_len: usize,
+        key_of: impl FnOnce(&Header, Option<Value>) -> Result<K, Error>,
+        seen: Option<&mut Seen>,
+    ) -> Result<(Verified<T>, K), Error> {
         let now = self.clock.now();
         let (parsed, jwk) = Parsed::parse_taking_jwk(token, &self.limits, max_sig_len)?;
+        if let Some(seen) = seen {
+            seen.alg = Some(parsed.header().alg());
+        }
         self.check_header(parsed.header())?;
         let key = key_of(parsed.header(), jwk)?;
         let alg = key.algorithm();
@@ -184,6 +269,31 @@ impl Validation {
     /// protected header of the first signature that verified. `T` is as for
     /// [`Validation::verify`].
     pub fn verify_json<T: DeserializeOwned>(
+        &self,
+        jws: &str,
+        keys: &[&dyn JwsVerifier],
+    ) -> Result<Verified<T>, Error> {
+        let span = Span::start(self.observer.as_ref());
+        let result = self.verify_json_inner(jws, keys);
+        if let Some(span) = span {
+            // On failure: the key's algorithm and kid when there was one key, else unknown.
+            let (alg, kid) = match (&result, keys) {
+                (Ok(v), _) => (Some(v.algorithm), v.kid.as_deref()),
+                (Err(_), [key]) => (Some(key.algorithm()), key.key_id()),
+                (Err(_), _) => (None, None),
+            };
+            span.finish(
+                Operation::Verify,
+                alg.map(Algorithm::as_str),
+                kid,
+                self.policy.as_str(),
+                result.as_ref().map(drop),
+            );
+        }
+        result
+    }
+
+    fn verify_json_inner<T: DeserializeOwned>(
         &self,
         jws: &str,
         keys: &[&dyn JwsVerifier],
@@ -264,6 +374,14 @@ impl Validation {
             kid,
         })
     }
+}
+
+/// What a verification that chooses its key learned of the token before it failed, for the
+/// telemetry event (filled only when an observer is set).
+#[derive(Default)]
+struct Seen {
+    alg: Option<Algorithm>,
+    kid: Option<String>,
 }
 
 /// The checks a [`Validation`] makes, in pipeline order.

@@ -42,7 +42,7 @@ use crate::jwt::replay::{ReplayStore, TokenUse};
 use crate::jwt::validate::{AlgorithmPolicy, ClaimsCheck, Validation};
 use crate::jwt::verify::Verified;
 use crate::keys::{KeySet, SigningKey, VerifyingKey};
-use crate::profiles::{same, token_hash, uri};
+use crate::profiles::{has_secret_material, same, token_hash, uri};
 use crate::time::{Clock, NumericDate, SystemClock};
 
 /// The proof's header `typ` (RFC 9449 §4.2).
@@ -64,10 +64,6 @@ const MAX_PROOF_HEADER_LEN: usize = 4 * 1024;
 
 /// The longest decoded proof payload (`htu` and `nonce` are the long ones).
 const MAX_PROOF_PAYLOAD_LEN: usize = 4 * 1024;
-
-/// Private JWK members in any key type (RFC 7518 §6, RFC 9964): a proof key with any of them
-/// is refused, and `oct` keys have nothing but a secret.
-const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k", "priv"];
 
 /// Size limits for DPoP proofs (see [`MAX_PROOF_LEN`]).
 fn proof_limits() -> Limits {
@@ -233,8 +229,7 @@ fn proof_key(header: &Header, jwk: Option<Value>) -> Result<ProofKey, Error> {
     let Some(Value::Object(map)) = jwk else {
         return Err(ProfileError::ProofKey.into());
     };
-    let symmetric = map.get("kty").and_then(Value::as_str) == Some("oct");
-    if symmetric || PRIVATE_MEMBERS.iter().any(|m| map.contains_key(*m)) {
+    if has_secret_material(&map) {
         return Err(ProfileError::ProofKeyPrivate.into());
     }
     let mut jwk = Jwk::from_map(map).map_err(|_| Error::Profile(ProfileError::ProofKey))?;

@@ -14,9 +14,21 @@ pub mod exchange;
 mod uri;
 pub mod wimse;
 
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::format::b64;
+
+/// Private JWK members in any key type (RFC 7518 §6, RFC 9964 `priv`).
+const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k", "priv"];
+
+/// Whether a JWK (a JSON object) holds secret material: any private member, or `kty` `oct`
+/// (a symmetric key is nothing but its secret). A key carried in a token (a DPoP proof's
+/// header `jwk`, a WIMSE token's `cnf.jwk`) must be public, so such a key is refused.
+fn has_secret_material(jwk: &Map<String, Value>) -> bool {
+    jwk.get("kty").and_then(Value::as_str) == Some("oct")
+        || PRIVATE_MEMBERS.iter().any(|m| jwk.contains_key(*m))
+}
 
 /// `b64u(SHA-256(ASCII(token)))`: the `ath` of a DPoP proof (RFC 9449 §4.2), and the `wth`,
 /// `ath` and `tth` of a WIMSE proof token.

@@ -46,7 +46,7 @@ use crate::jwt::replay::{ReplayStore, TokenUse};
 use crate::jwt::validate::Validation;
 use crate::jwt::verify::Verified;
 use crate::keys::{KeySet, SigningKey, VerifyingKey};
-use crate::profiles::{same, token_hash, uri};
+use crate::profiles::{has_secret_material, same, token_hash, uri};
 use crate::time::{Clock, SystemClock};
 
 /// The WIT's header `typ`.
@@ -59,9 +59,6 @@ pub const DEFAULT_WIT_TTL: Duration = Duration::from_secs(3600);
 pub const DEFAULT_WPT_TTL: Duration = Duration::from_secs(60);
 /// Default longest WPT lifetime a verifier accepts (`exp` further ahead is refused).
 pub const DEFAULT_MAX_WPT_LIFETIME: Duration = Duration::from_secs(300);
-
-/// Private JWK members (see the DPoP module).
-const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k", "priv"];
 
 /// A workload identifier: an absolute URI with an authority (the trust domain), e.g.
 /// `spiffe://example.org/svc` or `wimse://example.org/svc`.
@@ -211,8 +208,7 @@ pub fn verify_wit(
     let Some(Value::Object(jwk)) = cnf.get("jwk") else {
         return Err(bad());
     };
-    let symmetric = jwk.get("kty").and_then(Value::as_str) == Some("oct");
-    if symmetric || PRIVATE_MEMBERS.iter().any(|m| jwk.contains_key(*m)) {
+    if has_secret_material(jwk) {
         return Err(bad());
     }
     let jwk = Jwk::from_map(jwk.clone()).map_err(|_| bad())?;

@@ -1,0 +1,199 @@
+//! The cost of the agent-identity profiles (issue 15) over plain verification, interleaved,
+//! fastest batch of each (as `ratio`):
+//!
+//! - a DPoP proof (RFC 9449) verified with its access token: header `jwk` parsed and checked,
+//!   RFC 7638 thumbprint, signature, `typ`/`iat`/`htm`/`htu`/`ath` checks, then the verified
+//!   access token's `cnf.jkt` binding, against the raw signature verification of the proof's
+//!   signing input with the same (already parsed) key, and against a plain token verify;
+//! - a delegated token (RFC 8693 `act`, one actor) through `delegation::verify_delegated`
+//!   (depth and actor checks, the chain returned) against a plain token of the same issuer
+//!   through `Validation::verify_with_keys`.
+//!
+//! `cargo run --release --bin profiles [ALG...]` (default ML-DSA-65 and Ed25519);
+//! `PQJOSE_RATIO_ROUNDS` sets the rounds (default 200).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use pqjose::delegation::{self, Delegation};
+use pqjose::dpop::{ProofBuilder, ProofVerifier};
+use pqjose::{Algorithm, CustomClaims, JwsVerifier, KeySet, TokenBuilder};
+use pqjose_benches::token::{self, Custom};
+use pqjose_benches::{AUDIENCE, ISSUER, backend, keys};
+
+const HTM: &str = "POST";
+const HTU: &str = "https://api.example.com/orders";
+
+/// Fastest per-operation time of each closure, run in turn in ~0.5 ms batches for `rounds`.
+fn interleaved<const N: usize>(rounds: usize, ops: [&dyn Fn(); N]) -> [Duration; N] {
+    for op in ops {
+        (0..20).for_each(|_| op());
+    }
+    let single = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            ops[0]();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+        .max(Duration::from_nanos(100));
+    let batch = (Duration::from_micros(500).as_nanos() / single.as_nanos()).clamp(1, 1000) as u32;
+    let mut best = [Duration::MAX; N];
+    for _ in 0..rounds {
+        for (i, op) in ops.iter().enumerate() {
+            let start = Instant::now();
+            for _ in 0..batch {
+                op();
+            }
+            best[i] = best[i].min(start.elapsed() / batch);
+        }
+    }
+    best
+}
+
+fn main() {
+    let mut algs: Vec<Algorithm> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("unknown algorithm"))
+        .collect();
+    if algs.is_empty() {
+        algs = vec![Algorithm::MlDsa65, Algorithm::Ed25519];
+    }
+    let rounds: usize = std::env::var("PQJOSE_RATIO_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let us = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6);
+    let x = |a: Duration, b: Duration| format!("{:.3}×", a.as_secs_f64() / b.as_secs_f64());
+    println!(
+        "backend {}: fastest of {rounds} interleaved batches per operation\n",
+        backend()
+    );
+    println!(
+        "| alg | proof bytes | raw verify (proof input) | plain token verify | DPoP proof verify + binding | proof / raw | proof / plain |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let mut delegated_rows = Vec::new();
+    for alg in algs {
+        // DPoP: the client's key signs proofs; the issuer binds the access token to it.
+        let (client, client_vk) = keys(alg);
+        let (issuer, issuer_vk) = keys(alg);
+        let jkt = client_vk.thumbprint().expect("thumbprint");
+        let access_token = TokenBuilder::new()
+            .issuer(ISSUER)
+            .subject("agent-7f3a/task-0192")
+            .audience(AUDIENCE)
+            .ttl(Duration::from_secs(3600))
+            .claim("scope", "inventory:read orders:write")
+            .cnf_jkt(jkt)
+            .sign(&issuer)
+            .expect("access token");
+        let validation = token::validation();
+        let bound = validation
+            .verify::<CustomClaims>(&access_token, &issuer_vk)
+            .expect("access token verifies");
+        let proof = ProofBuilder::new(HTM, HTU)
+            .expect("proof builder")
+            .access_token(&access_token)
+            .sign(&client)
+            .expect("proof");
+        let (input, signature) = token::split(&proof);
+        // No replay store (each run verifies the same proof) and a window longer than the run.
+        let verifier = ProofVerifier::new().max_age(Duration::from_secs(3600));
+        let plain = token::mint(&client);
+
+        let raw = || {
+            client_vk
+                .verify(black_box(&input), black_box(&signature))
+                .expect("raw verify");
+        };
+        let plain_verify = || {
+            black_box(
+                validation
+                    .verify::<Custom>(black_box(&plain), &client_vk)
+                    .expect("plain verify"),
+            );
+        };
+        let dpop = || {
+            let p = verifier
+                .verify_with_access_token(black_box(&proof), HTM, HTU, &access_token)
+                .expect("proof verifies");
+            p.check_binding(&bound).expect("bound");
+            black_box(p);
+        };
+        let [raw_t, plain_t, dpop_t] = interleaved(rounds, [&raw, &plain_verify, &dpop]);
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            alg.as_str(),
+            proof.len(),
+            us(raw_t),
+            us(plain_t),
+            us(dpop_t),
+            x(dpop_t, raw_t),
+            x(dpop_t, plain_t),
+        );
+
+        // Delegation: the exchange service (issuer key) mints a token for the subject with one
+        // actor; the gateway verifies it through its key set.
+        let set = KeySet::new();
+        set.add(issuer_vk.clone()).expect("add key");
+        let subject = validation
+            .verify_with_keys::<Custom>(&token::mint(&issuer), &set)
+            .expect("subject token");
+        let actor_token = TokenBuilder::new()
+            .issuer(ISSUER)
+            .subject("orchestrator-1")
+            .audience(AUDIENCE)
+            .ttl(Duration::from_secs(3600))
+            .sign(&issuer)
+            .expect("actor token");
+        let actor = validation
+            .verify_with_keys::<CustomClaims>(&actor_token, &set)
+            .expect("actor token verifies");
+        let delegated = Delegation::new(ISSUER, AUDIENCE)
+            .ttl(Duration::from_secs(1800))
+            .mint(&subject, Some(&actor), &issuer)
+            .expect("mint");
+        let issuer_plain = token::mint(&issuer);
+        let (d_input, d_signature) = token::split(&delegated);
+        let d_raw = || {
+            issuer_vk
+                .verify(black_box(&d_input), black_box(&d_signature))
+                .expect("raw verify");
+        };
+        let d_plain = || {
+            black_box(
+                validation
+                    .verify_with_keys::<Custom>(black_box(&issuer_plain), &set)
+                    .expect("plain verify"),
+            );
+        };
+        let d_verify = || {
+            let (token, chain) =
+                delegation::verify_delegated::<Custom>(&validation, black_box(&delegated), &set)
+                    .expect("delegated verifies");
+            assert_eq!(chain.depth(), 1);
+            black_box((token, chain));
+        };
+        let [d_raw_t, d_plain_t, d_t] = interleaved(rounds, [&d_raw, &d_plain, &d_verify]);
+        delegated_rows.push(format!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            alg.as_str(),
+            delegated.len(),
+            us(d_raw_t),
+            us(d_plain_t),
+            us(d_t),
+            x(d_t, d_raw_t),
+            x(d_t, d_plain_t),
+        ));
+    }
+    println!();
+    println!(
+        "| alg | delegated bytes | raw verify (delegated input) | plain token verify (key set) | delegated verify (key set, chain) | delegated / raw | delegated / plain |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for row in delegated_rows {
+        println!("{row}");
+    }
+}
