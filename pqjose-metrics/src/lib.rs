@@ -1,8 +1,8 @@
 //! pqjose telemetry events as [`metrics`] facade counters and histograms.
 //!
 //! pqjose's core depends on no telemetry framework: it reports one
-//! [`Event`](pqjose::telemetry::Event) per verification (and decryption) to an
-//! [`Observer`](pqjose::telemetry::Observer). [`MetricsObserver`] is that observer for the
+//! [`Event`] per verification (and decryption) to an
+//! [`Observer`]. [`MetricsObserver`] is that observer for the
 //! `metrics` facade; install any `metrics` recorder (Prometheus, StatsD, …) as usual.
 //!
 //! Metrics:
