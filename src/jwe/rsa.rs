@@ -24,6 +24,8 @@ use zeroize::Zeroizing;
 
 use crate::backend::rng;
 use crate::backend::rsa as keys;
+// `JweError` is used by the default build's refusal and by the doc links.
+#[cfg_attr(feature = "aws-lc", allow(unused_imports))]
 use crate::error::{Error, JweError};
 use crate::format::jwk::Jwk;
 
