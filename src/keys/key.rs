@@ -10,7 +10,7 @@ use crate::alg::{Algorithm, Family};
 use crate::backend::composite::CompositeEncoding;
 use crate::backend::{self, PublicBackend, SecretBackend, SigningMode};
 use crate::error::{AlgorithmError, Error, KeyError};
-use crate::format::jwk::Jwk;
+use crate::format::jwk::{Jwk, KeyPurpose};
 use crate::jws::signer::{JwsSigner, JwsVerifier};
 use crate::keys::scrub::scrubbed;
 
@@ -77,7 +77,7 @@ fn check_kty(jwk: &Jwk, alg: Algorithm) -> Result<(), Error> {
         return Err(KeyError::WrongKeyType.into());
     }
     if jwk.use_.as_deref().is_some_and(|u| u != "sig") {
-        return Err(KeyError::WrongKeyType.into());
+        return Err(KeyError::KeyUse.into());
     }
     Ok(())
 }
@@ -132,7 +132,9 @@ impl SigningKey {
 
     /// Import a private JWK. The algorithm comes from its `alg` member (or from its curve where
     /// only one algorithm fits); the `kid` is kept, or defaults to the RFC 7638 thumbprint.
+    /// A `use` other than `sig`, or `key_ops` without `sign`, is [`KeyError::KeyUse`].
     pub fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Sign)?;
         scrubbed(|| {
             let alg = jwk_algorithm(jwk)?;
             Self::from_backend(backend::secret_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
@@ -142,6 +144,7 @@ impl SigningKey {
     /// Import a private JWK for a given algorithm (needed for `RSA` and `oct` keys without
     /// `alg`). A present `alg` member must agree.
     pub fn from_jwk_with_alg(jwk: &Jwk, alg: Algorithm) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Sign)?;
         scrubbed(|| {
             let alg = pinned_algorithm(jwk, alg)?;
             Self::from_backend(backend::secret_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
@@ -169,6 +172,7 @@ impl SigningKey {
     /// [`SigningKey::from_jwk`] reading a composite key's ECDSA component in `encoding` (no
     /// effect for other algorithms).
     pub fn from_jwk_with_encoding(jwk: &Jwk, encoding: CompositeEncoding) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Sign)?;
         let alg = jwk_algorithm(jwk)?;
         if !alg.is_composite() {
             return Self::from_jwk(jwk);
@@ -300,14 +304,17 @@ impl VerifyingKey {
     }
 
     /// Import a JWK (public or private; private members are ignored). The algorithm comes from
-    /// its `alg` member or its curve.
+    /// its `alg` member or its curve. A `use` other than `sig`, or `key_ops` without `verify`,
+    /// is [`KeyError::KeyUse`]: such a key never verifies a signature.
     pub fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Verify)?;
         let alg = jwk_algorithm(jwk)?;
         Self::from_backend(backend::public_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
     }
 
     /// Import a JWK for a given algorithm; a present `alg` member must agree.
     pub fn from_jwk_with_alg(jwk: &Jwk, alg: Algorithm) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Verify)?;
         let alg = pinned_algorithm(jwk, alg)?;
         Self::from_backend(backend::public_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
     }
@@ -320,6 +327,7 @@ impl VerifyingKey {
     /// [`VerifyingKey::from_jwk`] reading a composite key's ECDSA component, and verifying its
     /// signatures, in `encoding` (no effect for other algorithms).
     pub fn from_jwk_with_encoding(jwk: &Jwk, encoding: CompositeEncoding) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Verify)?;
         let alg = jwk_algorithm(jwk)?;
         if !alg.is_composite() {
             return Self::from_jwk(jwk);
