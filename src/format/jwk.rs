@@ -156,13 +156,12 @@ impl Jwk {
         {
             return Err(KeyError::KeyUse.into());
         }
-        if let Some(ops) = &self.key_ops {
-            if !ops
+        if let Some(ops) = &self.key_ops
+            && !ops
                 .iter()
                 .any(|op| purpose.operations().contains(&op.as_str()))
-            {
-                return Err(KeyError::KeyUse.into());
-            }
+        {
+            return Err(KeyError::KeyUse.into());
         }
         Ok(())
     }

@@ -22,6 +22,9 @@ pub use crate::format::header::MAX_KID_LEN;
 /// no `Display`.
 pub struct SigningKey {
     inner: Box<dyn SecretBackend>,
+    /// The public half, derived once when the key is made or imported (so that
+    /// [`SigningKey::verifier`] cannot fail).
+    public: Arc<dyn PublicBackend>,
     kid: String,
     explicit_kid: bool,
     mode: SigningMode,
@@ -112,12 +115,14 @@ fn thumbprint_of(public: &dyn PublicBackend) -> Result<String, Error> {
 
 impl SigningKey {
     fn from_backend(inner: Box<dyn SecretBackend>, kid: Option<String>) -> Result<Self, Error> {
+        let public = inner.public()?;
         let (kid, explicit_kid) = match kid {
             Some(k) => (k, true),
-            None => (thumbprint_of(inner.public()?.as_ref())?, false),
+            None => (thumbprint_of(public.as_ref())?, false),
         };
         Ok(Self {
             inner,
+            public,
             kid,
             explicit_kid,
             mode: SigningMode::default(),
@@ -254,16 +259,27 @@ impl SigningKey {
     }
 
     /// The matching verifying key, with the same `kid`.
+    ///
+    /// Never fails: the public half is derived (and checked) when the key is generated or
+    /// imported, so an error could only come from there. The `Result` is kept so that existing
+    /// callers (`key.verifying_key()?`) keep compiling; new code can use the infallible
+    /// [`SigningKey::verifier`].
     pub fn verifying_key(&self) -> Result<VerifyingKey, Error> {
-        Ok(VerifyingKey {
-            inner: self.inner.public()?,
+        Ok(self.verifier())
+    }
+
+    /// The matching verifying key, with the same `kid` (for HMAC, a verifier holding the same
+    /// shared secret). Infallible: see [`SigningKey::verifying_key`].
+    pub fn verifier(&self) -> VerifyingKey {
+        VerifyingKey {
+            inner: Arc::clone(&self.public),
             kid: Arc::from(self.kid.as_str()),
-        })
+        }
     }
 
     /// The public JWK (every private member stripped). Refused for HMAC keys.
     pub fn to_public_jwk(&self) -> Result<Jwk, Error> {
-        self.verifying_key()?.to_jwk()
+        self.verifier().to_jwk()
     }
 
     /// The RFC 7638 thumbprint of the key.
