@@ -115,7 +115,8 @@ fn thumbprint_of(public: &dyn PublicBackend) -> Result<String, Error> {
 
 impl SigningKey {
     fn from_backend(inner: Box<dyn SecretBackend>, kid: Option<String>) -> Result<Self, Error> {
-        let public = inner.public()?;
+        // Deriving the public key may expand the seed on the stack (ML-DSA).
+        let public = scrubbed(|| inner.public())?;
         let (kid, explicit_kid) = match kid {
             Some(k) => (k, true),
             None => (thumbprint_of(public.as_ref())?, false),
@@ -284,7 +285,7 @@ impl SigningKey {
 
     /// The RFC 7638 thumbprint of the key.
     pub fn thumbprint(&self) -> Result<String, Error> {
-        thumbprint_of(self.inner.public()?.as_ref())
+        thumbprint_of(scrubbed(|| self.inner.public())?.as_ref())
     }
 
     /// Whether the `kid` was set explicitly (rather than defaulted to the thumbprint).
