@@ -110,8 +110,8 @@ const (
 	StatusRemoteDiscovery             Status = 621
 	StatusNoHttpSupport               Status = 622
 	StatusCrypto                      Status = 700
-	StatusJwkSetTooManyKeys           Status = 800
-	StatusJwkSetTooLarge              Status = 801
+	StatusJWKSetTooManyKeys           Status = 800
+	StatusJWKSetTooLarge              Status = 801
 	StatusKeyUse                      Status = 802
 	StatusDpopProofKey                Status = 1000
 	StatusDpopProofKeyPrivate         Status = 1001
