@@ -333,11 +333,11 @@ enum pqj_status
    */
   PQJ_STATUS_TOO_OLD = 503,
   /**
-   * Unexpected issuer (`iss`).
+   * Issuer mismatch: `iss` is not one of the expected issuers.
    */
   PQJ_STATUS_ISSUER = 504,
   /**
-   * Unexpected audience (`aud`).
+   * Audience mismatch: `aud` contains none of the expected audiences.
    */
   PQJ_STATUS_AUDIENCE = 505,
   /**
@@ -345,11 +345,11 @@ enum pqj_status
    */
   PQJ_STATUS_UNEXPECTED_AUDIENCE = 506,
   /**
-   * Unexpected subject (`sub`).
+   * Subject mismatch: `sub` is not the expected subject.
    */
   PQJ_STATUS_SUBJECT = 507,
   /**
-   * Unexpected token type (`typ`).
+   * Token type (`typ`) mismatch.
    */
   PQJ_STATUS_TYPE = 508,
   /**
@@ -444,6 +444,18 @@ enum pqj_status
    * A cryptographic operation (or the system random generator) failed.
    */
   PQJ_STATUS_CRYPTO = 700,
+  /**
+   * The JWK Set has more keys than the limit (`MAX_JWK_SET_KEYS`).
+   */
+  PQJ_STATUS_JWK_SET_TOO_MANY_KEYS = 800,
+  /**
+   * The JWK Set exceeds the size limit (`MAX_JWK_SET_LEN`).
+   */
+  PQJ_STATUS_JWK_SET_TOO_LARGE = 801,
+  /**
+   * The key's `use` or `key_ops` does not allow this purpose (RFC 7517 §4.2, §4.3).
+   */
+  PQJ_STATUS_KEY_USE = 802,
   /**
    * DPoP proof has no usable public jwk for its alg (profiles).
    */

@@ -192,6 +192,17 @@ pub enum KeyError {
     DuplicateKey,
     /// A key set already holds [`crate::MAX_KEY_SET_KEYS`] keys.
     TooManyKeys,
+    /// A JWK Set document lists more than [`crate::jwk::MAX_JWK_SET_KEYS`] entries (checked before
+    /// any entry is parsed).
+    JwkSetTooManyKeys,
+    /// A JWK Set document is longer than [`crate::jwk::MAX_JWK_SET_LEN`] bytes (checked before
+    /// parsing).
+    JwkSetTooLarge,
+    /// The JWK's `use` or `key_ops` (RFC 7517 §4.2, §4.3) does not allow what the key is
+    /// being imported for: a key marked `use` `enc`, or whose `key_ops` lack `verify`, is never
+    /// a verifying key (and `sign` for a signing key); a key marked `use` `sig` is never an
+    /// encryption key.
+    KeyUse,
 }
 
 /// Algorithm problems.
@@ -486,6 +497,9 @@ impl Error {
                 KeyError::NotExportable => 212,
                 KeyError::DuplicateKey => 213,
                 KeyError::TooManyKeys => 214,
+                KeyError::JwkSetTooManyKeys => 800,
+                KeyError::JwkSetTooLarge => 801,
+                KeyError::KeyUse => 802,
             },
             Self::Algorithm(a) => match a {
                 AlgorithmError::None => 300,
@@ -607,6 +621,9 @@ impl fmt::Display for KeyError {
             Self::NotExportable => "key cannot be exported in this form",
             Self::DuplicateKey => "a key with this kid and algorithm is already in the key set",
             Self::TooManyKeys => "the key set is full",
+            Self::JwkSetTooManyKeys => "the JWK Set has more keys than the limit",
+            Self::JwkSetTooLarge => "the JWK Set exceeds the size limit",
+            Self::KeyUse => "the key's use or key_ops does not allow this purpose",
         })
     }
 }
@@ -682,7 +699,7 @@ impl fmt::Display for ClaimsError {
             Self::Deserialize => f.write_str("claims do not match the expected structure"),
             Self::EmptyExpected(c) => write!(
                 f,
-                "the validation is configured with an empty expected `{}`",
+                "the validation is configured with an empty expected claim `{}`",
                 c.name()
             ),
         }
@@ -840,6 +857,9 @@ mod tests {
             Error::RemoteKeys(RemoteKeysError::NoHttpSupport),
             Error::Key(KeyError::DuplicateKey),
             Error::Key(KeyError::TooManyKeys),
+            Error::Key(KeyError::JwkSetTooManyKeys),
+            Error::Key(KeyError::JwkSetTooLarge),
+            Error::Key(KeyError::KeyUse),
             Error::Algorithm(AlgorithmError::UnknownPolicy),
             Error::Crypto,
             Error::Jwe(JweError::Decryption),

@@ -183,6 +183,12 @@
 //! - Imported keys are bound to one algorithm: the caller's (PEM,
 //!   [`VerifyingKey::from_jwk_with_alg`]) or the JWK's `alg` (or its curve, where only one
 //!   algorithm fits). A key of the wrong type for the algorithm is refused.
+//! - Imported keys are bound to one purpose: a JWK's `use` and `key_ops` (RFC 7517 §4.2,
+//!   §4.3) are honoured ([`KeyError::KeyUse`]). A key marked `use` `enc`, or whose `key_ops`
+//!   lack `verify`, never verifies a signature (`sign` for a [`SigningKey`]); a key marked
+//!   `use` `sig` never encrypts or decrypts. A JWK Set that mixes both gives [`KeySet`] its
+//!   signature keys and [`jwe::DecryptionKeySet`] its encryption keys, the rest reported as
+//!   skipped.
 //! - Errors name the failed check and carry a stable [`Error::code`]; they never echo token,
 //!   key or claim bytes, and [`Error::InvalidSignature`] carries no detail at all.
 #![forbid(unsafe_code)]

@@ -218,7 +218,7 @@ fn jwk_set_key_count_and_size_are_bounded() {
     assert_eq!(full.keys().len(), MAX_JWK_SET_KEYS);
     assert_eq!(
         JwkSet::from_json(&set(MAX_JWK_SET_KEYS + 1)),
-        Err(Error::Key(KeyError::MalformedJwkSet))
+        Err(Error::Key(KeyError::JwkSetTooManyKeys))
     );
     // Entries that are not keys count too: a set cannot smuggle a huge array as "skipped".
     let numbers = format!(
@@ -227,13 +227,13 @@ fn jwk_set_key_count_and_size_are_bounded() {
     );
     assert_eq!(
         JwkSet::from_json(&numbers),
-        Err(Error::Key(KeyError::MalformedJwkSet))
+        Err(Error::Key(KeyError::JwkSetTooManyKeys))
     );
     // Over the byte limit: refused before parsing (the text is not even JSON).
     let huge = "[".repeat(MAX_JWK_SET_LEN + 1);
     assert_eq!(
         JwkSet::from_json(&huge),
-        Err(Error::Key(KeyError::MalformedJwkSet))
+        Err(Error::Key(KeyError::JwkSetTooLarge))
     );
     // Deep nesting inside a set member.
     let deep = format!(

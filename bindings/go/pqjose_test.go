@@ -78,7 +78,7 @@ func TestStatusConstantsMatchHeader(t *testing.T) {
 		}
 		return true
 	})
-	acronyms := map[string]string{"OK": "OK", "UTF8": "UTF8", "JSON": "JSON", "JWK": "JWK"}
+	acronyms := map[string]string{"OK": "OK", "UTF8": "UTF8", "JSON": "JSON", "JWK": "JWK", "JWT": "JWT"}
 	re := regexp.MustCompile(`PQJ_STATUS_([A-Z0-9_]+) = (\d+),`)
 	matches := re.FindAllStringSubmatch(string(header), -1)
 	for _, m := range matches {

@@ -110,6 +110,9 @@ const (
 	StatusRemoteDiscovery             Status = 621
 	StatusNoHttpSupport               Status = 622
 	StatusCrypto                      Status = 700
+	StatusJWKSetTooManyKeys           Status = 800
+	StatusJWKSetTooLarge              Status = 801
+	StatusKeyUse                      Status = 802
 	StatusDpopProofKey                Status = 1000
 	StatusDpopProofKeyPrivate         Status = 1001
 	StatusDpopMethod                  Status = 1002

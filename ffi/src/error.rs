@@ -258,6 +258,9 @@ mod tests {
             (RemoteKeysError::Discovery.into(), S::RemoteDiscovery),
             (RemoteKeysError::NoHttpSupport.into(), S::NoHttpSupport),
             (Error::Crypto, S::Crypto),
+            (KeyError::JwkSetTooManyKeys.into(), S::JwkSetTooManyKeys),
+            (KeyError::JwkSetTooLarge.into(), S::JwkSetTooLarge),
+            (KeyError::KeyUse.into(), S::KeyUse),
             (ProfileError::ProofKey.into(), S::DpopProofKey),
             (ProfileError::ProofKeyPrivate.into(), S::DpopProofKeyPrivate),
             (ProfileError::ProofMethod.into(), S::DpopMethod),
@@ -332,16 +335,68 @@ mod tests {
             (AuditError::UnsuitableKey.into(), S::AuditUnsuitableKey),
             (AuditError::SignerStopped.into(), S::AuditSignerStopped),
         ];
+        let mut disagreements = Vec::new();
         for (e, want) in &cases {
             let f = Failure::from(e.clone());
             assert_eq!(f.status, *want, "{e:?}");
             assert_eq!(f.status as u32, e.code(), "{e:?}");
             assert_eq!(f.message, e.to_string());
+            disagreements.extend(status_string_disagreement(e, *want));
         }
+        assert!(
+            disagreements.is_empty(),
+            "status strings disagree with the library's messages:\n{}",
+            disagreements.join("\n")
+        );
         // Every library-range status is covered above.
         let library = pqj_status::ALL.iter().filter(|s| **s as u32 >= 100).count();
         assert_eq!(cases.len(), library);
         eprintln!("{} library error codes map one to one", cases.len());
+    }
+
+    /// The C status string of `status` says what the library's message for `e` says: the
+    /// same text without the `malformed token:` / `key error:` / `remote JWK Set:` prefix, or,
+    /// where the library's message names a value (an algorithm, a claim), the same words with
+    /// the value left out.
+    fn status_string_disagreement(e: &Error, status: pqj_status) -> Option<String> {
+        let c = status.message().to_str().unwrap();
+        let full = e.to_string();
+        let inner = ["malformed token: ", "key error: ", "remote JWK Set: "]
+            .iter()
+            .find_map(|p| full.strip_prefix(p))
+            .unwrap_or(&full);
+        if inner == c {
+            return None;
+        }
+        let parameterized = matches!(
+            e,
+            Error::Algorithm(
+                AlgorithmError::Mismatch { .. }
+                    | AlgorithmError::NotAllowed(_)
+                    | AlgorithmError::Unsupported(_)
+            ) | Error::Claims(
+                ClaimsError::Missing(_) | ClaimsError::Invalid(_) | ClaimsError::EmptyExpected(_)
+            ) | Error::Audit(AuditError::Io(_))
+        );
+        // Every word of the status string appears in the message, in order.
+        let mut rest = inner.split_whitespace().map(|m| m.trim_end_matches(':'));
+        let words_in_order = c.split_whitespace().all(|w| rest.any(|m| m == w));
+        if parameterized && words_in_order {
+            return None;
+        }
+        // The one exception: a failed audit log verification's message is what failed and
+        // where (`forked checkpoints ... at index 7`, a line scripts parse); its status says
+        // that the log fails verification.
+        if matches!(e, Error::Audit(AuditError::Tampered { .. }))
+            && c == "audit log fails verification"
+            && inner.contains(" at index ")
+        {
+            return None;
+        }
+        Some(format!(
+            "{} {status:?}: C {c:?} / library {inner:?}",
+            status as u32
+        ))
     }
 
     #[test]

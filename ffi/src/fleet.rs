@@ -31,7 +31,7 @@ fn skipped_json(skipped: &[SkippedKey]) -> String {
 
 fn jwk_set(jwks: *const u8, jwks_len: usize) -> Result<JwkSet, Failure> {
     let text = ptr::text_max(jwks, jwks_len, "jwks", pqjose::jwk::MAX_JWK_SET_LEN, || {
-        Failure::lib(pqjose::KeyError::MalformedJwkSet)
+        Failure::lib(pqjose::KeyError::JwkSetTooLarge)
     })?;
     Ok(JwkSet::from_json(text)?)
 }

@@ -70,7 +70,7 @@ pub extern "C" fn pqj_keyset_from_jwks(
         let out = ptr::out(set_out, "set_out")?;
         let skipped_out = ptr::out(skipped_out, "skipped_out").ok();
         let jwks = ptr::text_max(jwks, jwks_len, "jwks", pqjose::jwk::MAX_JWK_SET_LEN, || {
-            Failure::lib(pqjose::KeyError::MalformedJwkSet)
+            Failure::lib(pqjose::KeyError::JwkSetTooLarge)
         })?;
         let (keys, skipped) = KeySet::from_jwk_set_json(jwks)?;
         if let Some(s) = skipped_out {

@@ -167,15 +167,15 @@ pub enum pqj_status {
     IssuedInFuture = 502,
     /// The token is older than the maximum age.
     TooOld = 503,
-    /// Unexpected issuer (`iss`).
+    /// Issuer mismatch: `iss` is not one of the expected issuers.
     Issuer = 504,
-    /// Unexpected audience (`aud`).
+    /// Audience mismatch: `aud` contains none of the expected audiences.
     Audience = 505,
     /// The token has an audience but none was expected.
     UnexpectedAudience = 506,
-    /// Unexpected subject (`sub`).
+    /// Subject mismatch: `sub` is not the expected subject.
     Subject = 507,
-    /// Unexpected token type (`typ`).
+    /// Token type (`typ`) mismatch.
     Type = 508,
     /// A required claim is missing.
     MissingClaim = 509,
@@ -225,6 +225,13 @@ pub enum pqj_status {
 
     /// A cryptographic operation (or the system random generator) failed.
     Crypto = 700,
+
+    /// The JWK Set has more keys than the limit (`MAX_JWK_SET_KEYS`).
+    JwkSetTooManyKeys = 800,
+    /// The JWK Set exceeds the size limit (`MAX_JWK_SET_LEN`).
+    JwkSetTooLarge = 801,
+    /// The key's `use` or `key_ops` does not allow this purpose (RFC 7517 §4.2, §4.3).
+    KeyUse = 802,
 
     /// DPoP proof has no usable public jwk for its alg (profiles).
     DpopProofKey = 1000,
@@ -415,6 +422,9 @@ impl pqj_status {
         Self::RemoteDiscovery,
         Self::NoHttpSupport,
         Self::Crypto,
+        Self::JwkSetTooManyKeys,
+        Self::JwkSetTooLarge,
+        Self::KeyUse,
         Self::DpopProofKey,
         Self::DpopProofKeyPrivate,
         Self::DpopMethod,
@@ -488,7 +498,7 @@ impl pqj_status {
             Self::HeaderTooLarge => c"protected header exceeds the size limit",
             Self::PayloadTooLarge => c"payload exceeds the size limit",
             Self::SegmentCount => c"compact JWS must have exactly three segments",
-            Self::Base64 => c"invalid base64url",
+            Self::Base64 => c"invalid base64url (padding, whitespace or non-canonical encoding)",
             Self::HeaderJson => c"protected header is not a JSON object",
             Self::PayloadJson => c"payload is not a JSON object",
             Self::PayloadUtf8 => c"payload is not valid UTF-8",
@@ -497,7 +507,7 @@ impl pqj_status {
             Self::HeaderMember => c"header member has the wrong type",
             Self::UnsupportedCritical => c"unsupported critical header extension",
             Self::UnencodedPayload => c"unencoded payload (b64: false) is not supported",
-            Self::EmbeddedKey => c"header-supplied keys are not accepted",
+            Self::EmbeddedKey => c"header-supplied keys (jwk, jku, x5u, x5c) are not accepted",
             Self::SignatureLength => c"signature has the wrong length for the algorithm",
             Self::JwsJson => c"malformed JWS JSON serialization",
             Self::TooManySignatures => c"JWS JSON serialization has more signatures than the limit",
@@ -510,7 +520,7 @@ impl pqj_status {
             }
             Self::MalformedJwk => c"malformed JWK",
             Self::UnsupportedKeyType => c"unsupported key type",
-            Self::AlgorithmRequired => c"the key's algorithm must be given",
+            Self::AlgorithmRequired => c"the key's algorithm must be given (no alg member)",
             Self::WrongKeyType => c"key type, curve or size does not fit the algorithm",
             Self::InvalidKeyEncoding => c"key component has the wrong length or encoding",
             Self::KeyMismatch => c"public key does not match the private key",
@@ -537,7 +547,8 @@ impl pqj_status {
             Self::JweNotAllowed => c"the JWE's alg or enc is not allowed by the decryption policy",
             Self::JweDecryption => c"decryption failed",
             Self::JweRsaDecryptionUnavailable => {
-                c"RSA-OAEP decryption is unavailable in this build (RUSTSEC-2023-0071)"
+                c"RSA-OAEP decryption is unavailable in this build (the pure-Rust rsa crate is \
+                 affected by RUSTSEC-2023-0071); build pqjose with the aws-lc feature"
             }
             Self::JweInvalidEphemeralKey => c"invalid ephemeral public key (epk)",
             Self::JweRefusedAlgorithm => {
@@ -557,20 +568,18 @@ impl pqj_status {
             Self::Expired => c"token expired",
             Self::NotYetValid => c"token not yet valid",
             Self::IssuedInFuture => c"token issued in the future",
-            Self::TooOld => c"token is older than the maximum age",
-            Self::Issuer => c"unexpected issuer",
-            Self::Audience => c"unexpected audience",
+            Self::TooOld => c"token older than the maximum age",
+            Self::Issuer => c"issuer mismatch",
+            Self::Audience => c"audience mismatch",
             Self::UnexpectedAudience => c"token has an audience but none was expected",
-            Self::Subject => c"unexpected subject",
-            Self::Type => c"unexpected token type",
+            Self::Subject => c"subject mismatch",
+            Self::Type => c"token type (typ) mismatch",
             Self::MissingClaim => c"missing claim",
             Self::InvalidClaim => c"invalid claim",
-            Self::Deserialize => c"claims could not be deserialized",
-            Self::EmptyExpected => {
-                c"the validation is configured with an empty expected issuer, audience or subject"
-            }
+            Self::Deserialize => c"claims do not match the expected structure",
+            Self::EmptyExpected => c"the validation is configured with an empty expected claim",
             Self::KeyNotFound => c"key not found",
-            Self::Replayed => c"token replayed",
+            Self::Replayed => c"token replayed (jti seen before)",
             Self::Revoked => c"token or key revoked",
             Self::ReplayStoreFull => c"replay store is full; token refused",
             Self::ReplayStoreUnavailable => c"replay store unavailable; token refused",
@@ -588,6 +597,9 @@ impl pqj_status {
             Self::RemoteDiscovery => c"issuer metadata has no usable jwks_uri",
             Self::NoHttpSupport => c"built without the HTTP client (feature remote-http)",
             Self::Crypto => c"cryptographic operation failed",
+            Self::JwkSetTooManyKeys => c"the JWK Set has more keys than the limit",
+            Self::JwkSetTooLarge => c"the JWK Set exceeds the size limit",
+            Self::KeyUse => c"the key's use or key_ops does not allow this purpose",
             Self::DpopProofKey => c"DPoP proof has no usable public jwk for its alg",
             Self::DpopProofKeyPrivate => c"DPoP proof jwk contains private key members",
             Self::DpopMethod => c"DPoP proof htm does not match the request method",
@@ -616,14 +628,14 @@ impl pqj_status {
             Self::ProofLifetime => c"proof exp too far in the future",
             Self::AuditIo => c"audit log I/O error",
             Self::AuditNotEmpty => c"directory is not empty",
-            Self::AuditNotALog => c"not an audit log directory",
-            Self::AuditConfig => c"malformed audit log configuration",
+            Self::AuditNotALog => c"not an audit log directory (no log.json)",
+            Self::AuditConfig => c"malformed audit log configuration (log.json)",
             Self::AuditRecordNotObject => c"record is not one JSON object",
             Self::AuditRecordTooLarge => c"record exceeds the size limit",
             Self::AuditIndexOutOfRange => c"index or tree size out of range",
             Self::AuditNoCheckpoint => c"no checkpoint of that tree size",
             Self::AuditCheckpointFormat => c"malformed checkpoint",
-            Self::AuditCheckpointOrigin => c"checkpoint of another log",
+            Self::AuditCheckpointOrigin => c"checkpoint of another log (origin differs)",
             Self::AuditProofFormat => c"malformed proof",
             Self::AuditInclusionProof => c"inclusion proof does not verify",
             Self::AuditConsistencyProof => c"consistency proof does not verify",

@@ -102,6 +102,42 @@ impl fmt::Debug for Jwk {
     }
 }
 
+/// What a key is being imported for, checked against a JWK's `use` and `key_ops`
+/// (RFC 7517 §4.2, §4.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyPurpose {
+    /// Signing (a [`crate::SigningKey`]): `use` `sig`, `key_ops` with `sign`.
+    Sign,
+    /// Verifying signatures (a [`crate::VerifyingKey`]): `use` `sig`, `key_ops` with `verify`.
+    Verify,
+    /// Encrypting to the key (a JWE encryption key): `use` `enc`, `key_ops` with `encrypt`,
+    /// `wrapKey`, `deriveKey` or `deriveBits`.
+    Encrypt,
+    /// Decrypting with the key (a JWE decryption key): `use` `enc`, `key_ops` with `decrypt`,
+    /// `unwrapKey`, `deriveKey` or `deriveBits`.
+    Decrypt,
+}
+
+impl KeyPurpose {
+    /// The `use` value this purpose needs.
+    fn use_value(self) -> &'static str {
+        match self {
+            Self::Sign | Self::Verify => "sig",
+            Self::Encrypt | Self::Decrypt => "enc",
+        }
+    }
+
+    /// The `key_ops` values of which one must be present (when `key_ops` is).
+    fn operations(self) -> &'static [&'static str] {
+        match self {
+            Self::Sign => &["sign"],
+            Self::Verify => &["verify"],
+            Self::Encrypt => &["encrypt", "wrapKey", "deriveKey", "deriveBits"],
+            Self::Decrypt => &["decrypt", "unwrapKey", "deriveKey", "deriveBits"],
+        }
+    }
+}
+
 /// Maximum size of one JWK's JSON text accepted by [`Jwk::from_json`].
 pub const MAX_JWK_LEN: usize = 64 * 1024;
 /// Maximum size of a JWK Set's JSON text accepted by [`JwkSet::from_json`].
@@ -110,6 +146,26 @@ pub const MAX_JWK_SET_LEN: usize = 4 * 1024 * 1024;
 pub const MAX_JWK_SET_KEYS: usize = 1024;
 
 impl Jwk {
+    /// Whether the JWK's `use` and `key_ops` allow `purpose`: an absent member allows every
+    /// purpose; a present one must name it. [`KeyError::KeyUse`] otherwise.
+    pub(crate) fn check_purpose(&self, purpose: KeyPurpose) -> Result<(), Error> {
+        if self
+            .use_
+            .as_deref()
+            .is_some_and(|u| u != purpose.use_value())
+        {
+            return Err(KeyError::KeyUse.into());
+        }
+        if let Some(ops) = &self.key_ops
+            && !ops
+                .iter()
+                .any(|op| purpose.operations().contains(&op.as_str()))
+        {
+            return Err(KeyError::KeyUse.into());
+        }
+        Ok(())
+    }
+
     /// Parse a JWK from JSON text. Duplicate member names and over-long input are refused.
     pub fn from_json(json: &str) -> Result<Self, Error> {
         if json.len() > MAX_JWK_LEN {
@@ -251,11 +307,13 @@ impl JwkSet {
 
     /// Parse a JWK Set. A member that is not a well-formed JWK is skipped and reported in
     /// [`JwkSet::skipped`], not fatal; a document that is not `{"keys": [...]}`, has duplicate
-    /// member names, exceeds [`MAX_JWK_SET_LEN`] or [`MAX_JWK_SET_KEYS`] is an error.
+    /// member names or is nested too deeply is [`KeyError::MalformedJwkSet`]; one longer than
+    /// [`MAX_JWK_SET_LEN`] is [`KeyError::JwkSetTooLarge`], one listing more than
+    /// [`MAX_JWK_SET_KEYS`] entries is [`KeyError::JwkSetTooManyKeys`].
     pub fn from_json(json: &str) -> Result<Self, Error> {
         let bad = || Error::Key(KeyError::MalformedJwkSet);
         if json.len() > MAX_JWK_SET_LEN {
-            return Err(bad());
+            return Err(KeyError::JwkSetTooLarge.into());
         }
         let mut map =
             json::parse_object(json.as_bytes(), 5, FormatError::HeaderJson).map_err(|_| bad())?;
@@ -263,7 +321,7 @@ impl JwkSet {
             return Err(bad());
         };
         if entries.len() > MAX_JWK_SET_KEYS {
-            return Err(bad());
+            return Err(KeyError::JwkSetTooManyKeys.into());
         }
         let mut set = Self::new();
         for (index, entry) in entries.into_iter().enumerate() {

@@ -12,7 +12,7 @@ use core::fmt;
 use crate::backend::{member, secret_member};
 use crate::error::{Error, JweError, KeyError};
 use crate::format::b64;
-use crate::format::jwk::{Jwk, JwkSet, SecretMember, SkippedKey};
+use crate::format::jwk::{Jwk, JwkSet, KeyPurpose, SecretMember, SkippedKey};
 use crate::jwe::alg::KeyManagement;
 use crate::jwe::classical::{ClassicalAlg, ClassicalPublicKey, ClassicalSecretKey};
 use crate::jwe::content::ContentEncryption;
@@ -126,11 +126,14 @@ pub(crate) fn classical(alg: KeyManagement) -> Option<ClassicalAlg> {
 }
 
 /// The JWK's algorithm: its `alg` (or `fallback`), which must be a JWE key-management
-/// algorithm; a signature algorithm or a `use` other than `enc` is [`JweError::KeyMismatch`].
-fn jwk_alg(jwk: &Jwk, fallback: Option<KeyManagement>) -> Result<KeyManagement, Error> {
-    if jwk.use_.as_deref().is_some_and(|u| u != "enc") {
-        return Err(JweError::KeyMismatch.into());
-    }
+/// algorithm (a signature algorithm is [`JweError::KeyMismatch`]); a `use` other than `enc`, or
+/// `key_ops` without an operation of `purpose`, is [`KeyError::KeyUse`].
+fn jwk_alg(
+    jwk: &Jwk,
+    fallback: Option<KeyManagement>,
+    purpose: KeyPurpose,
+) -> Result<KeyManagement, Error> {
+    jwk.check_purpose(purpose)?;
     let alg = match (jwk.alg.as_deref(), fallback) {
         (Some(name), fallback) => {
             let alg = name.parse::<KeyManagement>().map_err(|_| {
@@ -271,8 +274,9 @@ impl DecryptionKey {
     }
 
     /// Import a private JWK. Its `alg` must name a key-management algorithm (required: an
-    /// encryption key is bound to one); `use`, if present, must be `enc`; the public members
-    /// must match the private ones.
+    /// encryption key is bound to one); `use`, if present, must be `enc`, and `key_ops`, if
+    /// present, must name `decrypt`, `unwrapKey`, `deriveKey` or `deriveBits` (else
+    /// [`KeyError::KeyUse`]); the public members must match the private ones.
     pub fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
         scrubbed(|| Self::import(jwk, None))
     }
@@ -289,7 +293,7 @@ impl DecryptionKey {
     }
 
     fn import(jwk: &Jwk, fallback: Option<KeyManagement>) -> Result<Self, Error> {
-        let alg = jwk_alg(jwk, fallback)?;
+        let alg = jwk_alg(jwk, fallback, KeyPurpose::Decrypt)?;
         let kid = checked_kid(jwk.kid.as_deref())?;
         let secret = if let Some((suite, _)) = alg.hpke() {
             let kem = suite.kem();
@@ -374,7 +378,8 @@ impl DecryptionKey {
 impl EncryptionKey {
     /// Import a recipient's JWK to encrypt to: a public JWK, or a private one (only its public
     /// members are used); for `A128KW`/`A256KW`/`dir`, an `oct` JWK. Same `alg`/`use` rules as
-    /// [`DecryptionKey::from_jwk`].
+    /// [`DecryptionKey::from_jwk`]; `key_ops`, if present, must name `encrypt`, `wrapKey`,
+    /// `deriveKey` or `deriveBits`.
     pub fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
         Self::import(jwk, None)
     }
@@ -390,7 +395,7 @@ impl EncryptionKey {
     }
 
     fn import(jwk: &Jwk, fallback: Option<KeyManagement>) -> Result<Self, Error> {
-        let alg = jwk_alg(jwk, fallback)?;
+        let alg = jwk_alg(jwk, fallback, KeyPurpose::Encrypt)?;
         let kid = checked_kid(jwk.kid.as_deref())?;
         let public = if let Some((suite, _)) = alg.hpke() {
             Public::Hpke(hpke_public_from_jwk(suite.kem(), jwk)?)
@@ -471,11 +476,17 @@ impl DecryptionKeySet {
     }
 
     /// Import a private JWK Set. Entries that are not usable decryption keys (signature keys,
-    /// public keys, unknown types) are skipped and reported, not fatal.
+    /// keys whose `use` or `key_ops` does not allow decryption, public keys, unknown types) are
+    /// skipped and reported with their position in the `keys` array, not fatal: a set that
+    /// mixes signature and encryption keys gives this set its decryption keys only.
     pub fn from_jwk_set(set: &JwkSet) -> (Self, Vec<SkippedKey>) {
         let mut out = Self::new();
         let mut skipped = set.skipped().to_vec();
-        for (index, jwk) in set.keys().iter().enumerate() {
+        // Positions in the document's `keys` array: entries JwkSet::from_json already skipped
+        // take theirs.
+        let parse_skipped: Vec<usize> = skipped.iter().map(|s| s.index).collect();
+        let positions = (0..).filter(|i| !parse_skipped.contains(i));
+        for (index, jwk) in positions.zip(set.keys()) {
             let added = DecryptionKey::from_jwk(jwk).and_then(|k| out.add(k));
             if let Err(reason) = added {
                 skipped.push(SkippedKey {
@@ -485,6 +496,7 @@ impl DecryptionKeySet {
                 });
             }
         }
+        skipped.sort_by_key(|s| s.index);
         (out, skipped)
     }
 

@@ -232,6 +232,12 @@ impl<'a> Parsed<'a> {
         verifier.verify(self.signing_input.as_bytes(), &sig)
     }
 
+    /// The JWS signing input, `BASE64URL(header) || '.' || BASE64URL(payload)` (in
+    /// `dangerous`).
+    pub(crate) fn signing_input(&self) -> &'a str {
+        self.signing_input
+    }
+
     /// Decode the signature (in `dangerous`; verification decodes it in `verify_signature`).
     pub(crate) fn signature(&self) -> Result<Vec<u8>, Error> {
         b64::decode(self.signature_b64)

@@ -43,6 +43,8 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
 #[derive(Clone)]
 pub struct TokenBuilder<T = CustomClaims> {
     claims: Claims<T>,
+    /// Ad-hoc claims from [`TokenBuilder::claim`], written after the typed ones.
+    extra: serde_json::Map<String, Value>,
     ttl: Option<Duration>,
     random_jti: bool,
     typ: Option<String>,
@@ -84,18 +86,28 @@ impl TokenBuilder<CustomClaims> {
         )?;
         Ok(Self::from_claims(registered.map_custom(rest)))
     }
-
-    /// Add a custom claim. A registered name (`iss`, `exp`, …) is refused when signing
-    /// ([`ClaimsError::Invalid`]); use the typed setters for those.
-    pub fn claim(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.claims.custom_mut().insert(name.into(), value.into());
-        self
-    }
 }
 
 impl<T: Serialize> TokenBuilder<T> {
     /// A builder with custom claims `custom`: any type that serializes to a JSON object
-    /// without registered claim names.
+    /// without registered claim names. Ad-hoc claims can still be added with
+    /// [`TokenBuilder::claim`]:
+    ///
+    /// ```
+    /// use pqjose::{Algorithm, SigningKey, TokenBuilder};
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Task {
+    ///     task: String,
+    /// }
+    ///
+    /// let key = SigningKey::generate(Algorithm::MlDsa44)?;
+    /// let token = TokenBuilder::with_custom(Task { task: "t-42".into() })
+    ///     .subject("agent-7")
+    ///     .claim("scope", "orders:read")
+    ///     .sign(&key)?;
+    /// # Ok::<(), pqjose::Error>(())
+    /// ```
     pub fn with_custom(custom: T) -> Self {
         Self::from_claims(Claims::new(custom))
     }
@@ -105,6 +117,7 @@ impl<T: Serialize> TokenBuilder<T> {
     pub fn from_claims(claims: Claims<T>) -> Self {
         Self {
             claims,
+            extra: serde_json::Map::new(),
             ttl: Some(DEFAULT_TTL),
             random_jti: true,
             typ: Some("JWT".to_owned()),
@@ -112,6 +125,15 @@ impl<T: Serialize> TokenBuilder<T> {
             members: Vec::new(),
             clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Add an ad-hoc custom claim, whatever the builder's typed claims `T` are. It is written
+    /// after the typed claims: a name they already have is replaced, and a second `claim` of
+    /// one name replaces the first. A registered name (`iss`, `exp`, …) is refused when
+    /// signing ([`ClaimsError::Invalid`]); use the typed setters for those.
+    pub fn claim(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
     }
 
     /// Set `iss`.
@@ -198,6 +220,12 @@ impl<T: Serialize> TokenBuilder<T> {
     /// `iat`, `exp` and `jti` as configured.
     pub fn claims_at(&self, now: NumericDate) -> Result<serde_json::Map<String, Value>, Error> {
         let mut out = self.claims.to_json_object()?;
+        for (name, value) in &self.extra {
+            if let Some(c) = RegisteredClaim::from_name(name) {
+                return Err(ClaimsError::Invalid(c.into()).into());
+            }
+            out.insert(name.clone(), value.clone());
+        }
         let mut put = |c: RegisteredClaim, v: Value| {
             out.entry(c.name()).or_insert(v);
         };
@@ -360,6 +388,50 @@ mod tests {
         ] {
             assert!(TokenBuilder::from_claims_json(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn typed_and_ad_hoc_claims_together() {
+        #[derive(Serialize)]
+        struct Task {
+            task: String,
+            priority: u8,
+        }
+        let b = TokenBuilder::with_custom(Task {
+            task: "t-42".into(),
+            priority: 1,
+        })
+        .issuer("i")
+        .claim("scope", "orders:read")
+        .claim("priority", 2)
+        .without_jwt_id()
+        .clock(FixedClock::at_secs(1000));
+        let c = decode(&b.sign(&Fake).unwrap(), 1);
+        assert_eq!(
+            c,
+            serde_json::json!({"iss":"i","task":"t-42","priority":2,"scope":"orders:read",
+                "iat":1000,"exp":1300})
+        );
+        // The untyped builder keeps its behaviour: the last value of a name wins.
+        let c = decode(
+            &TokenBuilder::from_claims_json(r#"{"task":"a"}"#)
+                .unwrap()
+                .claim("task", "b")
+                .sign(&Fake)
+                .unwrap(),
+            1,
+        );
+        assert_eq!(c["task"], "b");
+        assert_eq!(
+            TokenBuilder::with_custom(Task {
+                task: "t".into(),
+                priority: 0
+            })
+            .claim("sub", "x")
+            .sign(&Fake)
+            .unwrap_err(),
+            ClaimsError::Invalid(RegisteredClaim::Subject.into()).into()
+        );
     }
 
     #[test]

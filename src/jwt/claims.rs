@@ -235,10 +235,6 @@ impl<T> Claims<T> {
         self
     }
 
-    pub(crate) fn custom_mut(&mut self) -> &mut T {
-        &mut self.custom
-    }
-
     /// Replace the custom claims, keeping the registered ones.
     pub(crate) fn map_custom<U>(self, custom: U) -> Claims<U> {
         Claims {

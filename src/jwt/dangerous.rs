@@ -22,6 +22,7 @@ use crate::jwt::claims::{self, Claims};
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnverifiedToken {
     header: Header,
+    signing_input: String,
     payload: Vec<u8>,
     signature: Vec<u8>,
     token_len: usize,
@@ -47,7 +48,9 @@ pub fn decode_unverified_with_limits(
     let parsed = Parsed::parse(token, limits, largest)?;
     let payload = parsed.payload()?;
     let signature = parsed.signature()?;
+    let signing_input = parsed.signing_input().to_owned();
     Ok(UnverifiedToken {
+        signing_input,
         header: parsed.into_header(),
         payload,
         signature,
@@ -67,9 +70,31 @@ impl UnverifiedToken {
         &self.payload
     }
 
-    /// The signature bytes.
+    /// The signature bytes (base64url-decoded, **not verified**): with
+    /// [`UnverifiedToken::signing_input`], what a caller verifying with its own HSM or
+    /// cryptographic backend needs. Check the header's `alg` against the key's before trusting
+    /// any result.
     pub fn signature(&self) -> &[u8] {
         &self.signature
+    }
+
+    /// The JWS signing input (RFC 7515 §5.2): the ASCII bytes `BASE64URL(header) '.'
+    /// BASE64URL(payload)` exactly as they appear in the token, the message the signature is
+    /// over. Unverified by construction: pqjose checked its structure only.
+    ///
+    /// ```
+    /// use pqjose::{Algorithm, SigningKey, TokenBuilder, dangerous};
+    ///
+    /// let key = SigningKey::generate(Algorithm::Ed25519)?;
+    /// let token = TokenBuilder::new().subject("alice").sign(&key)?;
+    /// let parts = dangerous::decode_unverified(&token)?;
+    /// // Hand these to the HSM or backend that holds the public key:
+    /// assert!(token.as_bytes().starts_with(parts.signing_input()));
+    /// assert_eq!(parts.signature().len(), 64);
+    /// # Ok::<(), pqjose::Error>(())
+    /// ```
+    pub fn signing_input(&self) -> &[u8] {
+        self.signing_input.as_bytes()
     }
 
     /// The length of the compact token in bytes.

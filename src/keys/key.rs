@@ -10,7 +10,7 @@ use crate::alg::{Algorithm, Family};
 use crate::backend::composite::CompositeEncoding;
 use crate::backend::{self, PublicBackend, SecretBackend, SigningMode};
 use crate::error::{AlgorithmError, Error, KeyError};
-use crate::format::jwk::Jwk;
+use crate::format::jwk::{Jwk, KeyPurpose};
 use crate::jws::signer::{JwsSigner, JwsVerifier};
 use crate::keys::scrub::scrubbed;
 
@@ -22,6 +22,9 @@ pub use crate::format::header::MAX_KID_LEN;
 /// no `Display`.
 pub struct SigningKey {
     inner: Box<dyn SecretBackend>,
+    /// The public half, derived once when the key is made or imported (so that
+    /// [`SigningKey::verifier`] cannot fail).
+    public: Arc<dyn PublicBackend>,
     kid: String,
     explicit_kid: bool,
     mode: SigningMode,
@@ -77,7 +80,7 @@ fn check_kty(jwk: &Jwk, alg: Algorithm) -> Result<(), Error> {
         return Err(KeyError::WrongKeyType.into());
     }
     if jwk.use_.as_deref().is_some_and(|u| u != "sig") {
-        return Err(KeyError::WrongKeyType.into());
+        return Err(KeyError::KeyUse.into());
     }
     Ok(())
 }
@@ -112,12 +115,15 @@ fn thumbprint_of(public: &dyn PublicBackend) -> Result<String, Error> {
 
 impl SigningKey {
     fn from_backend(inner: Box<dyn SecretBackend>, kid: Option<String>) -> Result<Self, Error> {
+        // Deriving the public key may expand the seed on the stack (ML-DSA).
+        let public = scrubbed(|| inner.public())?;
         let (kid, explicit_kid) = match kid {
             Some(k) => (k, true),
-            None => (thumbprint_of(inner.public()?.as_ref())?, false),
+            None => (thumbprint_of(public.as_ref())?, false),
         };
         Ok(Self {
             inner,
+            public,
             kid,
             explicit_kid,
             mode: SigningMode::default(),
@@ -132,7 +138,9 @@ impl SigningKey {
 
     /// Import a private JWK. The algorithm comes from its `alg` member (or from its curve where
     /// only one algorithm fits); the `kid` is kept, or defaults to the RFC 7638 thumbprint.
+    /// A `use` other than `sig`, or `key_ops` without `sign`, is [`KeyError::KeyUse`].
     pub fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Sign)?;
         scrubbed(|| {
             let alg = jwk_algorithm(jwk)?;
             Self::from_backend(backend::secret_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
@@ -142,6 +150,7 @@ impl SigningKey {
     /// Import a private JWK for a given algorithm (needed for `RSA` and `oct` keys without
     /// `alg`). A present `alg` member must agree.
     pub fn from_jwk_with_alg(jwk: &Jwk, alg: Algorithm) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Sign)?;
         scrubbed(|| {
             let alg = pinned_algorithm(jwk, alg)?;
             Self::from_backend(backend::secret_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
@@ -169,6 +178,7 @@ impl SigningKey {
     /// [`SigningKey::from_jwk`] reading a composite key's ECDSA component in `encoding` (no
     /// effect for other algorithms).
     pub fn from_jwk_with_encoding(jwk: &Jwk, encoding: CompositeEncoding) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Sign)?;
         let alg = jwk_algorithm(jwk)?;
         if !alg.is_composite() {
             return Self::from_jwk(jwk);
@@ -250,17 +260,27 @@ impl SigningKey {
     }
 
     /// The matching verifying key, with the same `kid`.
+    ///
+    /// Never fails: the public half is derived (and checked) when the key is generated or
+    /// imported, so an error could only come from there. The `Result` is kept so that existing
+    /// callers (`key.verifying_key()?`) keep compiling; new code can use the infallible
+    /// [`SigningKey::verifier`].
     pub fn verifying_key(&self) -> Result<VerifyingKey, Error> {
-        Ok(VerifyingKey {
-            // Deriving the public key may expand the seed on the stack (ML-DSA).
-            inner: scrubbed(|| self.inner.public())?,
+        Ok(self.verifier())
+    }
+
+    /// The matching verifying key, with the same `kid` (for HMAC, a verifier holding the same
+    /// shared secret). Infallible: see [`SigningKey::verifying_key`].
+    pub fn verifier(&self) -> VerifyingKey {
+        VerifyingKey {
+            inner: Arc::clone(&self.public),
             kid: Arc::from(self.kid.as_str()),
-        })
+        }
     }
 
     /// The public JWK (every private member stripped). Refused for HMAC keys.
     pub fn to_public_jwk(&self) -> Result<Jwk, Error> {
-        self.verifying_key()?.to_jwk()
+        self.verifier().to_jwk()
     }
 
     /// The RFC 7638 thumbprint of the key.
@@ -301,14 +321,17 @@ impl VerifyingKey {
     }
 
     /// Import a JWK (public or private; private members are ignored). The algorithm comes from
-    /// its `alg` member or its curve.
+    /// its `alg` member or its curve. A `use` other than `sig`, or `key_ops` without `verify`,
+    /// is [`KeyError::KeyUse`]: such a key never verifies a signature.
     pub fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Verify)?;
         let alg = jwk_algorithm(jwk)?;
         Self::from_backend(backend::public_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
     }
 
     /// Import a JWK for a given algorithm; a present `alg` member must agree.
     pub fn from_jwk_with_alg(jwk: &Jwk, alg: Algorithm) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Verify)?;
         let alg = pinned_algorithm(jwk, alg)?;
         Self::from_backend(backend::public_from_jwk(alg, jwk)?, checked_kid(jwk.kid())?)
     }
@@ -321,6 +344,7 @@ impl VerifyingKey {
     /// [`VerifyingKey::from_jwk`] reading a composite key's ECDSA component, and verifying its
     /// signatures, in `encoding` (no effect for other algorithms).
     pub fn from_jwk_with_encoding(jwk: &Jwk, encoding: CompositeEncoding) -> Result<Self, Error> {
+        jwk.check_purpose(KeyPurpose::Verify)?;
         let alg = jwk_algorithm(jwk)?;
         if !alg.is_composite() {
             return Self::from_jwk(jwk);

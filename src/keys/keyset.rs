@@ -231,7 +231,10 @@ impl KeySet {
 
     /// Import the keys of a JWK Set. Entries that cannot be used are skipped and reported:
     /// those [`JwkSet::from_json`] already skipped, unsupported or malformed keys, symmetric
-    /// (`oct`) keys (add HMAC keys explicitly with [`KeySet::add`]), duplicates.
+    /// (`oct`) keys (add HMAC keys explicitly with [`KeySet::add`]), duplicates, and keys that
+    /// may not verify signatures (`use` other than `sig`, `key_ops` without `verify`:
+    /// [`KeyError::KeyUse`]). A set that mixes signature and encryption keys gives this set its
+    /// signature keys only.
     pub fn from_jwk_set(set: &JwkSet) -> (Self, Vec<SkippedKey>) {
         let keys = Self::new();
         let skipped = keys.add_jwk_set(set);
