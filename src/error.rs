@@ -192,6 +192,9 @@ pub enum KeyError {
     DuplicateKey,
     /// A key set already holds [`crate::MAX_KEY_SET_KEYS`] keys.
     TooManyKeys,
+    /// A public key (SPKI, PKCS#1 public key or certificate) was needed but the document holds
+    /// a private key.
+    NotPublic,
 }
 
 /// Algorithm problems.
@@ -486,6 +489,7 @@ impl Error {
                 KeyError::NotExportable => 212,
                 KeyError::DuplicateKey => 213,
                 KeyError::TooManyKeys => 214,
+                KeyError::NotPublic => 215,
             },
             Self::Algorithm(a) => match a {
                 AlgorithmError::None => 300,
@@ -601,12 +605,13 @@ impl fmt::Display for KeyError {
             Self::TooWeak => "key is too weak for the algorithm",
             Self::NotPrivate => "a private key is required",
             Self::NoPublicForm => "symmetric (HMAC) keys have no public form",
-            Self::Pem => "malformed PEM, PKCS#8 or SPKI document",
+            Self::Pem => "malformed PEM, PKCS#8, SPKI, SEC1, PKCS#1 or certificate document",
             Self::PemUnsupported => "this algorithm has no PEM form",
             Self::MalformedJwkSet => "malformed JWK Set",
             Self::NotExportable => "key cannot be exported in this form",
             Self::DuplicateKey => "a key with this kid and algorithm is already in the key set",
             Self::TooManyKeys => "the key set is full",
+            Self::NotPublic => "a public key or certificate is required, not a private key",
         })
     }
 }
@@ -840,6 +845,7 @@ mod tests {
             Error::RemoteKeys(RemoteKeysError::NoHttpSupport),
             Error::Key(KeyError::DuplicateKey),
             Error::Key(KeyError::TooManyKeys),
+            Error::Key(KeyError::NotPublic),
             Error::Algorithm(AlgorithmError::UnknownPolicy),
             Error::Crypto,
             Error::Jwe(JweError::Decryption),
