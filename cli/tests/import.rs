@@ -11,9 +11,10 @@ use std::process::Command;
 
 use common::{path_str, pqjose, scratch, tamper_signature};
 
-fn openssl(dir: &Path, args: &[&str]) {
+/// Run `openssl` with `args` (split at spaces) in `dir`; it must succeed.
+fn openssl(dir: &Path, args: &str) {
     let out = Command::new("openssl")
-        .args(args)
+        .args(args.split_whitespace())
         .current_dir(dir)
         .output()
         .unwrap_or_else(|e| panic!("`openssl` is required by this test and cannot run: {e}"));
@@ -93,74 +94,23 @@ fn check(dir: &Path, alg: &str, private: &[&str], public: &[&str]) {
 fn certificate(dir: &Path) {
     openssl(
         dir,
-        &[
-            "req",
-            "-x509",
-            "-new",
-            "-key",
-            "key.pem",
-            "-subj",
-            "/CN=pqjose",
-            "-days",
-            "2",
-            "-out",
-            "cert.pem",
-        ],
+        "req -x509 -new -key key.pem -subj /CN=pqjose -days 2 -out cert.pem",
     );
-    openssl(
-        dir,
-        &[
-            "x509", "-in", "cert.pem", "-outform", "DER", "-out", "cert.der",
-        ],
-    );
+    openssl(dir, "x509 -in cert.pem -outform DER -out cert.der");
 }
 
 #[test]
 fn ec_sec1_spki_and_certificate() {
     let dir = scratch("import-ec");
+    openssl(&dir, "ecparam -name prime256v1 -genkey -out key.pem");
+    openssl(&dir, "ec -in key.pem -outform DER -out sec1.der");
+    openssl(&dir, "pkcs8 -topk8 -nocrypt -in key.pem -out pkcs8.pem");
     openssl(
         &dir,
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-out",
-            "key.pem",
-        ],
+        "pkcs8 -topk8 -nocrypt -in key.pem -outform DER -out pkcs8.der",
     );
-    openssl(
-        &dir,
-        &[
-            "ec", "-in", "key.pem", "-outform", "DER", "-out", "sec1.der",
-        ],
-    );
-    openssl(
-        &dir,
-        &[
-            "pkcs8",
-            "-topk8",
-            "-nocrypt",
-            "-in",
-            "key.pem",
-            "-out",
-            "pkcs8.pem",
-        ],
-    );
-    let pkcs8_der = [
-        "pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER",
-    ];
-    openssl(&dir, &[&pkcs8_der[..], &["-out", "pkcs8.der"]].concat());
-    openssl(
-        &dir,
-        &["ec", "-in", "key.pem", "-pubout", "-out", "spki.pem"],
-    );
-    openssl(
-        &dir,
-        &[
-            "ec", "-in", "key.pem", "-pubout", "-outform", "DER", "-out", "spki.der",
-        ],
-    );
+    openssl(&dir, "ec -in key.pem -pubout -out spki.pem");
+    openssl(&dir, "ec -in key.pem -pubout -outform DER -out spki.der");
     certificate(&dir);
     check(
         &dir,
@@ -185,43 +135,15 @@ fn ec_sec1_spki_and_certificate() {
 #[test]
 fn rsa_pkcs1_and_certificate() {
     let dir = scratch("import-rsa");
-    openssl(&dir, &["genrsa", "-traditional", "-out", "key.pem", "2048"]);
+    openssl(&dir, "genrsa -traditional -out key.pem 2048");
     openssl(
         &dir,
-        &[
-            "rsa",
-            "-in",
-            "key.pem",
-            "-traditional",
-            "-outform",
-            "DER",
-            "-out",
-            "pkcs1.der",
-        ],
+        "rsa -in key.pem -traditional -outform DER -out pkcs1.der",
     );
+    openssl(&dir, "rsa -in key.pem -RSAPublicKey_out -out rsapub.pem");
     openssl(
         &dir,
-        &[
-            "rsa",
-            "-in",
-            "key.pem",
-            "-RSAPublicKey_out",
-            "-out",
-            "rsapub.pem",
-        ],
-    );
-    openssl(
-        &dir,
-        &[
-            "rsa",
-            "-in",
-            "key.pem",
-            "-RSAPublicKey_out",
-            "-outform",
-            "DER",
-            "-out",
-            "rsapub.der",
-        ],
+        "rsa -in key.pem -RSAPublicKey_out -outform DER -out rsapub.der",
     );
     certificate(&dir);
     check(
@@ -234,13 +156,24 @@ fn rsa_pkcs1_and_certificate() {
     out.usage_or_io();
 }
 
+/// `pqjose import --alg Ed25519 --kid issuer-2026 --out OUT FILE`.
+fn import_with_kid(out: &str, file: &str) {
+    let args = [
+        "--alg",
+        "Ed25519",
+        "--kid",
+        "issuer-2026",
+        "--out",
+        out,
+        file,
+    ];
+    pqjose(&[&["import"][..], &args].concat(), None).ok();
+}
+
 #[test]
 fn ed25519_stdin_and_kid() {
     let dir = scratch("import-ed25519");
-    openssl(
-        &dir,
-        &["genpkey", "-algorithm", "ed25519", "-out", "key.pem"],
-    );
+    openssl(&dir, "genpkey -algorithm ed25519 -out key.pem");
     certificate(&dir);
     // stdin, without and with `-`; the kid is the thumbprint unless `--kid` says otherwise.
     let pem = std::fs::read(dir.join("key.pem")).unwrap();
@@ -261,39 +194,13 @@ fn ed25519_stdin_and_kid() {
     assert_eq!(public["kid"], "issuer-2026");
     assert!(public.get("d").is_none());
     let out = file(&dir, "public.json");
-    pqjose(
-        &[
-            "import",
-            "--alg",
-            "Ed25519",
-            "--kid",
-            "issuer-2026",
-            "--out",
-            &out,
-            &file(&dir, "cert.pem"),
-        ],
-        None,
-    )
-    .ok();
+    import_with_kid(&out, &file(&dir, "cert.pem"));
     let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(written, public);
     // The token carries the imported key's kid; the certificate's JWK (kid set to match)
     // verifies it.
     let signer = file(&dir, "signer.json");
-    pqjose(
-        &[
-            "import",
-            "--alg",
-            "Ed25519",
-            "--kid",
-            "issuer-2026",
-            "--out",
-            &signer,
-            &file(&dir, "key.pem"),
-        ],
-        None,
-    )
-    .ok();
+    import_with_kid(&signer, &file(&dir, "key.pem"));
     sign_and_verify(&dir, &signer, &[out]);
     let err = pqjose(
         &["import", "--alg", "Ed25519", "--kid", "", "-"],

@@ -27,6 +27,9 @@ const EC_PUBLIC_KEY_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.84
 /// key itself: skipped.
 const EC_PARAMETERS: &str = "EC PARAMETERS";
 
+/// The start of a PEM block.
+const BEGIN: &str = "-----BEGIN ";
+
 /// The private-key forms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum PrivateForm {
@@ -88,31 +91,33 @@ fn form_of_der(der: &[u8]) -> Option<Form> {
     }
 }
 
+/// The first PEM block of `text` as `(label, block text, text after it)`; `None` for no
+/// `-----BEGIN ` at all, `Some(Err)` for a block that does not end.
+fn first_block(text: &str) -> Option<Result<(&str, &str, &str), Error>> {
+    let block = text.get(text.find(BEGIN)?..)?;
+    Some(split_block(block).ok_or(Error::Key(KeyError::Pem)))
+}
+
+/// `block` (starting at `-----BEGIN `) split into its label, itself up to its END line, and
+/// the rest.
+fn split_block(block: &str) -> Option<(&str, &str, &str)> {
+    let after_begin = block.get(BEGIN.len()..)?;
+    let label = after_begin.get(..after_begin.find("-----")?)?;
+    let end_marker = format!("-----END {label}-----");
+    let end = block.find(&end_marker)? + end_marker.len();
+    Some((label, block.get(..end)?, block.get(end..)?))
+}
+
 /// The PEM blocks of `text` as `(label, block text)`, in order; text outside the blocks
 /// (OpenSSL's "Bag Attributes", comments) is ignored, as RFC 7468 §2 allows.
 fn pem_blocks(text: &str) -> impl Iterator<Item = Result<(&str, &str), Error>> {
-    const BEGIN: &str = "-----BEGIN ";
-    const DASHES: &str = "-----";
     let mut rest = Some(text);
-    core::iter::from_fn(move || {
-        let text = rest.take()?;
-        let start = text.find(BEGIN)?;
-        let block = text.get(start..)?;
-        let parsed = (|| {
-            let after_begin = block.get(BEGIN.len()..)?;
-            let label = after_begin.get(..after_begin.find(DASHES)?)?;
-            let end_marker = format!("-----END {label}-----");
-            let end = block.find(&end_marker)? + end_marker.len();
-            let (pem, after) = (block.get(..end)?, block.get(end..)?);
-            Some((label, pem, after))
-        })();
-        match parsed {
-            Some((label, pem, after)) => {
-                rest = Some(after);
-                Some(Ok((label, pem)))
-            }
-            None => Some(Err(KeyError::Pem.into())),
+    core::iter::from_fn(move || match first_block(rest.take()?)? {
+        Ok((label, pem, after)) => {
+            rest = Some(after);
+            Some(Ok((label, pem)))
         }
+        Err(e) => Some(Err(e)),
     })
 }
 
