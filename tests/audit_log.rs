@@ -379,9 +379,12 @@ fn the_time_trigger_seals_in_the_background() {
 /// removed or inserted behind the writer's back (tree file left alone) is refused with its
 /// index, whether a checkpoint covers it yet or not. (Before, reopening compared the latest
 /// checkpoint with the tree file only, and appends went on over the altered records.)
+/// A named tampering of the record lines and the index it must be reported at.
+type Tamper = (&'static str, fn(&mut Vec<String>), u64);
+
 #[test]
 fn reopen_checks_the_records_against_the_tree() {
-    let cases: [(&str, fn(&mut Vec<String>), u64); 4] = [
+    let cases: [Tamper; 4] = [
         ("changed-covered", |l| l[3] = l[3].replace("t/3", "t/X"), 3),
         (
             "changed-uncovered",

@@ -109,7 +109,9 @@ enum PublicKey {
 /// An ML-DSA private key: the expanded key for signing, the seed when known (it is the only
 /// exportable form), and the matching public key.
 pub(crate) struct MlDsaSecret {
-    seed: Option<Zeroizing<[u8; SEED_LEN]>>,
+    /// Boxed: an inline `None` would leave 32 uninitialized bytes that a move copies from the
+    /// stack into a heap block no destructor clears.
+    seed: Option<Box<Zeroizing<[u8; SEED_LEN]>>>,
     key: SecretKey,
     public: MlDsaPublic,
 }
@@ -152,7 +154,7 @@ impl MlDsaSecret {
         xi.copy_from_slice(seed);
         let pair = ml_dsa::SigningKey::<P>::from_seed(&xi);
         Self {
-            seed: Some(Zeroizing::new(*seed)),
+            seed: Some(Box::new(Zeroizing::new(*seed))),
             key: P::wrap_secret(Box::new(pair.expanded_key().clone())),
             public: MlDsaPublic::from_key::<P>(pair.verifying_key()),
         }

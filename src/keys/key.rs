@@ -252,7 +252,8 @@ impl SigningKey {
     /// The matching verifying key, with the same `kid`.
     pub fn verifying_key(&self) -> Result<VerifyingKey, Error> {
         Ok(VerifyingKey {
-            inner: self.inner.public()?,
+            // Deriving the public key may expand the seed on the stack (ML-DSA).
+            inner: scrubbed(|| self.inner.public())?,
             kid: Arc::from(self.kid.as_str()),
         })
     }
@@ -264,7 +265,7 @@ impl SigningKey {
 
     /// The RFC 7638 thumbprint of the key.
     pub fn thumbprint(&self) -> Result<String, Error> {
-        thumbprint_of(self.inner.public()?.as_ref())
+        thumbprint_of(scrubbed(|| self.inner.public())?.as_ref())
     }
 
     /// Whether the `kid` was set explicitly (rather than defaulted to the thumbprint).

@@ -193,11 +193,14 @@ const ED448_LEN: usize = 57;
 const ED448_SIG_LEN: usize = 114;
 
 /// A traditional private key. Every variant's crate type zeroizes on drop.
+///
+/// Every variant is boxed so that the enum has no unused space: an inline variant smaller than
+/// the largest one leaves bytes that moving the enum copies from whatever the stack held (an
+/// ML-DSA seed, in an optimized build), into a heap block no destructor clears.
 pub(super) enum ClassicalSecret {
-    P256(p256::ecdsa::SigningKey),
-    P384(p384::ecdsa::SigningKey),
-    Ed25519(ed25519_dalek::SigningKey),
-    /// Boxed: the expanded Ed448 key is much larger than the others.
+    P256(Box<p256::ecdsa::SigningKey>),
+    P384(Box<p384::ecdsa::SigningKey>),
+    Ed25519(Box<ed25519_dalek::SigningKey>),
     Ed448(Box<ed448_goldilocks::SigningKey>),
 }
 
@@ -220,11 +223,11 @@ impl ClassicalSecret {
     /// A fresh key from the system random generator.
     pub(super) fn generate(kind: Kind) -> Result<Self, Error> {
         Ok(match kind {
-            Kind::P256 => Self::P256(p256_component::generate()?),
-            Kind::P384 => Self::P384(p384_component::generate()?),
+            Kind::P256 => Self::P256(Box::new(p256_component::generate()?)),
+            Kind::P384 => Self::P384(Box::new(p384_component::generate()?)),
             Kind::Ed25519 => {
                 let seed = rng::secret_array::<ED25519_LEN>()?;
-                Self::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))
+                Self::Ed25519(Box::new(ed25519_dalek::SigningKey::from_bytes(&seed)))
             }
             Kind::Ed448 => {
                 let seed = rng::secret_array::<ED448_LEN>()?;
@@ -240,9 +243,11 @@ impl ClassicalSecret {
         enc: CompositeEncoding,
     ) -> Result<Self, Error> {
         Ok(match kind {
-            Kind::P256 => Self::P256(p256_component::secret_from_bytes(bytes, enc)?),
-            Kind::P384 => Self::P384(p384_component::secret_from_bytes(bytes, enc)?),
-            Kind::Ed25519 => Self::Ed25519(ed25519_dalek::SigningKey::from_bytes(exact(bytes)?)),
+            Kind::P256 => Self::P256(Box::new(p256_component::secret_from_bytes(bytes, enc)?)),
+            Kind::P384 => Self::P384(Box::new(p384_component::secret_from_bytes(bytes, enc)?)),
+            Kind::Ed25519 => Self::Ed25519(Box::new(ed25519_dalek::SigningKey::from_bytes(exact(
+                bytes,
+            )?))),
             Kind::Ed448 => Self::Ed448(Box::new(
                 ed448_goldilocks::SigningKey::try_from(exact::<ED448_LEN>(bytes)?.as_slice())
                     .map_err(|_| Error::Key(KeyError::InvalidEncoding))?,
