@@ -217,6 +217,10 @@ enum pqj_status
    */
   PQJ_STATUS_TOO_MANY_KEYS = 214,
   /**
+   * A public key or certificate was needed; the document holds a private key.
+   */
+  PQJ_STATUS_KEY_NOT_PUBLIC = 215,
+  /**
    * A compact JWE must have exactly five segments.
    */
   PQJ_STATUS_JWE_SEGMENT_COUNT = 230,

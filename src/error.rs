@@ -203,6 +203,9 @@ pub enum KeyError {
     /// a verifying key (and `sign` for a signing key); a key marked `use` `sig` is never an
     /// encryption key.
     KeyUse,
+    /// A public key (SPKI, PKCS#1 public key or certificate) was needed but the document holds
+    /// a private key.
+    NotPublic,
 }
 
 /// Algorithm problems.
@@ -500,6 +503,7 @@ impl Error {
                 KeyError::JwkSetTooManyKeys => 800,
                 KeyError::JwkSetTooLarge => 801,
                 KeyError::KeyUse => 802,
+                KeyError::NotPublic => 215,
             },
             Self::Algorithm(a) => match a {
                 AlgorithmError::None => 300,
@@ -615,7 +619,7 @@ impl fmt::Display for KeyError {
             Self::TooWeak => "key is too weak for the algorithm",
             Self::NotPrivate => "a private key is required",
             Self::NoPublicForm => "symmetric (HMAC) keys have no public form",
-            Self::Pem => "malformed PEM, PKCS#8 or SPKI document",
+            Self::Pem => "malformed PEM, PKCS#8, SPKI, SEC1, PKCS#1 or certificate document",
             Self::PemUnsupported => "this algorithm has no PEM form",
             Self::MalformedJwkSet => "malformed JWK Set",
             Self::NotExportable => "key cannot be exported in this form",
@@ -624,6 +628,7 @@ impl fmt::Display for KeyError {
             Self::JwkSetTooManyKeys => "the JWK Set has more keys than the limit",
             Self::JwkSetTooLarge => "the JWK Set exceeds the size limit",
             Self::KeyUse => "the key's use or key_ops does not allow this purpose",
+            Self::NotPublic => "a public key or certificate is required, not a private key",
         })
     }
 }
@@ -860,6 +865,7 @@ mod tests {
             Error::Key(KeyError::JwkSetTooManyKeys),
             Error::Key(KeyError::JwkSetTooLarge),
             Error::Key(KeyError::KeyUse),
+            Error::Key(KeyError::NotPublic),
             Error::Algorithm(AlgorithmError::UnknownPolicy),
             Error::Crypto,
             Error::Jwe(JweError::Decryption),

@@ -29,6 +29,14 @@
 //! or PEM ([`SigningKey::from_pkcs8_pem`], [`VerifyingKey::from_spki_pem`]); any signer or
 //! verifier (an HSM, a KMS) can plug in through [`JwsSigner`] and [`JwsVerifier`].
 //!
+//! The key files OpenSSL writes import through one entry point per direction, PEM or DER, the
+//! form told apart by the PEM label or the DER structure: [`SigningKey::from_pem`] /
+//! [`SigningKey::from_der`] read PKCS#8, SEC1 `EC PRIVATE KEY` (its named curve checked against
+//! the algorithm) and PKCS#1 `RSA PRIVATE KEY`; [`VerifyingKey::from_pem`] /
+//! [`VerifyingKey::from_der`] read SPKI, PKCS#1 `RSA PUBLIC KEY` and the public key of an X.509
+//! certificate. The certificate itself is **not** checked (no signature, validity or chain
+//! validation): it is only a container for the public key.
+//!
 //! The JWS JSON serialization (RFC 7515 §7.2) signs one payload with several keys — say a
 //! classical key for old verifiers and an ML-DSA key for new ones — with
 //! [`jws::sign_payload_json`] (flattened for one key, general for several), and verifies it

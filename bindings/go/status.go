@@ -53,6 +53,7 @@ const (
 	StatusNotExportable               Status = 212
 	StatusDuplicateKey                Status = 213
 	StatusTooManyKeys                 Status = 214
+	StatusKeyNotPublic                Status = 215
 	StatusJweSegmentCount             Status = 230
 	StatusJweEncPresence              Status = 231
 	StatusJweSerialization            Status = 232

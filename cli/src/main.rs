@@ -55,6 +55,7 @@ mod dpop;
 mod exchange;
 mod exit;
 mod fleet;
+mod import;
 mod input;
 mod inspect;
 mod inventory;
@@ -92,6 +93,7 @@ struct Cli {
 enum Command {
     Keygen(keys::KeygenArgs),
     Public(keys::PublicArgs),
+    Import(import::ImportArgs),
     Sign(sign::SignArgs),
     Verify(verify::VerifyArgs),
     Revoke(fleet::RevokeArgs),
@@ -113,6 +115,7 @@ impl Command {
         match self {
             Self::Keygen(args) => keys::run_keygen(args),
             Self::Public(args) => keys::run_public(args),
+            Self::Import(args) => import::run(args),
             Self::Sign(args) => sign::run(args),
             Self::Verify(args) => verify::run(args),
             Self::Revoke(args) => fleet::run_revoke(args),

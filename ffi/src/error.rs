@@ -164,6 +164,7 @@ mod tests {
             (KeyError::NotExportable.into(), S::NotExportable),
             (KeyError::DuplicateKey.into(), S::DuplicateKey),
             (KeyError::TooManyKeys.into(), S::TooManyKeys),
+            (KeyError::NotPublic.into(), S::KeyNotPublic),
             (JweError::SegmentCount.into(), S::JweSegmentCount),
             (
                 JweError::ContentEncryptionPresence.into(),

@@ -106,6 +106,8 @@ pub enum pqj_status {
     DuplicateKey = 213,
     /// The key set is full (`MAX_KEY_SET_KEYS` keys).
     TooManyKeys = 214,
+    /// A public key or certificate was needed; the document holds a private key.
+    KeyNotPublic = 215,
     /// A compact JWE must have exactly five segments.
     JweSegmentCount = 230,
     /// `enc` missing, or present with HPKE integrated encryption.
@@ -365,6 +367,7 @@ impl pqj_status {
         Self::NotExportable,
         Self::DuplicateKey,
         Self::TooManyKeys,
+        Self::KeyNotPublic,
         Self::JweSegmentCount,
         Self::JweEncPresence,
         Self::JweSerialization,
@@ -527,12 +530,13 @@ impl pqj_status {
             Self::KeyTooWeak => c"key is too weak for the algorithm",
             Self::KeyNotPrivate => c"a private key is required",
             Self::NoPublicForm => c"symmetric (HMAC) keys have no public form",
-            Self::Pem => c"malformed PEM, PKCS#8 or SPKI document",
+            Self::Pem => c"malformed PEM, PKCS#8, SPKI, SEC1, PKCS#1 or certificate document",
             Self::PemUnsupported => c"this algorithm has no PEM form",
             Self::MalformedJwkSet => c"malformed JWK Set",
             Self::NotExportable => c"key cannot be exported in this form",
             Self::DuplicateKey => c"a key with this kid and algorithm is already in the key set",
             Self::TooManyKeys => c"the key set is full",
+            Self::KeyNotPublic => c"a public key or certificate is required, not a private key",
             Self::JweSegmentCount => c"compact JWE must have exactly five segments",
             Self::JweEncPresence => c"enc missing, or present with HPKE integrated encryption",
             Self::JweSerialization => c"malformed JWE JSON serialization",

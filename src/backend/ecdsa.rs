@@ -255,6 +255,11 @@ fn public_spki<C: Curve>(der: &[u8]) -> Result<Arc<dyn PublicBackend>, Error> {
     Ok(Arc::new(EcPublic::<C> { key }))
 }
 
+/// The named-curve OID of an ECDSA algorithm (the SEC1/PKCS#8/SPKI parameters of its keys).
+pub(crate) fn curve_oid(alg: Algorithm) -> Result<ObjectIdentifier, Error> {
+    by_curve!(alg, C => Ok(C::OID))
+}
+
 pub(crate) fn generate(alg: Algorithm) -> Result<Box<dyn SecretBackend>, Error> {
     by_curve!(alg, C => Ok(EcSecret::<C>::boxed(C::generate()?)))
 }
