@@ -26,7 +26,11 @@ struct Counting {
 
 impl Observer for Counting {
     fn observe(&self, event: &Event<'_>) {
-        let counter = if event.is_ok() { &self.ok } else { &self.failed };
+        let counter = if event.is_ok() {
+            &self.ok
+        } else {
+            &self.failed
+        };
         counter.fetch_add(1, Ordering::Relaxed);
         self.nanos
             .fetch_add(event.duration().as_nanos() as u64, Ordering::Relaxed);
