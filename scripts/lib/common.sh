@@ -14,6 +14,12 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # A clean CI build gains nothing from incremental compilation.
 if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
+# No debug info in dev/test builds run by the steps: smaller, faster to link, and a build
+# dependency compiled for the host is then the very unit the tests link, so the later steps'
+# `cargo test --workspace --test NAME` reuse everything 10-rust built (see 20-interop, 35-redis,
+# 15-aws-lc: they select targets within the workspace's feature resolution, never `-p`, which
+# would resolve features anew and rebuild most dependencies). Override by setting it yourself.
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-0}"
 
 step() {
   local name=$1

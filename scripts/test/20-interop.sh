@@ -6,7 +6,8 @@ source "$(dirname "$0")/../lib/common.sh"
 need_cmd cargo
 
 venv=$(python_venv interop "$PQJOSE_ROOT/tests/interop/requirements.txt")
-step "build the pqjose CLI" cargo build -p pqjose-cli --locked --quiet
+# The CLI as the workspace test build makes it (no rebuild after 10-rust; see common.sh).
+step "build the pqjose CLI" cargo test --workspace --locked --quiet --no-run --test cli
 export PQJOSE_BIN="$PQJOSE_ROOT/target/debug/pqjose"
 "$venv/bin/python" -c 'import cryptography, jwcrypto.jws as j; print("--- python side: cryptography", cryptography.__version__)'
 step "pytest tests/interop" "$venv/bin/python" -m pytest -q -rs -p no:cacheprovider --basetemp="$PQJOSE_ROOT/target/pytest-interop" tests/interop

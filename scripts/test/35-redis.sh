@@ -5,7 +5,8 @@
 source "$(dirname "$0")/../lib/common.sh"
 need_cmd cargo
 need_cmd redis-server redis-server
+# `--workspace --test NAME`, not `-p`: the same feature resolution as 10-rust, so no rebuild.
 step "pqjose-redis against redis-server" env PQJOSE_REQUIRE_REDIS=1 \
-  cargo test -p pqjose-redis --locked
+  cargo test --workspace --locked --test redis_fleet
 step "pqjose verify --replay / pqjose revoke against redis-server" env PQJOSE_REQUIRE_REDIS=1 \
-  cargo test -p pqjose-cli --locked --test fleet
+  cargo test --workspace --locked --test fleet
