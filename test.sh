@@ -24,6 +24,17 @@ if [ ${#steps[@]} -eq 0 ]; then
   exit 2
 fi
 
+# CPU seconds (user + system) used so far by the steps this script ran: the wall time of a step
+# depends on what else the machine is doing, its CPU time much less, so both are reported.
+# (`times` must run in this shell, not in a subshell, hence the file.)
+times_file=$(mktemp)
+trap 'rm -f "$times_file"' EXIT
+children_cpu() {
+  times >"$times_file"
+  # Second line, the children's "XmY.YYYs XmZ.ZZZs" -> seconds.
+  sed -n 2p "$times_file" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] } printf "%d", t }'
+}
+
 passed=0
 failed=0
 summary=()
@@ -33,19 +44,20 @@ for s in "${steps[@]}"; do
   echo
   echo "==> [$((passed + failed + 1))/${#steps[@]}] $name"
   t0=$SECONDS
+  c0=$(children_cpu)
   if bash "$s" </dev/null; then
     passed=$((passed + 1))
-    summary+=("  ok     $name ($((SECONDS - t0))s)")
+    summary+=("  ok     $name ($((SECONDS - t0))s, cpu $(($(children_cpu) - c0))s)")
   else
     rc=$?
     failed=$((failed + 1))
-    summary+=("  FAILED $name (exit $rc, $((SECONDS - t0))s)")
+    summary+=("  FAILED $name (exit $rc, $((SECONDS - t0))s, cpu $(($(children_cpu) - c0))s)")
     break
   fi
 done
 
 echo
-echo "==> summary ($((SECONDS - started))s)"
+echo "==> summary ($((SECONDS - started))s, cpu $(children_cpu)s)"
 printf '%s\n' "${summary[@]}"
 skipped=$(( ${#steps[@]} - passed - failed ))
 if [ "$skipped" -gt 0 ]; then

@@ -900,6 +900,20 @@ pqj_status pqj_audit_prove(const pqj_audit_log *log,
                            pqj_error **err_out);
 
 /**
+ * A consistency proof (JSON `{"size1","size2","path","checkpoint1","checkpoint2"}`) between
+ * the log's stored checkpoints of tree sizes `size1` and `size2` (`size1 <= size2`; both must
+ * be sizes some checkpoint was sealed at). On success stores it in `*proof_out` (free with
+ * `pqj_string_free`).
+ *
+ * Thread safety: see `pqj_audit_log`.
+ */
+pqj_status pqj_audit_prove_consistency(const pqj_audit_log *log,
+                                       uint64_t size1,
+                                       uint64_t size2,
+                                       char **proof_out,
+                                       pqj_error **err_out);
+
+/**
  * Close and free a log: syncs, waits for pending checkpoints, stops the signer thread.
  * `NULL` does nothing.
  *
@@ -935,6 +949,21 @@ pqj_status pqj_audit_check_proof(const uint8_t *proof,
                                  size_t record_len,
                                  uint64_t *size_out,
                                  pqj_error **err_out);
+
+/**
+ * Check a consistency proof (`proof_len` bytes of JSON): both checkpoints verify with the
+ * log's public `key`, share the log's origin, and the tree of the first is a prefix of the
+ * tree of the second (RFC 9162 §2.1.4). Unless NULL, `*size1_out` and `*size2_out` receive
+ * the two tree sizes.
+ *
+ * Thread safety: safe from any thread; `key` may be shared.
+ */
+pqj_status pqj_audit_check_consistency(const uint8_t *proof,
+                                       size_t proof_len,
+                                       const pqj_key *key,
+                                       uint64_t *size1_out,
+                                       uint64_t *size2_out,
+                                       pqj_error **err_out);
 
 /**
  * Verify a compact JWT exactly as `pqj_verifier_verify` does, and on success store its claims

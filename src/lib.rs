@@ -112,6 +112,15 @@
 //! [`EncryptionKey`] are bound to one [`KeyManagement`] algorithm, like signing keys; nested
 //! tokens are opened and validated in one call ([`jwe::Decryption::decrypt_jwt`]).
 //!
+//! ## Audit log
+//!
+//! [`audit`] keeps a signed, tamper-evident log of agent actions: records are leaves of an
+//! RFC 9162 Merkle tree and only checkpoints are signed (ML-DSA, SLH-DSA, composite or
+//! classical keys), by a background thread, so one signature covers thousands of records and
+//! appending never waits for it. Inclusion and consistency proofs ([`audit::InclusionProof`],
+//! [`audit::ConsistencyProof`]) are checked with nothing but the proof and the public key;
+//! [`audit::verify_log`] streams a whole log and names the first tampered index.
+//!
 //! ## Telemetry
 //!
 //! [`Validation::observer`] takes a [`telemetry::Observer`] that receives one

@@ -44,4 +44,5 @@ pub fn keys(alg: Algorithm) -> (SigningKey, VerifyingKey) {
 
 pub mod c_abi;
 pub mod fixture;
+pub mod timing;
 pub mod token;

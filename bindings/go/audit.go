@@ -155,6 +155,24 @@ func (l *AuditLog) Prove(index, size uint64) ([]byte, error) {
 	return takeBytes(out), nil
 }
 
+// ProveConsistency returns a consistency proof (JSON) between the log's checkpoints of tree
+// sizes size1 and size2 (size1 <= size2, both sizes some checkpoint was sealed at).
+func (l *AuditLog) ProveConsistency(size1, size2 uint64) ([]byte, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.ptr == nil {
+		return nil, ErrClosed
+	}
+	var out *C.char
+	err := call(func(e **C.pqj_error) C.pqj_status {
+		return C.pqj_audit_prove_consistency(l.ptr, C.uint64_t(size1), C.uint64_t(size2), &out, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return takeBytes(out), nil
+}
+
 // Close syncs (reporting a failure to), waits for pending checkpoints, stops the signer
 // thread and releases the log. Idempotent.
 func (l *AuditLog) Close() error {
@@ -212,4 +230,20 @@ func CheckAuditProof(proof []byte, key *Key, record []byte) (uint64, error) {
 	runtime.KeepAlive(proof)
 	runtime.KeepAlive(record)
 	return uint64(size), err
+}
+
+// CheckAuditConsistency checks a consistency proof with the log's public key: both checkpoints
+// verify and the first tree is a prefix of the second. It returns the two tree sizes.
+func CheckAuditConsistency(proof []byte, key *Key) (uint64, uint64, error) {
+	defer runtime.KeepAlive(key)
+	if key == nil || key.ptr == nil {
+		return 0, 0, ErrClosed
+	}
+	p, pn := cBytes(proof)
+	var size1, size2 C.uint64_t
+	err := call(func(e **C.pqj_error) C.pqj_status {
+		return C.pqj_audit_check_consistency(p, pn, key.ptr, &size1, &size2, e)
+	})
+	runtime.KeepAlive(proof)
+	return uint64(size1), uint64(size2), err
 }

@@ -181,3 +181,64 @@ func TestAuditLogReopen(t *testing.T) {
 		t.Fatalf("verify: %d %v", n, err)
 	}
 }
+
+// Consistency between two checkpoints: proven by the writer, checked with the public key
+// only; another key or a changed path is refused.
+func TestAuditConsistency(t *testing.T) {
+	key, err := GenerateKey("ML-DSA-44", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := publicOf(t, key)
+	log, err := CreateAuditLog(filepath.Join(t.TempDir(), "log"), key, AuditOptions{Every: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	for i := 0; i < 5; i++ {
+		if _, err := log.Append([]byte(fmt.Sprintf(`{"sub":"agent","n":%d}`, i))); err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			if _, err := log.Seal(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := log.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	proof, err := log.ProveConsistency(3, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := log.ProveConsistency(2, 5); !errors.Is(err, StatusAuditNoCheckpoint) {
+		t.Fatalf("no checkpoint of size 2: %v", err)
+	}
+	s1, s2, err := CheckAuditConsistency(proof, pub)
+	if err != nil || s1 != 3 || s2 != 5 {
+		t.Fatalf("check: %d %d %v", s1, s2, err)
+	}
+	other, err := GenerateKey("ML-DSA-44", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := CheckAuditConsistency(proof, publicOf(t, other)); !errors.Is(err, StatusInvalidSignature) {
+		t.Fatalf("another key: %v", err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(proof, &doc); err != nil {
+		t.Fatal(err)
+	}
+	path := doc["path"].([]any)
+	h := path[0].(string)
+	if h[0] == '0' {
+		path[0] = "1" + h[1:]
+	} else {
+		path[0] = "0" + h[1:]
+	}
+	changed, _ := json.Marshal(doc)
+	if _, _, err := CheckAuditConsistency(changed, pub); !errors.Is(err, StatusAuditConsistencyProof) {
+		t.Fatalf("changed path: %v", err)
+	}
+}

@@ -1,6 +1,6 @@
 /*
- * The audit log from C: create, append, sync, seal, prove, check the proof, verify the whole
- * log, detect a changed record, reopen. Run under AddressSanitizer and valgrind by
+ * The audit log from C: create, append, sync, seal, prove, check the proof, prove and check
+ * consistency between two checkpoints, verify the whole log, detect a changed record, reopen. Run under AddressSanitizer and valgrind by
  * scripts/test/30-c.sh: no leak is allowed.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -68,12 +68,38 @@ int main(void) {
   CHECK_STATUS(PQJ_STATUS_AUDIT_PROOF_FORMAT,
                pqj_audit_check_proof(bytes("{}"), 2, pub, NULL, 0, NULL, err_out));
   pqj_string_free(proof);
+
+  /* One more record and checkpoint (size 4): the size-3 tree is a prefix of it. */
+  const char *fourth = "{\"sub\":\"agent-4\",\"action\":\"read\"}";
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_audit_append(log, bytes(fourth), strlen(fourth), NULL, NULL,
+                                               err_out));
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_audit_seal(log, &checkpoint, err_out));
+  pqj_string_free(checkpoint);
+  char *consistency = NULL;
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_audit_prove_consistency(log, 3, 4, &consistency, err_out));
+  uint64_t size1 = 0, size2 = 0;
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_audit_check_consistency(bytes(consistency),
+                                                          strlen(consistency), pub, &size1,
+                                                          &size2, err_out));
+  CHECK(size1 == 3 && size2 == 4);
+  /* Another key's checkpoints do not verify; a size no checkpoint has is refused. */
+  const pqj_key *stranger = NULL;
+  CHECK_STATUS(PQJ_STATUS_OK, pqj_key_generate("ML-DSA-44", NULL, &stranger, err_out));
+  CHECK_STATUS(PQJ_STATUS_INVALID_SIGNATURE,
+               pqj_audit_check_consistency(bytes(consistency), strlen(consistency), stranger,
+                                           NULL, NULL, err_out));
+  pqj_key_free(stranger);
+  pqj_string_free(consistency);
+  CHECK_STATUS(PQJ_STATUS_AUDIT_NO_CHECKPOINT,
+               pqj_audit_prove_consistency(log, 1, 4, &consistency, err_out));
+  CHECK_STATUS(PQJ_STATUS_AUDIT_PROOF_FORMAT,
+               pqj_audit_check_consistency(bytes("{}"), 2, pub, NULL, NULL, err_out));
   pqj_audit_log_free(log);
   pqj_audit_log_free(NULL);
 
   uint64_t n = 0;
   CHECK_STATUS(PQJ_STATUS_OK, pqj_audit_verify(dir, pub, &n, err_out));
-  CHECK(n == 3);
+  CHECK(n == 4);
 
   /* Change one byte of record 1: verification names index 1. */
   char path[512];

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use pqjose::audit::{
-    AuditLog, DirStorage, FsyncPolicy, InclusionProof, LogOptions, MAX_PROOF_LEN, MAX_RECORD_LEN,
-    verify_log,
+    AuditLog, ConsistencyProof, DirStorage, FsyncPolicy, InclusionProof, LogOptions, MAX_PROOF_LEN,
+    MAX_RECORD_LEN, prove_consistency, verify_log,
 };
 
 use crate::boundary::{guard, guard_value};
@@ -47,6 +47,23 @@ fn signing_key(key: *const pqj_key) -> Result<pqjose::SigningKey, Failure> {
     Ok(pqjose::SigningKey::from_jwk(&jwk)?)
 }
 
+/// What `pqj_audit_create` and `pqj_audit_open` share: decode the directory and the key, let
+/// `start` create or open the log, and hand the new handle to `*log_out`.
+fn start_log(
+    dir: *const c_char,
+    key: *const pqj_key,
+    log_out: *mut *mut pqj_audit_log,
+    start: impl FnOnce(&Path, pqjose::SigningKey) -> Result<AuditLog, pqjose::Error>,
+) -> Result<(), Failure> {
+    let out = ptr::out(log_out, "log_out")?;
+    let dir = ptr::cstr(dir, "dir")?;
+    let log = start(Path::new(dir), signing_key(key)?)?;
+    out.write(ptr::box_into_raw(pqj_audit_log {
+        log: Mutex::new(Some(log)),
+    }));
+    Ok(())
+}
+
 /// Create an audit log in directory `dir` (created; refused unless empty), signing checkpoints
 /// with the private `key` (any algorithm but HMAC), sealing one every `every` records (0 means
 /// the default, 1000) or once the oldest uncovered record is `interval_ms` milliseconds old.
@@ -66,9 +83,6 @@ pub extern "C" fn pqj_audit_create(
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
     guard(err_out, || {
-        let out = ptr::out(log_out, "log_out")?;
-        let dir = ptr::cstr(dir, "dir")?;
-        let key = signing_key(key)?;
         let mut options = LogOptions::new()
             .interval_ms(interval_ms)
             .fsync(if sync_every_record {
@@ -79,11 +93,9 @@ pub extern "C" fn pqj_audit_create(
         if every > 0 {
             options = options.every(every);
         }
-        let log = AuditLog::create(Path::new(dir), key, options)?;
-        out.write(ptr::box_into_raw(pqj_audit_log {
-            log: Mutex::new(Some(log)),
-        }));
-        Ok(())
+        start_log(dir, key, log_out, |dir, key| {
+            AuditLog::create(dir, key, options)
+        })
     })
 }
 
@@ -100,16 +112,7 @@ pub extern "C" fn pqj_audit_open(
     log_out: *mut *mut pqj_audit_log,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
-    guard(err_out, || {
-        let out = ptr::out(log_out, "log_out")?;
-        let dir = ptr::cstr(dir, "dir")?;
-        let key = signing_key(key)?;
-        let log = AuditLog::open(Path::new(dir), key)?;
-        out.write(ptr::box_into_raw(pqj_audit_log {
-            log: Mutex::new(Some(log)),
-        }));
-        Ok(())
-    })
+    guard(err_out, || start_log(dir, key, log_out, AuditLog::open))
 }
 
 /// Append one record (`record_len` bytes: one JSON object on one line, stored byte for byte).
@@ -200,6 +203,27 @@ pub extern "C" fn pqj_audit_prove(
     })
 }
 
+/// A consistency proof (JSON `{"size1","size2","path","checkpoint1","checkpoint2"}`) between
+/// the log's stored checkpoints of tree sizes `size1` and `size2` (`size1 <= size2`; both must
+/// be sizes some checkpoint was sealed at). On success stores it in `*proof_out` (free with
+/// `pqj_string_free`).
+///
+/// Thread safety: see `pqj_audit_log`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pqj_audit_prove_consistency(
+    log: *const pqj_audit_log,
+    size1: u64,
+    size2: u64,
+    proof_out: *mut *mut c_char,
+    err_out: *mut *mut pqj_error,
+) -> pqj_status {
+    guard(err_out, || {
+        let out = ptr::out(proof_out, "proof_out")?;
+        let proof = with_log(log, |l| prove_consistency(l.storage(), size1, size2))?;
+        out.write_string(proof.to_json())
+    })
+}
+
 /// Close and free a log: syncs, waits for pending checkpoints, stops the signer thread.
 /// `NULL` does nothing.
 ///
@@ -264,6 +288,37 @@ pub extern "C" fn pqj_audit_check_proof(
         };
         if !size_out.is_null() {
             ptr::out(size_out, "size_out")?.write(checkpoint.size());
+        }
+        Ok(())
+    })
+}
+
+/// Check a consistency proof (`proof_len` bytes of JSON): both checkpoints verify with the
+/// log's public `key`, share the log's origin, and the tree of the first is a prefix of the
+/// tree of the second (RFC 9162 §2.1.4). Unless NULL, `*size1_out` and `*size2_out` receive
+/// the two tree sizes.
+///
+/// Thread safety: safe from any thread; `key` may be shared.
+#[unsafe(no_mangle)]
+pub extern "C" fn pqj_audit_check_consistency(
+    proof: *const u8,
+    proof_len: usize,
+    key: *const pqj_key,
+    size1_out: *mut u64,
+    size2_out: *mut u64,
+    err_out: *mut *mut pqj_error,
+) -> pqj_status {
+    guard(err_out, || {
+        let json = ptr::text_max(proof, proof_len, "proof", MAX_PROOF_LEN, || {
+            Failure::lib(pqjose::AuditError::ProofFormat)
+        })?;
+        let key: Arc<pqj_key> = ptr::arc_clone(key, "key")?;
+        let (c1, c2) = ConsistencyProof::from_json(json)?.verify(key.verifying())?;
+        if !size1_out.is_null() {
+            ptr::out(size1_out, "size1_out")?.write(c1.size());
+        }
+        if !size2_out.is_null() {
+            ptr::out(size2_out, "size2_out")?.write(c2.size());
         }
         Ok(())
     })

@@ -7,13 +7,10 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use pqjose::VerifyingKey;
 use pqjose::audit::{DirStorage, Storage, verify_log};
-use pqjose::{JwkSet, VerifyingKey};
-use pqjose_fuzz::check_error;
+use pqjose_fuzz::{audit_keys, check_error};
 
-/// The public keys of the seeds' logs (fuzz/keys/audit.json, written with the seeds by
-/// `PQJOSE_BLESS=1 cargo test -p pqjose --test audit_fuzz_seeds`).
-const KEYS: &str = include_str!("../keys/audit.json");
 const FILES: [&str; 4] = ["log.json", "records.jsonl", "tree", "checkpoints.jsonl"];
 
 fn dir() -> &'static PathBuf {
@@ -25,20 +22,9 @@ fn dir() -> &'static PathBuf {
     })
 }
 
-fn keys() -> &'static [VerifyingKey] {
-    static K: OnceLock<Vec<VerifyingKey>> = OnceLock::new();
-    K.get_or_init(|| {
-        let set = JwkSet::from_json(KEYS).expect("the fuzz keys");
-        set.keys()
-            .iter()
-            .map(|j| VerifyingKey::from_jwk(j).expect("a fuzz key"))
-            .collect()
-    })
-}
-
 /// The key for the log's configured algorithm (else the first: verification then fails cleanly).
 fn key_for(storage: &DirStorage) -> &'static VerifyingKey {
-    let keys = keys();
+    let keys = audit_keys();
     keys.iter()
         .find(|k| k.algorithm().as_str() == storage.config().algorithm)
         .unwrap_or(&keys[0])

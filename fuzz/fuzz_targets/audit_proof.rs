@@ -3,26 +3,9 @@
 //! verifies is consistent with its own checkpoint.
 #![no_main]
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
 use pqjose::audit::{ConsistencyProof, InclusionProof, merkle};
-use pqjose::{JwkSet, VerifyingKey};
-use pqjose_fuzz::check_error;
-
-/// The public keys of the seeds' logs (fuzz/keys/audit.json; see tests/audit_fuzz_seeds.rs).
-const KEYS: &str = include_str!("../keys/audit.json");
-
-fn keys() -> &'static [VerifyingKey] {
-    static K: OnceLock<Vec<VerifyingKey>> = OnceLock::new();
-    K.get_or_init(|| {
-        let set = JwkSet::from_json(KEYS).expect("the fuzz keys");
-        set.keys()
-            .iter()
-            .map(|j| VerifyingKey::from_jwk(j).expect("a fuzz key"))
-            .collect()
-    })
-}
+use pqjose_fuzz::{audit_keys, check_error};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -30,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     };
     match InclusionProof::from_json(text) {
         Ok(p) => {
-            for key in keys() {
+            for key in audit_keys() {
                 match p.verify(key) {
                     Ok(cp) => {
                         assert_eq!(cp.size(), p.size);
@@ -53,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     }
     match ConsistencyProof::from_json(text) {
         Ok(p) => {
-            for key in keys() {
+            for key in audit_keys() {
                 match p.verify(key) {
                     Ok((a, b)) => assert!(a.size() <= b.size()),
                     Err(e) => check_error(&e),

@@ -43,6 +43,21 @@ pub const JWE_KEY_JSON: &[&str] = &[
     include_str!("../keys/jwe/dir.json"),
 ];
 
+/// The public keys of the seeds' audit logs (`fuzz/keys/audit.json`, written with the seeds by
+/// `PQJOSE_BLESS=1 cargo test -p pqjose --test audit_fuzz_seeds`), parsed once; shared by the
+/// `audit_log` and `audit_proof` targets.
+pub fn audit_keys() -> &'static [VerifyingKey] {
+    static K: OnceLock<Vec<VerifyingKey>> = OnceLock::new();
+    K.get_or_init(|| {
+        let set =
+            pqjose::JwkSet::from_json(include_str!("../keys/audit.json")).expect("the fuzz keys");
+        set.keys()
+            .iter()
+            .map(|j| VerifyingKey::from_jwk(j).expect("a fuzz key"))
+            .collect()
+    })
+}
+
 /// The fixed JWE decryption keys as one set.
 pub fn jwe_keys() -> &'static DecryptionKeySet {
     static KEYS: OnceLock<DecryptionKeySet> = OnceLock::new();

@@ -10,7 +10,7 @@ use super::checkpoint::{Checkpoint, verify_checkpoint};
 use super::error::{AuditError, TamperKind};
 use super::merkle::{CompactRange, Hash, leaf_hash};
 use super::proof::peek_checkpoint;
-use super::storage::{CheckpointReader, Storage};
+use super::storage::{CheckpointReader, RecordReader, Storage};
 use crate::error::Error;
 use crate::keys::VerifyingKey;
 
@@ -55,6 +55,77 @@ impl<S: Storage + ?Sized> TreeStream<'_, S> {
         let h = self.buf.get(self.at).copied();
         self.at += 1;
         Ok(h)
+    }
+}
+
+/// How a record's freshly computed hashes compared with the tree file.
+enum TreeCheck {
+    /// Every hash the record adds equals the stored one (or the comparison was not asked for).
+    Match,
+    /// A stored hash differs.
+    Mismatch,
+    /// The tree file ended first.
+    TreeEnded,
+}
+
+/// Records read in order, each one's leaf hash pushed into the compact range and the hashes it
+/// adds compared with the tree file: the one walk both [`verify_log`] and the reopen check
+/// ([`check_records_against_tree`]) make.
+struct RecordWalk<'a, S: Storage + ?Sized> {
+    records: Box<dyn RecordReader + 'a>,
+    tree: TreeStream<'a, S>,
+    range: CompactRange,
+    buf: Vec<u8>,
+    stored: Vec<Hash>,
+}
+
+impl<'a, S: Storage + ?Sized> RecordWalk<'a, S> {
+    fn new(storage: &'a S) -> Result<Self, AuditError> {
+        Ok(Self {
+            records: storage.records(0)?,
+            tree: TreeStream {
+                storage,
+                pos: 0,
+                buf: Vec::new(),
+                at: 0,
+                done: false,
+            },
+            range: CompactRange::new(),
+            buf: Vec::new(),
+            stored: Vec::with_capacity(64),
+        })
+    }
+
+    /// The number of records walked so far (the next record's index).
+    fn size(&self) -> u64 {
+        self.range.size()
+    }
+
+    /// Take the next record (`None` at the end), comparing its hashes with the tree file when
+    /// `compare` is set. A record too large to be one is [`TamperKind::RecordMalformed`].
+    fn next(&mut self, compare: bool) -> Result<Option<TreeCheck>, AuditError> {
+        let index = self.range.size();
+        match self.records.next_record(&mut self.buf) {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(AuditError::RecordTooLarge) => {
+                return Err(AuditError::tampered(TamperKind::RecordMalformed, index));
+            }
+            Err(e) => return Err(e),
+        }
+        self.stored.clear();
+        let stored = &mut self.stored;
+        self.range.push(leaf_hash(&self.buf), |h| stored.push(*h));
+        if compare {
+            for h in &self.stored {
+                match self.tree.next()? {
+                    Some(t) if t == *h => {}
+                    Some(_) => return Ok(Some(TreeCheck::Mismatch)),
+                    None => return Ok(Some(TreeCheck::TreeEnded)),
+                }
+            }
+        }
+        Ok(Some(TreeCheck::Match))
     }
 }
 
@@ -122,36 +193,16 @@ pub(crate) fn check_records_against_tree(
     storage: &(impl Storage + ?Sized),
     len: u64,
 ) -> Result<(), AuditError> {
-    let mut tree = TreeStream {
-        storage,
-        pos: 0,
-        buf: Vec::new(),
-        at: 0,
-        done: false,
-    };
-    let mut records = storage.records(0)?;
-    let mut range = CompactRange::new();
-    let mut buf = Vec::new();
-    let mut stored = Vec::with_capacity(64);
-    while range.size() < len {
-        let index = range.size();
-        match records.next_record(&mut buf) {
-            Ok(true) => {}
-            Ok(false) => return Err(AuditError::tampered(TamperKind::RecordMissing, index)),
-            Err(AuditError::RecordTooLarge) => {
-                return Err(AuditError::tampered(TamperKind::RecordMalformed, index));
-            }
-            Err(e) => return Err(e),
-        }
-        stored.clear();
-        range.push(leaf_hash(&buf), |h| stored.push(*h));
-        for h in &stored {
-            match tree.next()? {
-                Some(t) if t == *h => {}
-                Some(_) => return Err(AuditError::tampered(TamperKind::RecordMismatch, index)),
-                None => return Err(AuditError::tampered(TamperKind::TreeMismatch, index)),
-            }
-        }
+    let mut walk = RecordWalk::new(storage)?;
+    while walk.size() < len {
+        let index = walk.size();
+        let kind = match walk.next(true)? {
+            Some(TreeCheck::Match) => continue,
+            None => TamperKind::RecordMissing,
+            Some(TreeCheck::Mismatch) => TamperKind::RecordMismatch,
+            Some(TreeCheck::TreeEnded) => TamperKind::TreeMismatch,
+        };
+        return Err(AuditError::tampered(kind, index));
     }
     Ok(())
 }
@@ -173,28 +224,18 @@ pub fn verify_log(
         last: None,
         count: 0,
     };
-    let mut tree = TreeStream {
-        storage,
-        pos: 0,
-        buf: Vec::new(),
-        at: 0,
-        done: false,
-    };
-    let mut records = storage.records(0)?;
-    let mut range = CompactRange::new();
+    let mut walk = RecordWalk::new(storage)?;
     let mut first_tree_mismatch: Option<u64> = None;
     let mut pending = cps.next()?;
-    let mut buf = Vec::new();
-    let mut stored = Vec::with_capacity(64);
     loop {
-        let size = range.size();
+        let size = walk.size();
         // Every checkpoint of this size is checked against the records' root here.
         while let Some(cp) = pending.take() {
             if cp.size() > size {
                 pending = Some(cp);
                 break;
             }
-            if *cp.root() != range.root() {
+            if *cp.root() != walk.range.root() {
                 return Err(match first_tree_mismatch {
                     Some(j) => AuditError::tampered(TamperKind::RecordMismatch, j),
                     None => AuditError::tampered(TamperKind::CheckpointRoot, cp.size()),
@@ -206,40 +247,24 @@ pub fn verify_log(
             }
             pending = cps.next()?;
         }
-        match records.next_record(&mut buf) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(AuditError::RecordTooLarge) => {
-                return Err(AuditError::tampered(TamperKind::RecordMalformed, size).into());
-            }
-            Err(e) => return Err(e.into()),
-        }
-        stored.clear();
-        range.push(leaf_hash(&buf), |h| stored.push(*h));
-        if first_tree_mismatch.is_none() {
-            for h in &stored {
-                match tree.next()? {
-                    Some(t) if t == *h => {}
-                    Some(_) => {
-                        first_tree_mismatch = Some(size);
-                        break;
-                    }
-                    // The tree file may lag the records after a crash: nothing to compare.
-                    None => break,
-                }
-            }
+        // After a first mismatch the tree file is out of step: stop comparing. A tree file
+        // that ends early may just lag the records after a crash: nothing to compare.
+        match walk.next(first_tree_mismatch.is_none())? {
+            None => break,
+            Some(TreeCheck::Mismatch) => first_tree_mismatch = Some(size),
+            Some(TreeCheck::Match | TreeCheck::TreeEnded) => {}
         }
     }
     if let Some(cp) = pending {
         return Err(
-            AuditError::tampered(TamperKind::RecordMissing, range.size().min(cp.size())).into(),
+            AuditError::tampered(TamperKind::RecordMissing, walk.size().min(cp.size())).into(),
         );
     }
     if let Some(j) = first_tree_mismatch {
         return Err(AuditError::tampered(TamperKind::RecordMismatch, j).into());
     }
     Ok(LogSummary {
-        records: range.size(),
+        records: walk.size(),
         checkpoints: cps.count,
         latest: cps.last,
     })

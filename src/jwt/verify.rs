@@ -92,13 +92,8 @@ impl Validation {
         let span = Span::start(self.observer.as_ref());
         let result = self.verify_one(token, key);
         if let Some(span) = span {
-            span.finish(
-                Operation::Verify,
-                Some(key.algorithm().as_str()),
-                key.key_id(),
-                self.policy.as_str(),
-                result.as_ref().map(drop),
-            );
+            let outcome = result.as_ref().map(drop);
+            self.report_verify(span, Some(key.algorithm()), key.key_id(), outcome);
         }
         result
     }
@@ -144,12 +139,25 @@ impl Validation {
             Ok(v) => (Some(v.algorithm), v.kid.as_deref()),
             Err(_) => seen.map_or((None, None), |s| (s.alg, s.kid.as_deref())),
         };
+        self.report_verify(span, alg, kid, result.as_ref().map(drop));
+    }
+
+    /// The one place a verification event is reported: the algorithm and kid each caller
+    /// found, this validation's policy, and the outcome.
+    fn report_verify(
+        &self,
+        span: Span<'_>,
+        alg: Option<Algorithm>,
+        kid: Option<&str>,
+        outcome: Result<(), &Error>,
+    ) {
+        let policy = self.policy.as_str();
         span.finish(
             Operation::Verify,
             alg.map(Algorithm::as_str),
             kid,
-            self.policy.as_str(),
-            result.as_ref().map(drop),
+            policy,
+            outcome,
         );
     }
 
@@ -222,18 +230,11 @@ impl Validation {
         let mut seen = span.as_ref().map(|_| Seen::default());
         let result = self.verify_header_jwk(token, max_sig_len, key_of, seen.as_mut());
         if let Some(span) = span {
-            let verified = result.as_ref().map(|(v, _)| v);
-            let (alg, kid) = match verified {
-                Ok(v) => (Some(v.algorithm), None),
-                Err(_) => (seen.as_ref().and_then(|s| s.alg), None),
+            let alg = match &result {
+                Ok((v, _)) => Some(v.algorithm),
+                Err(_) => seen.as_ref().and_then(|s| s.alg),
             };
-            span.finish(
-                Operation::Verify,
-                alg.map(Algorithm::as_str),
-                kid,
-                self.policy.as_str(),
-                verified.map(drop),
-            );
+            self.report_verify(span, alg, None, result.as_ref().map(drop));
         }
         result
     }
@@ -282,13 +283,7 @@ impl Validation {
                 (Err(_), [key]) => (Some(key.algorithm()), key.key_id()),
                 (Err(_), _) => (None, None),
             };
-            span.finish(
-                Operation::Verify,
-                alg.map(Algorithm::as_str),
-                kid,
-                self.policy.as_str(),
-                result.as_ref().map(drop),
-            );
+            self.report_verify(span, alg, kid, result.as_ref().map(drop));
         }
         result
     }

@@ -9,10 +9,10 @@
 use std::hint::black_box;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
 use pqjose::telemetry::{Event, Observer};
 use pqjose::{Algorithm, KeySet, Validation};
+use pqjose_benches::timing::{algorithms_from_args, interleaved, rounds};
 use pqjose_benches::token::{self, Custom};
 use pqjose_benches::{backend, keys};
 
@@ -38,17 +38,8 @@ impl Observer for Counting {
 }
 
 fn main() {
-    let mut algs: Vec<Algorithm> = std::env::args()
-        .skip(1)
-        .map(|a| a.parse().expect("unknown algorithm"))
-        .collect();
-    if algs.is_empty() {
-        algs = vec![Algorithm::MlDsa65, Algorithm::Hs256];
-    }
-    let rounds: usize = std::env::var("PQJOSE_RATIO_ROUNDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
+    let algs = algorithms_from_args(&[Algorithm::MlDsa65, Algorithm::Hs256]);
+    let rounds = rounds();
     println!(
         "backend {}: fastest of {rounds} interleaved batches per operation\n",
         backend()
@@ -76,32 +67,7 @@ fn main() {
             ("one key", &one as &dyn Fn(&Validation)),
             ("key set", &in_set),
         ] {
-            (0..50).for_each(|_| {
-                op(&plain);
-                op(&observed);
-            });
-            let single = (0..5)
-                .map(|_| {
-                    let start = Instant::now();
-                    op(&plain);
-                    start.elapsed()
-                })
-                .min()
-                .unwrap_or_default()
-                .max(Duration::from_nanos(100));
-            let batch =
-                (Duration::from_micros(500).as_nanos() / single.as_nanos()).clamp(1, 1000) as u32;
-            let mut best = [Duration::MAX; 2];
-            for _ in 0..rounds {
-                for (i, v) in [&plain, &observed].into_iter().enumerate() {
-                    let start = Instant::now();
-                    for _ in 0..batch {
-                        op(v);
-                    }
-                    best[i] = best[i].min(start.elapsed() / batch);
-                }
-            }
-            let [none, with] = best;
+            let [none, with] = interleaved(rounds, [&|| op(&plain), &|| op(&observed)]);
             println!(
                 "| {} | {path} | {:.2} µs | {:.2} µs | {:.4}× | {:+.0} ns |",
                 alg.as_str(),

@@ -13,57 +13,21 @@
 //! `PQJOSE_RATIO_ROUNDS` sets the rounds (default 200).
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pqjose::delegation::{self, Delegation};
 use pqjose::dpop::{ProofBuilder, ProofVerifier};
 use pqjose::{Algorithm, CustomClaims, JwsVerifier, KeySet, TokenBuilder};
+use pqjose_benches::timing::{algorithms_from_args, interleaved, rounds};
 use pqjose_benches::token::{self, Custom};
 use pqjose_benches::{AUDIENCE, ISSUER, backend, keys};
 
 const HTM: &str = "POST";
 const HTU: &str = "https://api.example.com/orders";
 
-/// Fastest per-operation time of each closure, run in turn in ~0.5 ms batches for `rounds`.
-fn interleaved<const N: usize>(rounds: usize, ops: [&dyn Fn(); N]) -> [Duration; N] {
-    for op in ops {
-        (0..20).for_each(|_| op());
-    }
-    let single = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            ops[0]();
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-        .max(Duration::from_nanos(100));
-    let batch = (Duration::from_micros(500).as_nanos() / single.as_nanos()).clamp(1, 1000) as u32;
-    let mut best = [Duration::MAX; N];
-    for _ in 0..rounds {
-        for (i, op) in ops.iter().enumerate() {
-            let start = Instant::now();
-            for _ in 0..batch {
-                op();
-            }
-            best[i] = best[i].min(start.elapsed() / batch);
-        }
-    }
-    best
-}
-
 fn main() {
-    let mut algs: Vec<Algorithm> = std::env::args()
-        .skip(1)
-        .map(|a| a.parse().expect("unknown algorithm"))
-        .collect();
-    if algs.is_empty() {
-        algs = vec![Algorithm::MlDsa65, Algorithm::Ed25519];
-    }
-    let rounds: usize = std::env::var("PQJOSE_RATIO_ROUNDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
+    let algs = algorithms_from_args(&[Algorithm::MlDsa65, Algorithm::Ed25519]);
+    let rounds = rounds();
     let us = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6);
     let x = |a: Duration, b: Duration| format!("{:.3}×", a.as_secs_f64() / b.as_secs_f64());
     println!(

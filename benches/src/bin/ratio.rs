@@ -7,24 +7,16 @@
 //! `cargo run --release --bin ratio [ALG...]` (default ML-DSA-65 and Ed25519); `PQJOSE_RATIO_ROUNDS`
 //! sets the number of rounds (default 200).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pqjose::Algorithm;
 use pqjose_benches::backend;
 use pqjose_benches::fixture::{Fixture, OPS};
+use pqjose_benches::timing::{algorithms_from_args, interleaved, rounds};
 
 fn main() {
-    let mut algs: Vec<Algorithm> = std::env::args()
-        .skip(1)
-        .map(|a| a.parse().expect("unknown algorithm"))
-        .collect();
-    if algs.is_empty() {
-        algs = vec![Algorithm::MlDsa65, Algorithm::Ed25519];
-    }
-    let rounds: usize = std::env::var("PQJOSE_RATIO_ROUNDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
+    let algs = algorithms_from_args(&[Algorithm::MlDsa65, Algorithm::Ed25519]);
+    let rounds = rounds();
     println!(
         "backend {}: fastest of {rounds} interleaved batches per operation\n",
         backend()
@@ -35,30 +27,8 @@ fn main() {
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for alg in algs {
         let f = Fixture::new(alg);
-        // Warm up every operation, then size a batch to about 0.5 ms of raw verifies.
-        for op in OPS {
-            (0..20).for_each(|_| op(&f));
-        }
-        let one = (0..5)
-            .map(|_| {
-                let start = Instant::now();
-                f.raw();
-                start.elapsed()
-            })
-            .min()
-            .unwrap_or_default()
-            .max(Duration::from_nanos(100));
-        let batch = (Duration::from_micros(500).as_nanos() / one.as_nanos()).clamp(1, 1000) as u32;
-        let mut best = [Duration::MAX; OPS.len()];
-        for _ in 0..rounds {
-            for (i, op) in OPS.iter().enumerate() {
-                let start = Instant::now();
-                for _ in 0..batch {
-                    op(&f);
-                }
-                best[i] = best[i].min(start.elapsed() / batch);
-            }
-        }
+        let ops = OPS.map(|op| move || op(&f));
+        let best = interleaved(rounds, ops.each_ref().map(|op| op as &dyn Fn()));
         let us = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6);
         let [raw, token, keyset, c_abi, overhead] = best;
         println!(

@@ -41,6 +41,8 @@ for _name, _args in {
     "pqj_audit_prove": [_p, _u64, _u64, _pp, _pp],
     "pqj_audit_verify": [_cstr, _p, _u64p, _pp],
     "pqj_audit_check_proof": [_u8p, _size, _p, _u8p, _size, _u64p, _pp],
+    "pqj_audit_prove_consistency": [_p, _u64, _u64, _pp, _pp],
+    "pqj_audit_check_consistency": [_u8p, _size, _p, _u64p, _u64p, _pp],
 }.items():
     _fn = getattr(lib, _name)
     _fn.restype = ctypes.c_uint32
@@ -48,7 +50,7 @@ for _name, _args in {
 lib.pqj_audit_log_free.restype = None
 lib.pqj_audit_log_free.argtypes = [_p]
 
-__all__ = ["AuditLog", "AuditLogError", "check_proof", "verify_log"]
+__all__ = ["AuditLog", "AuditLogError", "check_consistency", "check_proof", "verify_log"]
 
 Data = Union[str, bytes, bytearray, memoryview]
 PathLike = Union[str, "os.PathLike[str]"]
@@ -142,6 +144,15 @@ class AuditLog:
         call(lib.pqj_audit_prove, self._handle, index, size or 0, ctypes.byref(out))
         return take_string(out)
 
+    def prove_consistency(self, size1: int, size2: int) -> str:
+        """A consistency proof (JSON) between the checkpoints of tree sizes ``size1`` and
+        ``size2`` (``size1 <= size2``, both sizes some checkpoint was sealed at)."""
+        if size1 < 0 or size2 < 0:
+            raise ValueError("sizes must be >= 0")
+        out = ctypes.c_void_p()
+        call(lib.pqj_audit_prove_consistency, self._handle, size1, size2, ctypes.byref(out))
+        return take_string(out)
+
     def close(self) -> None:
         """Sync (raising on failure), wait for pending checkpoints and release the log.
         Idempotent."""
@@ -186,3 +197,13 @@ def check_proof(proof: Data, key: Any, record: Optional[Data] = None) -> int:
     call(lib.pqj_audit_check_proof, data, len(data), key._handle, rec,
          0 if rec is None else len(rec), ctypes.byref(size))
     return size.value
+
+
+def check_consistency(proof: Data, key: Any) -> Tuple[int, int]:
+    """Check a consistency proof with the log's public ``key``: both checkpoints verify and the
+    first tree is a prefix of the second. Returns the two tree sizes."""
+    data = _bytes(proof, "proof")
+    size1, size2 = ctypes.c_uint64(), ctypes.c_uint64()
+    call(lib.pqj_audit_check_consistency, data, len(data), key._handle, ctypes.byref(size1),
+         ctypes.byref(size2))
+    return size1.value, size2.value

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from pqjose import Key, Status
-from pqjose.audit import AuditLog, AuditLogError, check_proof, verify_log
+from pqjose import Key, PqjoseError, Status
+from pqjose.audit import AuditLog, AuditLogError, check_consistency, check_proof, verify_log
 
 
 def public(key):
@@ -94,3 +94,32 @@ def test_reopen_continues_and_ed25519_signs_notes(tmp_path):
         note = log.seal()
     assert "\n\n\u2014 " in note
     assert verify_log(str(d), public(key)) == 2
+
+
+def test_consistency_between_checkpoints(tmp_path):
+    key = Key.generate("ML-DSA-44")
+    pub = public(key)
+    with AuditLog.create(tmp_path / "log", key, every=1000) as log:
+        for i in range(3):
+            log.append(json.dumps({"sub": "agent", "n": i}))
+        first = log.seal()
+        for i in range(3, 5):
+            log.append(json.dumps({"sub": "agent", "n": i}))
+        second = log.seal()
+        proof = log.prove_consistency(3, 5)
+        with pytest.raises(AuditLogError) as e:
+            log.prove_consistency(2, 5)  # no checkpoint of size 2
+        assert e.value.status == Status.AUDIT_NO_CHECKPOINT
+    doc = json.loads(proof)
+    assert (doc["size1"], doc["size2"]) == (3, 5)
+    assert (doc["checkpoint1"], doc["checkpoint2"]) == (first, second)
+    assert check_consistency(proof, pub) == (3, 5)
+    # Another key's view, or a changed path, is refused.
+    with pytest.raises(PqjoseError) as e:
+        check_consistency(proof, public(Key.generate("ML-DSA-44")))
+    assert e.value.status == Status.INVALID_SIGNATURE
+    h = doc["path"][0]
+    doc["path"][0] = ("0" if h[0] != "0" else "1") + h[1:]
+    with pytest.raises(AuditLogError) as e:
+        check_consistency(json.dumps(doc), pub)
+    assert e.value.status == Status.AUDIT_CONSISTENCY_PROOF
