@@ -7,7 +7,7 @@
 //! `classify` (which algorithms are quantum-vulnerable), `entry` (one key or token, limits,
 //! summary), `keys` (a JWK Set), `tokens` (one token per line); this file: options and output.
 
-mod classify;
+pub(crate) mod classify;
 mod entry;
 mod keys;
 mod tokens;
