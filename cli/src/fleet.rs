@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use pqjose::remote::{HttpOptions, RemoteKeySet};
+use pqjose::remote::{FetchResponse, HttpFetcher, HttpOptions, JwksFetcher, RemoteKeySet};
 use pqjose::{Error, FormatError, NumericDate};
 use pqjose_redis::RedisReplayStore;
 use serde_json::json;
@@ -46,13 +46,35 @@ pub(crate) struct FleetArgs {
 /// The remote JWK Set at `url`, fetched once now so that an unreachable or unusable endpoint
 /// is an I/O error (exit 2) rather than a rejected token.
 pub(crate) fn remote_keys(url: &str, allow_http: bool) -> Result<RemoteKeySet, Exit> {
-    let remote = RemoteKeySet::from_url(url, HttpOptions::new().allow_http(allow_http))
+    let remote = RemoteKeySet::from_url(url, http_options(allow_http))
         .map_err(|e| Exit::Io(format!("--jwks-url: {e}")))?
         .build();
     remote
         .refresh()
         .map_err(|e| Exit::Io(format!("cannot fetch the JWK Set: {e}")))?;
     Ok(remote)
+}
+
+/// The JWK Set document at `url` as it is served (for `inventory`, which reads every entry,
+/// usable or not): one fetch through the library's HTTP fetcher, with the limits and
+/// permissions of [`remote_keys`].
+pub(crate) fn fetch_jwks(url: &str, allow_http: bool) -> Result<String, Exit> {
+    let fetcher = HttpFetcher::new(url, http_options(allow_http))
+        .map_err(|e| Exit::Io(format!("--jwks-url: {e}")))?;
+    match fetcher.fetch(None) {
+        Ok(FetchResponse::Modified { body, .. }) => String::from_utf8(body)
+            .map_err(|_| Exit::Io(format!("cannot use {url}: the document is not UTF-8"))),
+        // No ETag was sent, so a 304 is the server's error.
+        Ok(_) => Err(Exit::Io(
+            "cannot fetch the JWK Set: 304 Not Modified to an unconditional request".to_owned(),
+        )),
+        Err(e) => Err(Exit::Io(format!("cannot fetch the JWK Set: {e}"))),
+    }
+}
+
+/// The HTTP limits of `--jwks-url` (the library's defaults), with `--allow-http`.
+fn http_options(allow_http: bool) -> HttpOptions {
+    HttpOptions::new().allow_http(allow_http)
 }
 
 /// The Redis replay store at `url` (`redis://HOST:PORT[/DB]`). Not contacted yet: a Redis that
