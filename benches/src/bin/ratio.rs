@@ -27,7 +27,8 @@ fn main() {
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for alg in algs {
         let f = Fixture::new(alg);
-        let ops = OPS.map(|op| move || op(&f));
+        let f = &f;
+        let ops = OPS.map(|op| move || op(f));
         let best = interleaved(rounds, ops.each_ref().map(|op| op as &dyn Fn()));
         let us = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6);
         let [raw, token, keyset, c_abi, overhead] = best;
