@@ -27,6 +27,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
 use base64ct::{Base64UrlUnpadded, Encoding};
+use pqjose::jwe::{ContentEncryption, DecryptionKey, KeyManagement};
 use pqjose::{Algorithm, SigningKey};
 use serde_json::Value;
 use zeroize::Zeroizing;
@@ -95,8 +96,12 @@ fn armed(f: impl FnOnce()) -> usize {
 
 /// The first private member of the key's JWK: (base64url text, bytes), in zeroizing buffers.
 fn secret(sk: &SigningKey) -> (Zeroizing<String>, Zeroizing<Vec<u8>>) {
-    let json = Zeroizing::new(sk.to_jwk().unwrap().to_json());
-    let v: Value = serde_json::from_str(&json).unwrap();
+    private_member(&Zeroizing::new(sk.to_jwk().unwrap().to_json()))
+}
+
+/// The first private member (`d`, `k` or `priv`) of a private JWK's JSON.
+fn private_member(json: &str) -> (Zeroizing<String>, Zeroizing<Vec<u8>>) {
+    let v: Value = serde_json::from_str(json).unwrap();
     let text = ["d", "k", "priv"]
         .iter()
         .find_map(|m| v.get(*m)?.as_str())
@@ -118,6 +123,8 @@ fn dropped_keys_leave_no_secret_in_freed_memory() {
 
     let mut checked = Vec::new();
     let mut failures = Vec::new();
+    let mut checked_jwe = Vec::new();
+    let mut jwe_failures = Vec::new();
     for &alg in Algorithm::ALL {
         let Some(sk) = harden_support::test_key(alg) else {
             continue;
@@ -177,6 +184,63 @@ fn dropped_keys_leave_no_secret_in_freed_memory() {
             }
         }
     }
+    // The same for JWE decryption keys (every key-management algorithm this build generates
+    // keys for): encrypt to the key and decrypt, export, import, parse.
+    for &alg in KeyManagement::ALL {
+        let dk = match alg {
+            KeyManagement::Dir => {
+                DecryptionKey::generate_with(alg, None, Some(ContentEncryption::A256Gcm))
+            }
+            _ => DecryptionKey::generate(alg),
+        };
+        let Ok(dk) = dk else { continue };
+        let json = Zeroizing::new(dk.to_jwk().unwrap().to_json());
+        let (text, bytes) = private_member(&json);
+        let reversed: Zeroizing<Vec<u8>> = Zeroizing::new(bytes.iter().rev().copied().collect());
+        set_needles(&[
+            &bytes[..N],
+            &bytes[bytes.len() - N..],
+            &reversed[..N],
+            &text.as_bytes()[..N],
+        ]);
+        let hits = armed(|| {
+            let ek = dk.encryption_key();
+            let jwe = pqjose::jwe::encrypt(&ek, b"a secret for the agent").unwrap();
+            // The default policy may refuse a legacy algorithm: decrypting is still exercised.
+            let _ = pqjose::jwe::Decryption::new().decrypt(&jwe, &dk);
+            drop(dk.to_jwk().unwrap());
+            drop(ek);
+            drop(dk);
+        });
+        let import = armed(|| drop(DecryptionKey::from_jwk_json(&json).unwrap()));
+        let parse = armed(|| drop(pqjose::Jwk::from_json(&json).unwrap()));
+        let again = DecryptionKey::from_jwk_json(&json).unwrap();
+        let export = armed(|| drop(Zeroizing::new(again.to_jwk().unwrap().to_json())));
+        drop(again);
+        checked_jwe.push(alg);
+        for (what, n) in [
+            ("use", hits),
+            ("import", import),
+            ("parse", parse),
+            ("export", export),
+        ] {
+            if n > 0 {
+                jwe_failures.push((alg, what, n));
+            }
+        }
+    }
+    eprintln!(
+        "JWE: {} algorithms checked; blocks still holding the secret: {jwe_failures:?}",
+        checked_jwe.len()
+    );
+    assert!(
+        checked_jwe.len() >= 10,
+        "too few JWE algorithms checked: {checked_jwe:?}"
+    );
+    assert!(
+        jwe_failures.is_empty(),
+        "JWE secret left in freed memory: {jwe_failures:?}"
+    );
     eprintln!(
         "{} algorithms checked, {} freed blocks scanned; blocks still holding the secret: {failures:?}",
         checked.len(),
