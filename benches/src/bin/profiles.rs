@@ -4,7 +4,10 @@
 //! - a DPoP proof (RFC 9449) verified with its access token: header `jwk` parsed and checked,
 //!   RFC 7638 thumbprint, signature, `typ`/`iat`/`htm`/`htu`/`ath` checks, then the verified
 //!   access token's `cnf.jkt` binding, against the raw signature verification of the proof's
-//!   signing input with the same (already parsed) key, and against a plain token verify;
+//!   signing input with the same (already parsed) key, and against a plain token verify. The
+//!   proof is verified with the verifier's proof-key cache warm (a client reuses its key and so
+//!   its header, RFC 9449 §5) and with the cache off (header decoded, key imported and
+//!   thumbprinted on every proof: a client's first proof);
 //! - a delegated token (RFC 8693 `act`, one actor) through `delegation::verify_delegated`
 //!   (depth and actor checks, the chain returned) against a plain token of the same issuer
 //!   through `Validation::verify_with_keys`.
@@ -71,9 +74,9 @@ fn main() {
         backend()
     );
     println!(
-        "| alg | proof bytes | raw verify (proof input) | plain token verify | DPoP proof verify + binding | proof / raw | proof / plain |"
+        "| alg | proof bytes | raw verify (proof input) | plain token verify | DPoP proof verify + binding | proof / raw | proof / plain | key cache off | off / raw |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut delegated_rows = Vec::new();
     for alg in algs {
         // DPoP: the client's key signs proofs; the issuer binds the access token to it.
@@ -101,6 +104,7 @@ fn main() {
         let (input, signature) = token::split(&proof);
         // No replay store (each run verifies the same proof) and a window longer than the run.
         let verifier = ProofVerifier::new().max_age(Duration::from_secs(3600));
+        let uncached = verifier.clone().key_cache_capacity(0);
         let plain = token::mint(&client);
 
         let raw = || {
@@ -122,9 +126,17 @@ fn main() {
             p.check_binding(&bound).expect("bound");
             black_box(p);
         };
-        let [raw_t, plain_t, dpop_t] = interleaved(rounds, [&raw, &plain_verify, &dpop]);
+        let dpop_uncached = || {
+            let p = uncached
+                .verify_with_access_token(black_box(&proof), HTM, HTU, &access_token)
+                .expect("proof verifies");
+            p.check_binding(&bound).expect("bound");
+            black_box(p);
+        };
+        let [raw_t, plain_t, dpop_t, uncached_t] =
+            interleaved(rounds, [&raw, &plain_verify, &dpop, &dpop_uncached]);
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             alg.as_str(),
             proof.len(),
             us(raw_t),
@@ -132,6 +144,8 @@ fn main() {
             us(dpop_t),
             x(dpop_t, raw_t),
             x(dpop_t, plain_t),
+            us(uncached_t),
+            x(uncached_t, raw_t),
         );
 
         // Delegation: the exchange service (issuer key) mints a token for the subject with one
