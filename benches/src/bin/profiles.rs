@@ -19,13 +19,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use pqjose::delegation::{self, Delegation};
-use pqjose::dpop::{ProofBuilder, ProofVerifier};
 use pqjose::{Algorithm, CustomClaims, JwsVerifier, KeySet, TokenBuilder};
+use pqjose_benches::dpop::DpopFixture;
 use pqjose_benches::token::{self, Custom};
-use pqjose_benches::{AUDIENCE, ISSUER, backend, keys};
-
-const HTM: &str = "POST";
-const HTU: &str = "https://api.example.com/orders";
+use pqjose_benches::{AUDIENCE, ISSUER, backend};
 
 /// Fastest per-operation time of each closure, run in turn in ~0.5 ms batches for `rounds`.
 fn interleaved<const N: usize>(rounds: usize, ops: [&dyn Fn(); N]) -> [Duration; N] {
@@ -80,65 +77,26 @@ fn main() {
     let mut delegated_rows = Vec::new();
     for alg in algs {
         // DPoP: the client's key signs proofs; the issuer binds the access token to it.
-        let (client, client_vk) = keys(alg);
-        let (issuer, issuer_vk) = keys(alg);
-        let jkt = client_vk.thumbprint().expect("thumbprint");
-        let access_token = TokenBuilder::new()
-            .issuer(ISSUER)
-            .subject("agent-7f3a/task-0192")
-            .audience(AUDIENCE)
-            .ttl(Duration::from_secs(3600))
-            .claim("scope", "inventory:read orders:write")
-            .cnf_jkt(jkt)
-            .sign(&issuer)
-            .expect("access token");
+        let f = DpopFixture::new(alg);
+        let (issuer, issuer_vk) = (&f.issuer, &f.issuer_vk);
         let validation = token::validation();
-        let bound = validation
-            .verify::<CustomClaims>(&access_token, &issuer_vk)
-            .expect("access token verifies");
-        let proof = ProofBuilder::new(HTM, HTU)
-            .expect("proof builder")
-            .access_token(&access_token)
-            .sign(&client)
-            .expect("proof");
-        let (input, signature) = token::split(&proof);
-        // No replay store (each run verifies the same proof) and a window longer than the run.
-        let verifier = ProofVerifier::new().max_age(Duration::from_secs(3600));
-        let uncached = verifier.clone().key_cache_capacity(0);
-        let plain = token::mint(&client);
-
-        let raw = || {
-            client_vk
-                .verify(black_box(&input), black_box(&signature))
-                .expect("raw verify");
-        };
+        let plain = token::mint(&f.client);
+        let raw = || f.raw();
         let plain_verify = || {
             black_box(
                 validation
-                    .verify::<Custom>(black_box(&plain), &client_vk)
+                    .verify::<Custom>(black_box(&plain), &f.client_vk)
                     .expect("plain verify"),
             );
         };
-        let dpop = || {
-            let p = verifier
-                .verify_with_access_token(black_box(&proof), HTM, HTU, &access_token)
-                .expect("proof verifies");
-            p.check_binding(&bound).expect("bound");
-            black_box(p);
-        };
-        let dpop_uncached = || {
-            let p = uncached
-                .verify_with_access_token(black_box(&proof), HTM, HTU, &access_token)
-                .expect("proof verifies");
-            p.check_binding(&bound).expect("bound");
-            black_box(p);
-        };
+        let dpop = || f.verify(&f.cached);
+        let dpop_uncached = || f.verify(&f.uncached);
         let [raw_t, plain_t, dpop_t, uncached_t] =
             interleaved(rounds, [&raw, &plain_verify, &dpop, &dpop_uncached]);
         println!(
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             alg.as_str(),
-            proof.len(),
+            f.proof.len(),
             us(raw_t),
             us(plain_t),
             us(dpop_t),
@@ -153,23 +111,23 @@ fn main() {
         let set = KeySet::new();
         set.add(issuer_vk.clone()).expect("add key");
         let subject = validation
-            .verify_with_keys::<Custom>(&token::mint(&issuer), &set)
+            .verify_with_keys::<Custom>(&token::mint(issuer), &set)
             .expect("subject token");
         let actor_token = TokenBuilder::new()
             .issuer(ISSUER)
             .subject("orchestrator-1")
             .audience(AUDIENCE)
             .ttl(Duration::from_secs(3600))
-            .sign(&issuer)
+            .sign(issuer)
             .expect("actor token");
         let actor = validation
             .verify_with_keys::<CustomClaims>(&actor_token, &set)
             .expect("actor token verifies");
         let delegated = Delegation::new(ISSUER, AUDIENCE)
             .ttl(Duration::from_secs(1800))
-            .mint(&subject, Some(&actor), &issuer)
+            .mint(&subject, Some(&actor), issuer)
             .expect("mint");
-        let issuer_plain = token::mint(&issuer);
+        let issuer_plain = token::mint(issuer);
         let (d_input, d_signature) = token::split(&delegated);
         let d_raw = || {
             issuer_vk
