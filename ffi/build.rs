@@ -1,16 +1,25 @@
-//! Build script of the C library: on ELF platforms it gives the shared library its soname
-//! (`libpqjose.so.0`, the name `scripts/install.sh` installs it under), and it writes a
-//! `pqjose.pc` for using the library straight from the build directory.
+//! Build script of the C library: it gives the shared library the name programs record when
+//! they link with it, and writes a `pqjose.pc` for using the library straight from the build
+//! directory.
+//!
+//! - On ELF platforms (Linux, the BSDs) the soname `libpqjose.so.0`, the name
+//!   `scripts/install.sh` installs it under.
+//! - On macOS the install name `@rpath/libpqjose.0.dylib` (and the current version, the
+//!   package's): a program linked with it finds it through its own rpath (which the `.pc`
+//!   adds), not at the absolute path of the build directory; the `0` is the same C ABI major
+//!   version as in the soname. **Untested**: no macOS machine builds this project yet.
+//!   `otool -D libpqjose_ffi.dylib` shows it.
 //!
 //! The build directory is `<target-dir>/[<triple>/]<profile>/`, wherever `CARGO_TARGET_DIR`
 //! or `--target-dir` put it; Cargo gives a build script only its `OUT_DIR`
 //! (`<build directory>/build/pqjose-ffi-<hash>/out`), so the directory is found from there.
-//! Into it go, next to `libpqjose_ffi.so`:
+//! Into it go, next to `libpqjose_ffi.so` (`.dylib`):
 //! - `pqjose.pc`: `-I<repository>/include -L<build directory> -Wl,-rpath,<build directory>
 //!   -lpqjose_ffi`, so `PKG_CONFIG_PATH=<build directory>` is the whole setup, and programs run
-//!   without `LD_LIBRARY_PATH`;
-//! - on ELF platforms, the symlink `libpqjose.so.0 -> libpqjose_ffi.so`: a program linked with
-//!   `-lpqjose_ffi` records the soname `libpqjose.so.0` and the loader looks for that name.
+//!   without `LD_LIBRARY_PATH` (`DYLD_LIBRARY_PATH`);
+//! - the symlink `libpqjose.so.0 -> libpqjose_ffi.so` (on macOS
+//!   `libpqjose.0.dylib -> libpqjose_ffi.dylib`): a program linked with `-lpqjose_ffi` records
+//!   the soname (install name) and the loader looks for that name.
 //!
 //! Nothing here affects what is compiled; a failure to write these files only warns.
 
@@ -24,11 +33,24 @@ const SONAME_MAJOR: &str = "0";
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    let elf = !matches!(os.as_str(), "macos" | "ios" | "windows");
-    let soname = format!("libpqjose.so.{SONAME_MAJOR}");
-    if elf {
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
-    }
+    let version = env::var("CARGO_PKG_VERSION").unwrap_or_default();
+    // The name the loader looks for, and the file cargo builds.
+    let link = match os.as_str() {
+        "macos" => {
+            let name = format!("libpqjose.{SONAME_MAJOR}.dylib");
+            // Without it the install name is the absolute path the library was linked at
+            // (`<build directory>/deps/`), which breaks once the library is moved or installed.
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-install_name,@rpath/{name}");
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-current_version,{version}");
+            Some((name, "libpqjose_ffi.dylib"))
+        }
+        "ios" | "windows" => None,
+        _ => {
+            let name = format!("libpqjose.so.{SONAME_MAJOR}");
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{name}");
+            Some((name, "libpqjose_ffi.so"))
+        }
+    };
     let Some(dir) = env::var_os("OUT_DIR").and_then(|o| build_dir(Path::new(&o))) else {
         println!("cargo:warning=pqjose-ffi: no build directory found above OUT_DIR");
         return;
@@ -52,13 +74,12 @@ fn main() {
          Libs.private: -lpthread -ldl -lm -lgcc_s -lc\n",
         dir = dir.display(),
         include = include.display(),
-        version = env::var("CARGO_PKG_VERSION").unwrap_or_default(),
     );
     if let Err(e) = write_if_changed(&dir.join("pqjose.pc"), &pc) {
         println!("cargo:warning=pqjose-ffi: cannot write pqjose.pc: {e}");
     }
-    if elf {
-        link_soname(&dir, &soname);
+    if let Some((name, file)) = link {
+        link_soname(&dir, &name, file);
     }
 }
 
@@ -76,17 +97,18 @@ fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
     fs::write(path, text)
 }
 
+/// The symlink `dir/soname -> file`.
 #[cfg(unix)]
-fn link_soname(dir: &Path, soname: &str) {
+fn link_soname(dir: &Path, soname: &str, file: &str) {
     let link = dir.join(soname);
-    if fs::read_link(&link).is_ok_and(|t| t == Path::new("libpqjose_ffi.so")) {
+    if fs::read_link(&link).is_ok_and(|t| t == Path::new(file)) {
         return;
     }
     let _ = fs::remove_file(&link);
-    if let Err(e) = std::os::unix::fs::symlink("libpqjose_ffi.so", &link) {
+    if let Err(e) = std::os::unix::fs::symlink(file, &link) {
         println!("cargo:warning=pqjose-ffi: cannot link {soname}: {e}");
     }
 }
 
 #[cfg(not(unix))]
-fn link_soname(_dir: &Path, _soname: &str) {}
+fn link_soname(_dir: &Path, _soname: &str, _file: &str) {}

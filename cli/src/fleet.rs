@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use pqjose::remote::{HttpOptions, RemoteKeySet};
+use pqjose::remote::{FetchResponse, HttpFetcher, HttpOptions, JwksFetcher, RemoteKeySet};
 use pqjose::{Error, FormatError, NumericDate};
 use pqjose_redis::RedisReplayStore;
 use serde_json::json;
@@ -14,6 +14,7 @@ use serde_json::json;
 use crate::exit::Exit;
 use crate::input::MAX_INPUT;
 use crate::parse;
+use crate::summary::Summary;
 
 /// The fleet options of `pqjose verify` (flattened into its `VerifyArgs`).
 #[derive(clap::Args)]
@@ -34,8 +35,10 @@ pub(crate) struct FleetArgs {
     /// Read tokens one per line (stdin or TOKEN_FILE) until end of input; print one JSON object
     /// per line, flushed as it is written: {"ok":true,"claims":{…}} (with --raw
     /// {"ok":true,"payload":"…"}, or "payload_b64u" when not UTF-8) or
-    /// {"ok":false,"code":N,"error":"…"}; a blank line is skipped; exit 0 at end of input (2 on
-    /// an I/O error)
+    /// {"ok":false,"code":N,"error":"…"}; a blank line is skipped; at end of input a summary
+    /// by algorithm and outcome on stderr (`summary: tokens=N ok=N rejected=N
+    /// quantum_vulnerable=N`, then `summary: alg=ALG outcome=ok count=N` and `summary: alg=ALG
+    /// outcome=rejected code=N count=N` lines); exit 0 at end of input (2 on an I/O error)
     #[arg(long)]
     pub(crate) lines: bool,
 }
@@ -43,13 +46,35 @@ pub(crate) struct FleetArgs {
 /// The remote JWK Set at `url`, fetched once now so that an unreachable or unusable endpoint
 /// is an I/O error (exit 2) rather than a rejected token.
 pub(crate) fn remote_keys(url: &str, allow_http: bool) -> Result<RemoteKeySet, Exit> {
-    let remote = RemoteKeySet::from_url(url, HttpOptions::new().allow_http(allow_http))
+    let remote = RemoteKeySet::from_url(url, http_options(allow_http))
         .map_err(|e| Exit::Io(format!("--jwks-url: {e}")))?
         .build();
     remote
         .refresh()
         .map_err(|e| Exit::Io(format!("cannot fetch the JWK Set: {e}")))?;
     Ok(remote)
+}
+
+/// The JWK Set document at `url` as it is served (for `inventory`, which reads every entry,
+/// usable or not): one fetch through the library's HTTP fetcher, with the limits and
+/// permissions of [`remote_keys`].
+pub(crate) fn fetch_jwks(url: &str, allow_http: bool) -> Result<String, Exit> {
+    let fetcher = HttpFetcher::new(url, http_options(allow_http))
+        .map_err(|e| Exit::Io(format!("--jwks-url: {e}")))?;
+    match fetcher.fetch(None) {
+        Ok(FetchResponse::Modified { body, .. }) => String::from_utf8(body)
+            .map_err(|_| Exit::Io(format!("cannot use {url}: the document is not UTF-8"))),
+        // No ETag was sent, so a 304 is the server's error.
+        Ok(_) => Err(Exit::Io(
+            "cannot fetch the JWK Set: 304 Not Modified to an unconditional request".to_owned(),
+        )),
+        Err(e) => Err(Exit::Io(format!("cannot fetch the JWK Set: {e}"))),
+    }
+}
+
+/// The HTTP limits of `--jwks-url` (the library's defaults), with `--allow-http`.
+fn http_options(allow_http: bool) -> HttpOptions {
+    HttpOptions::new().allow_http(allow_http)
 }
 
 /// The Redis replay store at `url` (`redis://HOST:PORT[/DB]`). Not contacted yet: a Redis that
@@ -62,10 +87,12 @@ pub(crate) fn replay_store(url: &str) -> Result<Arc<RedisReplayStore>, Exit> {
 
 /// `--lines`: verify each line of `path` (stdin for `None` or `-`) until end of input and print
 /// one JSON object per line, flushed as it is written; blank lines are skipped. `verify`
-/// returns the verified claims JSON (or with `raw` the payload) or the error.
+/// returns the verified claims JSON (or with `raw` the payload) or the error. Each token is
+/// counted in `summary`, which is printed on stderr at end of input.
 pub(crate) fn lines(
     path: Option<&str>,
     raw: bool,
+    summary: &Summary,
     mut verify: impl FnMut(&str) -> Result<Vec<u8>, Error>,
 ) -> Result<(), Exit> {
     let path = path.unwrap_or("-");
@@ -86,12 +113,15 @@ pub(crate) fn lines(
             .read_until(b'\n', &mut line)
             .map_err(read_error)?;
         if n == 0 {
+            summary.print();
             return Ok(());
         }
         let result = if line.len() as u64 > MAX_INPUT {
             // Too long to be a token: skip to the end of the line.
             skip_line(&mut reader).map_err(read_error)?;
-            Err(FormatError::TooLarge.into())
+            let result = Err(FormatError::TooLarge.into());
+            summary.record(None, result.as_ref().map(drop));
+            result
         } else {
             let text = String::from_utf8_lossy(&line);
             let token = text.trim_end_matches(['\n', '\r']);
@@ -99,7 +129,9 @@ pub(crate) fn lines(
                 continue;
             }
             // A line that is not UTF-8 carries U+FFFD, which no token holds: it is refused.
-            verify(token)
+            let result = verify(token);
+            summary.record(Some(token), result.as_ref().map(drop));
+            result
         };
         let mut object = match result {
             Ok(bytes) if raw => payload_object(bytes),

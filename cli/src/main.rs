@@ -63,6 +63,7 @@ mod jwe;
 mod keys;
 mod parse;
 mod sign;
+mod summary;
 mod verify;
 
 use std::process::ExitCode;

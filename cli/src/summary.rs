@@ -1,7 +1,6 @@
-//! The end-of-input summary of `pqjose verify --lines`: a telemetry observer
-//! ([`pqjose::telemetry`]) set on the validation counts every verification by algorithm and
-//! outcome; at end of input the counts go to stderr, one line each, so stdout stays one JSON
-//! object per token:
+//! The end-of-input summary of `pqjose verify --lines`: every token (every non-blank line) is
+//! counted by algorithm and outcome; at end of input the counts go to stderr, one line each,
+//! so stdout stays one JSON object per token:
 //!
 //! ```text
 //! summary: tokens=5 ok=3 rejected=2 quantum_vulnerable=1
@@ -10,35 +9,68 @@
 //! summary: alg=none outcome=rejected code=100 count=1
 //! ```
 //!
-//! `alg=none`: the token failed before its algorithm was known (for example a malformed
-//! header). `quantum_vulnerable` counts the tokens, accepted or not, whose algorithm is
-//! quantum-vulnerable (RSA, ECDSA, EdDSA), as `inventory` classifies them.
+//! The algorithm is the one the library's telemetry reports ([`pqjose::telemetry::Event::alg`]:
+//! the [`Summary`] is the validation's observer): on success the algorithm of the key that
+//! verified, on failure the one the token named or the key was bound to. `--raw` checks no
+//! claims and goes around the validation, so there the verified signature's algorithm is
+//! noted directly ([`Summary::saw`]). A rejected token without a reported algorithm is
+//! counted under the algorithm its protected header names, if it has a readable one, else
+//! `alg=none` (a malformed header, an oversized line). `quantum_vulnerable` counts the tokens,
+//! accepted or not, whose algorithm is quantum-vulnerable (RSA, ECDSA, EdDSA), as `inventory`
+//! classifies them.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use pqjose::telemetry::{Event, Observer};
+use pqjose::{Algorithm, Error, dangerous};
 
 use crate::inventory::classify;
 
-/// Counts verifications by (algorithm, outcome code); share it with the validation.
+/// Counts the tokens of `--lines` by (algorithm, outcome code). Share it with the validation
+/// as its observer, and [`Summary::record`] each token's outcome.
 #[derive(Default)]
 pub(crate) struct Summary {
-    counts: Mutex<BTreeMap<(String, u32), u64>>,
+    /// The algorithm reported for the token being verified (the last event's, when a remote
+    /// set was refreshed and the token tried twice).
+    current: Mutex<Option<&'static str>>,
+    counts: Mutex<BTreeMap<(&'static str, u32), u64>>,
 }
 
 impl Observer for Summary {
     fn observe(&self, event: &Event<'_>) {
-        let alg = event.alg().unwrap_or("none").to_owned();
-        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
-        *counts.entry((alg, event.code())).or_default() += 1;
+        if let Some(alg) = event.alg() {
+            self.saw_str(alg);
+        }
     }
 }
 
 impl Summary {
-    /// A new, empty summary, ready to pass to `Validation::observer`.
-    pub(crate) fn new() -> Arc<Self> {
-        Arc::new(Self::default())
+    /// Note the algorithm that verified the current token (paths outside the validation).
+    pub(crate) fn saw(&self, alg: Algorithm) {
+        self.saw_str(alg.as_str());
+    }
+
+    fn saw_str(&self, alg: &'static str) {
+        *self.current.lock().unwrap_or_else(PoisonError::into_inner) = Some(alg);
+    }
+
+    /// Count one token (`None`: a line too long to be one) with its outcome.
+    pub(crate) fn record(&self, token: Option<&str>, outcome: Result<(), &Error>) {
+        let seen = self
+            .current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let alg = seen
+            .or_else(|| {
+                let header = dangerous::decode_unverified(token?).ok()?;
+                Some(header.header().alg().as_str())
+            })
+            .unwrap_or("none");
+        let code = outcome.map_or_else(Error::code, |()| 0);
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        *counts.entry((alg, code)).or_default() += 1;
     }
 
     /// The summary lines (each without its newline): the totals, then one line per algorithm
@@ -46,9 +78,9 @@ impl Summary {
     pub(crate) fn lines(&self) -> Vec<String> {
         let counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
         let (mut total, mut ok, mut vulnerable) = (0, 0, 0);
-        for ((alg, code), n) in counts.iter() {
+        for (&(alg, code), n) in counts.iter() {
             total += n;
-            if *code == 0 {
+            if code == 0 {
                 ok += n;
             }
             if alg != "none" && classify::of_alg(alg).quantum_vulnerable() {
@@ -60,8 +92,8 @@ impl Summary {
             total - ok
         )];
         let mut rows: Vec<_> = counts.iter().collect();
-        rows.sort_by_key(|((alg, code), _)| (*code != 0, alg.clone(), *code));
-        lines.extend(rows.into_iter().map(|((alg, code), n)| match code {
+        rows.sort_by_key(|&(&(alg, code), _)| (code != 0, alg, code));
+        lines.extend(rows.into_iter().map(|(&(alg, code), n)| match code {
             0 => format!("summary: alg={alg} outcome=ok count={n}"),
             _ => format!("summary: alg={alg} outcome=rejected code={code} count={n}"),
         }));
@@ -80,15 +112,21 @@ impl Summary {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
     use std::time::Duration;
 
-    use pqjose::{Algorithm, CustomClaims, SigningKey, TokenBuilder, Validation};
+    use pqjose::{CustomClaims, FormatError, SigningKey, TokenBuilder, Validation};
 
     use super::*;
 
+    fn verify(summary: &Summary, validation: &Validation, token: &str, key: &SigningKey) {
+        let result = validation.verify::<CustomClaims>(token, &key.verifier());
+        summary.record(Some(token), result.as_ref().map(drop));
+    }
+
     #[test]
     fn counts_by_algorithm_and_outcome() {
-        let summary = Summary::new();
+        let summary = Arc::new(Summary::default());
         let validation = Validation::new().observer(summary.clone());
         let pq = SigningKey::generate(Algorithm::MlDsa44).unwrap();
         let classical = SigningKey::generate(Algorithm::Es256).unwrap();
@@ -98,30 +136,27 @@ mod tests {
                 .sign(k)
                 .unwrap()
         };
-        let pq_vk = pq.verifying_key().unwrap();
-        let es_vk = classical.verifying_key().unwrap();
         for _ in 0..2 {
-            validation
-                .verify::<CustomClaims>(&good(&pq), &pq_vk)
-                .unwrap();
+            verify(&summary, &validation, &good(&pq), &pq);
         }
         // Signed by another key: rejected, the key's algorithm reported.
         let wrong = SigningKey::generate(Algorithm::Es256).unwrap();
-        let refused = validation
-            .verify::<CustomClaims>(&good(&wrong), &es_vk)
-            .unwrap_err();
-        validation
-            .verify::<CustomClaims>(&good(&classical), &es_vk)
-            .unwrap();
+        verify(&summary, &validation, &good(&wrong), &classical);
+        verify(&summary, &validation, &good(&classical), &classical);
+        // No event (a line too long to be a token; a path around the validation).
+        summary.record(None, Err(&FormatError::TooLarge.into()));
+        summary.saw(Algorithm::MlDsa44);
+        summary.record(Some("not read"), Ok(()));
         assert_eq!(
             summary.lines(),
             [
-                "summary: tokens=4 ok=3 rejected=1 quantum_vulnerable=2".to_owned(),
+                "summary: tokens=6 ok=4 rejected=2 quantum_vulnerable=2".to_owned(),
                 "summary: alg=ES256 outcome=ok count=1".to_owned(),
-                "summary: alg=ML-DSA-44 outcome=ok count=2".to_owned(),
+                "summary: alg=ML-DSA-44 outcome=ok count=3".to_owned(),
+                "summary: alg=ES256 outcome=rejected code=400 count=1".to_owned(),
                 format!(
-                    "summary: alg=ES256 outcome=rejected code={} count=1",
-                    refused.code()
+                    "summary: alg=none outcome=rejected code={} count=1",
+                    pqjose::Error::from(FormatError::TooLarge).code()
                 ),
             ]
         );
@@ -130,7 +165,7 @@ mod tests {
     #[test]
     fn an_empty_input_has_a_zero_summary() {
         assert_eq!(
-            Summary::new().lines(),
+            Summary::default().lines(),
             ["summary: tokens=0 ok=0 rejected=0 quantum_vulnerable=0"]
         );
     }

@@ -1,6 +1,7 @@
 //! `verify`: a JWT through the library's full validation (signature, then every claim check),
 //! or with `--raw` a JWS over any bytes (signature only).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use pqjose::remote::RemoteKeySet;
@@ -10,6 +11,7 @@ use pqjose::{
 };
 
 use crate::exit::Exit;
+use crate::summary::Summary;
 use crate::{fleet, input, keys, parse};
 
 /// Verify a token; print its claims (or payload) when valid
@@ -33,7 +35,8 @@ use crate::{fleet, input, keys, parse};
 ///
 /// Exit status: 0 valid (the claims JSON, or the payload with --raw, on stdout); 1 rejected, with
 /// one `error: <reason>` line on stderr; 2 usage error, unreadable file or unusable key file, or
-/// a --jwks-url that cannot be fetched. With --lines: 0 at end of input, 2 on an I/O error.
+/// a --jwks-url that cannot be fetched. With --lines: 0 at end of input (the summary by algorithm
+/// and outcome on stderr), 2 on an I/O error.
 #[derive(clap::Args)]
 #[command(
     override_usage = "pqjose verify (--key FILE | --jwks FILE | --jwks-url URL [--allow-http]) [--iss ISS]
@@ -122,14 +125,27 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Exit> {
             ));
         }
     };
+    // `--lines`: every token is counted by algorithm and outcome, printed at end of input.
+    let summary = Arc::new(Summary::default());
+    if args.fleet.lines {
+        validation = validation.observer(summary.clone());
+    }
     let verify_one = |token: &str| match (jws::is_json_serialization(token), args.raw) {
-        (true, true) => verify_json_raw(&args, &keys, token),
+        (true, true) => verify_json_raw(&args, &keys, token).map(|v| {
+            if let Some(first) = v.verified().first() {
+                summary.saw(first.algorithm());
+            }
+            v.into_payload()
+        }),
         (true, false) => verify_json(&validation, &keys, token),
-        (false, true) => verify_raw(&validation, &keys, token),
+        (false, true) => verify_raw(&validation, &keys, token).map(|(alg, payload)| {
+            summary.saw(alg);
+            payload
+        }),
         (false, false) => verify_jwt(&validation, &keys, token),
     };
     if args.fleet.lines {
-        return fleet::lines(args.token.as_deref(), args.raw, verify_one);
+        return fleet::lines(args.token.as_deref(), args.raw, &summary, verify_one);
     }
     let token = input::read_token(args.token.as_deref())?;
     let mut out = verify_one(&token).map_err(|e| Exit::rejected(&e))?;
@@ -222,19 +238,27 @@ fn verify_json(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<
 
 /// `--raw` over a JWS JSON serialization: accepted when one signature whose algorithm the
 /// policy and `--alg` allow verifies with one of the keys; the others are ignored.
-fn verify_json_raw(args: &VerifyArgs, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
+fn verify_json_raw(
+    args: &VerifyArgs,
+    keys: &Keys,
+    token: &str,
+) -> Result<jws::VerifiedJwsJson, Error> {
     let rule = jws::SignatureRule::AnyAllowed {
         policy: args.policy.unwrap_or(AlgorithmPolicy::Any),
         algorithms: args.alg.clone(),
     };
     let keys = verifiers(keys);
     let refs: Vec<&dyn JwsVerifier> = keys.iter().map(VerifierRef::get).collect();
-    Ok(jws::verify_json(&refs, token, &rule)?.into_payload())
+    jws::verify_json(&refs, token, &rule)
 }
 
 /// `--raw`: the signature only, with the key chosen as for a JWT and the algorithm policy
-/// applied; the payload is returned uninterpreted.
-fn verify_raw(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
+/// applied; the payload is returned uninterpreted, with the algorithm of the key that verified.
+fn verify_raw(
+    validation: &Validation,
+    keys: &Keys,
+    token: &str,
+) -> Result<(Algorithm, Vec<u8>), Error> {
     let candidates: Vec<&VerifyingKey> = match keys {
         Keys::One(key) => vec![key],
         Keys::Set(keys, _) => select(keys, token)?,
@@ -248,7 +272,7 @@ fn verify_raw(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u
             continue;
         }
         match jws::verify(key, token) {
-            Ok(v) => return Ok(v.into_payload()),
+            Ok(v) => return Ok((key.algorithm(), v.into_payload())),
             Err(e) => {
                 first_error.get_or_insert(e);
             }

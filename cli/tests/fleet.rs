@@ -8,10 +8,10 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use common::http::Http;
 use common::{keypair, path_str, pqjose, scratch};
 
 fn sign(private: &std::path::Path, claims: &str) -> String {
@@ -107,6 +107,62 @@ fn lines_prints_one_json_object_per_token() {
     .usage_or_io();
 }
 
+/// At end of input, `--lines` prints on stderr a summary of the tokens by algorithm and
+/// outcome (issue 17): totals first, then accepted rows, then rejected rows with their code.
+#[test]
+fn lines_ends_with_a_summary_by_algorithm_and_outcome() {
+    let dir = scratch("fleet-lines-summary");
+    let (ml_private, ml_public) = keypair(&dir, "ML-DSA-44");
+    let (ed_private, ed_public) = keypair(&dir, "Ed25519");
+    let (es_private, _) = keypair(&dir, "ES256");
+    let set = dir.join("set.json");
+    let jwk = |p: &std::path::Path| std::fs::read_to_string(p).unwrap().trim().to_owned();
+    std::fs::write(
+        &set,
+        format!(r#"{{"keys":[{},{}]}}"#, jwk(&ml_public), jwk(&ed_public)),
+    )
+    .unwrap();
+    let ml = sign(&ml_private, r#"{"sub":"a"}"#);
+    let ed = sign(&ed_private, r#"{"sub":"b"}"#);
+    let stranger = sign(&es_private, r#"{"sub":"c"}"#);
+    let tampered = common::tamper_signature(&ed);
+    let input = format!("{ml}\n{ed}\n\n{tampered}\n@@@.b.c\n{ml}\n{stranger}\n");
+    let out = pqjose(
+        &["verify", "--jwks", path_str(&set), "--lines"],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(lines_of(&out.ok()).len(), 6);
+    assert_eq!(
+        out.stderr,
+        "summary: tokens=6 ok=3 rejected=3 quantum_vulnerable=3\n\
+         summary: alg=Ed25519 outcome=ok count=1\n\
+         summary: alg=ML-DSA-44 outcome=ok count=2\n\
+         summary: alg=ES256 outcome=rejected code=600 count=1\n\
+         summary: alg=Ed25519 outcome=rejected code=400 count=1\n\
+         summary: alg=none outcome=rejected code=104 count=1\n"
+    );
+    // --raw goes around the JWT validation: the verifying key's algorithm, or on failure the
+    // one the token names.
+    let out = pqjose(
+        &["verify", "--key", path_str(&ed_public), "--raw", "--lines"],
+        Some(format!("{ed}\n{ml}\n").as_bytes()),
+    );
+    assert_eq!(lines_of(&out.ok()).len(), 2);
+    assert_eq!(
+        out.stderr,
+        "summary: tokens=2 ok=1 rejected=1 quantum_vulnerable=1\n\
+         summary: alg=Ed25519 outcome=ok count=1\n\
+         summary: alg=ML-DSA-44 outcome=rejected code=114 count=1\n"
+    );
+    // Empty input: a zero summary.
+    let out = pqjose(&["verify", "--key", path_str(&ed_public), "--lines"], None);
+    assert_eq!(out.ok(), "");
+    assert_eq!(
+        out.stderr,
+        "summary: tokens=0 ok=0 rejected=0 quantum_vulnerable=0\n"
+    );
+}
+
 /// Each result is written and flushed before the next line is read: a sidecar gets its answer
 /// while its input stays open.
 #[test]
@@ -134,59 +190,6 @@ fn lines_answers_each_token_as_it_arrives() {
     }
     drop(stdin);
     assert!(child.wait().unwrap().success());
-}
-
-/// Serve `body` to every request on a loopback port, counting requests, until dropped.
-struct Http {
-    port: u16,
-    stop: Arc<AtomicBool>,
-    requests: Arc<AtomicUsize>,
-}
-
-impl Http {
-    fn serve(body: String) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let requests = Arc::new(AtomicUsize::new(0));
-        let (s, n) = (stop.clone(), requests.clone());
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if s.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(mut conn) = conn else { continue };
-                let mut reader = BufReader::new(conn.try_clone().unwrap());
-                let mut line = String::new();
-                while reader.read_line(&mut line).unwrap_or(0) > 2 {
-                    line.clear();
-                }
-                n.fetch_add(1, Ordering::SeqCst);
-                let _ = write!(
-                    conn,
-                    "HTTP/1.1 200 OK\r\nConnection: close\r\nCache-Control: max-age=300\r\n\
-                     Content-Length: {}\r\n\r\n{body}",
-                    body.len()
-                );
-            }
-        });
-        Self {
-            port,
-            stop,
-            requests,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/jwks.json", self.port)
-    }
-}
-
-impl Drop for Http {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-    }
 }
 
 #[test]

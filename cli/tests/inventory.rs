@@ -4,7 +4,10 @@
 
 mod common;
 
+use common::http::Http;
 use common::{keypair, path_str, pqjose, scratch};
+use std::sync::atomic::Ordering;
+
 use serde_json::Value;
 
 fn read(path: &std::path::Path) -> Value {
@@ -213,6 +216,109 @@ fn a_token_sample() {
         out.stdout_str()
             .contains("quantum-vulnerable: 0 of 3 tokens")
     );
+}
+
+/// `--jwks-url`: the issuer's published set, fetched once from a real HTTP server on loopback
+/// with the library's fetcher (plain HTTP only with `--allow-http`, as for `verify`).
+#[test]
+fn a_remote_jwk_set() {
+    let dir = scratch("inventory-jwks-url");
+    let (mixed, _) = jwks(&dir, "mixed.json", &["ML-DSA-44", "RS256", "ES256"]);
+    let server = Http::serve(std::fs::read_to_string(&mixed).unwrap());
+    let url = server.url();
+    let out = pqjose(
+        &["inventory", "--jwks-url", &url, "--allow-http", "--json"],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = out.json();
+    assert_eq!(doc["source"]["jwks_url"], url.as_str());
+    assert_eq!(doc["entries"].as_array().unwrap().len(), 3);
+    assert_eq!(by_alg(&doc, "ML-DSA-44")["quantum_vulnerable"], false);
+    assert_eq!(by_alg(&doc, "RS256")["quantum_vulnerable"], true);
+    assert_eq!(by_alg(&doc, "ES256")["quantum_vulnerable"], true);
+    assert_eq!(doc["summary"]["quantum_vulnerable"], 2);
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+
+    let gate = pqjose(
+        &[
+            "inventory",
+            "--fail-on-classical",
+            "--jwks-url",
+            &url,
+            "--allow-http",
+        ],
+        None,
+    );
+    assert_eq!(gate.code, 3, "{}", gate.stderr);
+    assert_eq!(
+        gate.stderr,
+        "error: quantum-vulnerable: 2 of 3 keys (--fail-on-classical)\n"
+    );
+    assert!(
+        gate.stdout_str()
+            .starts_with(&format!("pqjose inventory: 3 keys in {url}\n"))
+    );
+
+    // A post-quantum set passes the gate.
+    let (pq, _) = jwks(&dir, "pq.json", &["ML-DSA-65", "ML-DSA-65-ES256"]);
+    let pq_server = Http::serve(std::fs::read_to_string(&pq).unwrap());
+    let out = pqjose(
+        &[
+            "inventory",
+            "--fail-on-classical",
+            "--jwks-url",
+            &pq_server.url(),
+            "--allow-http",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout_str().contains("quantum-vulnerable: 0 of 2 keys"));
+
+    // https only unless --allow-http; --allow-http needs --jwks-url; one source; a served
+    // document that is not a JWK Set and an unreachable endpoint exit 2.
+    assert!(
+        pqjose(&["inventory", "--jwks-url", &url], None)
+            .usage_or_io()
+            .contains("https")
+    );
+    pqjose(
+        &["inventory", "--jwks", path_str(&mixed), "--allow-http"],
+        None,
+    )
+    .usage_or_io();
+    pqjose(
+        &[
+            "inventory",
+            "--jwks",
+            path_str(&mixed),
+            "--jwks-url",
+            &url,
+            "--allow-http",
+        ],
+        None,
+    )
+    .usage_or_io();
+    let garbage = Http::serve("<html>".to_owned());
+    assert!(
+        pqjose(
+            &["inventory", "--jwks-url", &garbage.url(), "--allow-http"],
+            None
+        )
+        .usage_or_io()
+        .contains("not JSON")
+    );
+    pqjose(
+        &[
+            "inventory",
+            "--jwks-url",
+            "http://127.0.0.1:1/jwks.json",
+            "--allow-http",
+        ],
+        None,
+    )
+    .usage_or_io();
 }
 
 #[test]

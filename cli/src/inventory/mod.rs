@@ -7,7 +7,7 @@
 //! `classify` (which algorithms are quantum-vulnerable), `entry` (one key or token, limits,
 //! summary), `keys` (a JWK Set), `tokens` (one token per line); this file: options and output.
 
-mod classify;
+pub(crate) mod classify;
 mod entry;
 mod keys;
 mod tokens;
@@ -16,13 +16,13 @@ use pqjose::{Clock, SystemClock};
 use serde_json::{Value, json};
 
 use crate::exit::Exit;
-use crate::input;
+use crate::{fleet, input};
 use entry::{COOKIE_LIMIT, Entry, HEADER_LINE_LIMIT, Summary};
 
 /// Inventory the algorithms of an issuer's keys or of a sample of tokens
 ///
-/// Lists each key of a JWK Set (--jwks) or each token of a file with one token per line
-/// (--tokens): its alg and kid, its class (post-quantum, composite, symmetric, classical or
+/// Lists each key of a JWK Set (--jwks, or --jwks-url fetched over https) or each token of a
+/// file with one token per line (--tokens): its alg and kid, its class (post-quantum, composite, symmetric, classical or
 /// unknown) and whether it is quantum-vulnerable, its sizes, and for keys the age when the set
 /// carries iat (or nbf) and exp. RSA, ECDSA and EdDSA (and ECDH and RSA-OAEP encryption keys)
 /// are quantum-vulnerable; ML-DSA, SLH-DSA, ML-KEM, the composites (their ML-DSA half holds)
@@ -35,12 +35,12 @@ use entry::{COOKIE_LIMIT, Entry, HEADER_LINE_LIMIT, Summary};
 /// are read, not loaded, and tokens only decoded. Private key material is never printed.
 ///
 /// Exit status: 0 inventory printed; 3 with --fail-on-classical when anything is
-/// quantum-vulnerable (the inventory is printed too); 2 usage error, unreadable file or not a
-/// JWK Set.
+/// quantum-vulnerable (the inventory is printed too); 2 usage error, unreadable file, a
+/// --jwks-url that cannot be fetched, or not a JWK Set.
 #[derive(clap::Args)]
 #[command(
-    override_usage = "pqjose inventory [--json] [--fail-on-classical] (--jwks FILE | --tokens FILE)",
-    group = clap::ArgGroup::new("source").required(true).args(["jwks", "tokens"]),
+    override_usage = "pqjose inventory [--json] [--fail-on-classical] (--jwks FILE | --jwks-url URL [--allow-http] | --tokens FILE)",
+    group = clap::ArgGroup::new("source").required(true).args(["jwks", "jwks_url", "tokens"]),
 )]
 pub(crate) struct InventoryArgs {
     /// One JSON document on stdout: `entries` (each with alg, kid, class, quantum_vulnerable
@@ -53,6 +53,13 @@ pub(crate) struct InventoryArgs {
     /// A JWK Set file (`-`: stdin)
     #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
     jwks: Option<String>,
+    /// A JWK Set fetched once from this URL (https; the limits of `verify --jwks-url`: 256 KiB,
+    /// 2 s to connect, 5 s for the response, redirects within the origin only)
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
+    jwks_url: Option<String>,
+    /// Accept an http:// --jwks-url (loopback tests only)
+    #[arg(long)]
+    allow_http: bool,
     /// A file with one compact token per line (`-`: stdin); empty lines are skipped
     #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
     tokens: Option<String>,
@@ -60,7 +67,7 @@ pub(crate) struct InventoryArgs {
 
 /// What was inventoried.
 struct Inventory {
-    /// `jwks` or `tokens`, and the file name.
+    /// `jwks`, `jwks_url` or `tokens`, and the file name or URL.
     source: (&'static str, String),
     entries: Vec<Entry>,
     /// Token lines that could not be read (`--tokens` only).
@@ -69,19 +76,26 @@ struct Inventory {
 
 /// `pqjose inventory`.
 pub(crate) fn run(args: InventoryArgs) -> Result<(), Exit> {
-    let inventory = match (&args.jwks, &args.tokens) {
-        (Some(path), None) => {
-            let text = input::read_secret_text(path)?;
-            let now = SystemClock.now().as_secs();
-            let entries = keys::inventory(&text, now)
-                .map_err(|e| Exit::Io(format!("cannot use {path}: {}", e.0)))?;
-            Inventory {
-                source: ("jwks", path.clone()),
-                entries,
-                unreadable: Vec::new(),
-            }
+    if args.allow_http && args.jwks_url.is_none() {
+        // (clap's `requires` is met by any member of the `source` group, so it is checked here.)
+        return Err(Exit::usage("`--allow-http` applies to `--jwks-url` only"));
+    }
+    let key_set = |kind, place: &String, text: &str| {
+        let now = SystemClock.now().as_secs();
+        let entries = keys::inventory(text, now)
+            .map_err(|e| Exit::Io(format!("cannot use {place}: {}", e.0)))?;
+        Ok::<_, Exit>(Inventory {
+            source: (kind, place.clone()),
+            entries,
+            unreadable: Vec::new(),
+        })
+    };
+    let inventory = match (&args.jwks, &args.jwks_url, &args.tokens) {
+        (Some(path), None, None) => key_set("jwks", path, &input::read_secret_text(path)?)?,
+        (None, Some(url), None) => {
+            key_set("jwks_url", url, &fleet::fetch_jwks(url, args.allow_http)?)?
         }
-        (None, Some(path)) => {
+        (None, None, Some(path)) => {
             let text = input::read_secret_text(path)?;
             let (entries, unreadable) = tokens::inventory(&text);
             Inventory {
@@ -90,7 +104,11 @@ pub(crate) fn run(args: InventoryArgs) -> Result<(), Exit> {
                 unreadable,
             }
         }
-        _ => return Err(Exit::usage("give exactly one of `--jwks` and `--tokens`")),
+        _ => {
+            return Err(Exit::usage(
+                "give exactly one of `--jwks`, `--jwks-url` and `--tokens`",
+            ));
+        }
     };
     let summary = Summary::of(&inventory.entries);
     let out = if args.json {
@@ -116,10 +134,10 @@ pub(crate) fn run(args: InventoryArgs) -> Result<(), Exit> {
 /// `key(s)` or `token(s)`, for `n` of them.
 fn noun(inventory: &Inventory, n: usize) -> &'static str {
     match (inventory.source.0, n) {
-        ("jwks", 1) => "key",
-        ("jwks", _) => "keys",
-        (_, 1) => "token",
-        _ => "tokens",
+        ("tokens", 1) => "token",
+        ("tokens", _) => "tokens",
+        (_, 1) => "key",
+        _ => "keys",
     }
 }
 
