@@ -1835,6 +1835,11 @@ pqj_status pqj_dpop_proof(const pqj_key *key,
  * binding is checked when it is verified (`pqj_validation_bind_jkt`). `jti` replay is not
  * tracked here (use the Rust API's replay store).
  *
+ * Proof keys are cached for the process (up to 128 proof headers, the least used evicted
+ * first, about 40 KB each for ML-DSA-65): a client's later proofs, which repeat its header,
+ * skip decoding the header and importing its key. A cached key is used only for a proof
+ * whose header is byte for byte the one it came from; every check above still runs.
+ *
  * On success stores the proof key's RFC 7638 thumbprint (what the token's `cnf.jkt` must be)
  * in `*jkt_out` and, unless `claims_out` is NULL, the proof's claims JSON in `*claims_out`
  * (free both with `pqj_string_free`).

@@ -42,7 +42,21 @@ pub fn keys(alg: Algorithm) -> (SigningKey, VerifyingKey) {
     (sk, vk)
 }
 
+/// The `ALG N` arguments of the instruction-count binaries (`icount`, `dpop_icount`): the
+/// algorithm and how many times each operation runs; `usage` when they are missing.
+pub fn alg_and_count(usage: &str) -> (Algorithm, usize) {
+    let mut args = std::env::args().skip(1);
+    let alg = args
+        .next()
+        .expect(usage)
+        .parse()
+        .expect("unknown algorithm");
+    let n = args.next().and_then(|s| s.parse().ok()).expect(usage);
+    (alg, n)
+}
+
 pub mod c_abi;
+pub mod dpop;
 pub mod fixture;
 pub mod timing;
 pub mod token;

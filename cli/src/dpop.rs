@@ -7,7 +7,7 @@ use pqjose::{Algorithm, AlgorithmPolicy, Error, ProfileError, dangerous};
 use serde_json::{Map, Value};
 
 use crate::exit::Exit;
-use crate::{input, keys, parse};
+use crate::{fleet, input, keys, parse};
 
 /// Make or verify a DPoP proof (RFC 9449)
 ///
@@ -21,7 +21,8 @@ use crate::{input, keys, parse};
     override_usage = "pqjose dpop proof --key PRIVATE.jwk --htm METHOD --htu URL [--access-token FILE]
                          [--nonce N]
        pqjose dpop verify --htm METHOD --htu URL [--access-token FILE] [--nonce N]
-                          [--max-age S] [--alg ALG]... [--policy P] [PROOF_FILE|-]"
+                          [--max-age S] [--alg ALG]... [--policy P] [--replay redis://…]
+                          [PROOF_FILE|-]"
 )]
 pub(crate) struct DpopArgs {
     /// `proof` or `verify`.
@@ -63,11 +64,14 @@ struct ProofArgs {
 /// htu carrying a query or fragment is refused; iat no older than --max-age seconds (default
 /// 60) and at most 5 s ahead; nonce when --nonce is given). With --access-token FILE it also
 /// checks ath, and that the token (read, not verified: use `pqjose verify` for that) carries
-/// cnf.jkt equal to the proof key's thumbprint.
+/// cnf.jkt equal to the proof key's thumbprint. With --replay redis://HOST:PORT[/DB] each proof
+/// jti is accepted once across every verifier sharing that Redis (until the proof leaves the
+/// --max-age window); a replayed proof, or any Redis error, is rejected.
 #[derive(clap::Args)]
 #[command(
     override_usage = "pqjose dpop verify --htm METHOD --htu URL [--access-token FILE] [--nonce N]
-                          [--max-age S] [--alg ALG]... [--policy P] [PROOF_FILE|-]"
+                          [--max-age S] [--alg ALG]... [--policy P] [--replay redis://…]
+                          [PROOF_FILE|-]"
 )]
 struct VerifyArgs {
     #[command(flatten)]
@@ -84,8 +88,9 @@ struct VerifyArgs {
     /// pqc | hybrid | composite | any (default any)
     #[arg(long, value_name = "P", value_parser = parse::policy, allow_hyphen_values = true)]
     policy: Option<AlgorithmPolicy>,
-    /// A Redis replay store (not in this build)
-    #[arg(long, value_name = "URL", allow_hyphen_values = true, hide = true)]
+    /// Proof jti single use in Redis or Valkey (redis://HOST:PORT[/DB]), shared by every
+    /// verifier pointed at it; any Redis error rejects the proof
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     replay: Option<String>,
     /// The proof (`-` or absent: stdin)
     #[arg(value_name = "PROOF_FILE|-")]
@@ -152,12 +157,10 @@ fn proof(args: ProofArgs) -> Result<(), Exit> {
 fn verify(args: VerifyArgs) -> Result<(), Exit> {
     let (htm, htu) = (&args.request.htm, &args.request.htu);
     args.request.check()?;
-    if args.replay.is_some() {
-        return Err(Exit::usage(
-            "`--replay` needs a Redis replay store, which this build lacks",
-        ));
-    }
     let mut verifier = ProofVerifier::new();
+    if let Some(url) = &args.replay {
+        verifier = verifier.replay_store(fleet::replay_store(url)?);
+    }
     if let Some(secs) = args.max_age {
         verifier = verifier.max_age(Duration::from_secs(secs));
     }

@@ -435,3 +435,73 @@ fn replay_and_revoke_through_redis() {
     assert_eq!(lines_of(&out.ok())[0]["code"], 604);
     pqjose(&["revoke", "--replay", &url, "--kid", "k"], None).usage_or_io();
 }
+
+/// `dpop verify --replay`: a proof's `jti` is single-use across separate verifier processes
+/// sharing one Redis (issue 15), and a Redis that is down refuses proofs.
+#[test]
+fn dpop_proof_replay_through_redis() {
+    let Some(mut redis) = Redis::start() else {
+        return;
+    };
+    let url = redis.url();
+    let dir = scratch("fleet-dpop-replay");
+    let (private, _) = keypair(&dir, "ML-DSA-44");
+    let htu = "https://rs.example/orders";
+    let proof = || {
+        pqjose(
+            &[
+                "dpop",
+                "proof",
+                "--key",
+                path_str(&private),
+                "--htm",
+                "POST",
+                "--htu",
+                htu,
+            ],
+            None,
+        )
+        .ok()
+    };
+    let verify = |p: &str| {
+        pqjose(
+            &[
+                "dpop", "verify", "--htm", "POST", "--htu", htu, "--replay", &url,
+            ],
+            Some(p.as_bytes()),
+        )
+    };
+    let first = proof();
+    let out = verify(&first);
+    let jkt = out.json()["jkt"].as_str().unwrap().to_owned();
+    // The same proof at a second verifier process: refused, exit 1.
+    assert_eq!(
+        verify(&first).rejected(),
+        "error: token replayed (jti seen before)"
+    );
+    // A fresh proof with the same key is accepted, once.
+    let second = proof();
+    assert_eq!(verify(&second).json()["jkt"], jkt.as_str());
+    verify(&second).rejected();
+    // Without --replay the CLI keeps no state: the used proof still verifies on its own.
+    pqjose(
+        &["dpop", "verify", "--htm", "POST", "--htu", htu],
+        Some(first.as_bytes()),
+    )
+    .ok();
+    // Not a Redis URL: usage (exit 2).
+    pqjose(
+        &[
+            "dpop", "verify", "--htm", "POST", "--htu", htu, "--replay", "http://x",
+        ],
+        Some(first.as_bytes()),
+    )
+    .usage_or_io();
+    // Redis gone: a fresh proof is refused (fail closed), exit 1.
+    redis.stop();
+    assert!(
+        verify(&proof())
+            .rejected()
+            .contains("replay store unavailable")
+    );
+}

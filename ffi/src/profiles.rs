@@ -6,6 +6,7 @@
 //! of actors.
 
 use core::ffi::c_char;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use pqjose::delegation::{ActorChain, Delegation, DelegationPolicy, verify_delegated};
@@ -68,6 +69,10 @@ pub extern "C" fn pqj_dpop_proof(
     })
 }
 
+/// The verifier whose proof-key cache every `pqj_dpop_verify` call shares (the cache is
+/// thread-safe and independent of the per-call settings).
+static SHARED_PROOF_KEYS: LazyLock<ProofVerifier> = LazyLock::new(ProofVerifier::new);
+
 /// Verify a DPoP proof (`proof`, `proof_len` bytes) for the request `htm` to `htu` (its query
 /// and fragment ignored): signature by the proof's own public `jwk` (which must fit its `alg`),
 /// `typ`, `alg` allowed by `policy` (`"pqc"`, `"hybrid"`, `"composite"`, `"any"`; NULL for
@@ -76,6 +81,11 @@ pub extern "C" fn pqj_dpop_proof(
 /// NULL, and `ath` when `access_token` (NULL and 0 for none) is given. The access token's own
 /// binding is checked when it is verified (`pqj_validation_bind_jkt`). `jti` replay is not
 /// tracked here (use the Rust API's replay store).
+///
+/// Proof keys are cached for the process (up to 128 proof headers, the least used evicted
+/// first, about 40 KB each for ML-DSA-65): a client's later proofs, which repeat its header,
+/// skip decoding the header and importing its key. A cached key is used only for a proof
+/// whose header is byte for byte the one it came from; every check above still runs.
 ///
 /// On success stores the proof key's RFC 7638 thumbprint (what the token's `cnf.jkt` must be)
 /// in `*jkt_out` and, unless `claims_out` is NULL, the proof's claims JSON in `*claims_out`
@@ -103,7 +113,9 @@ pub extern "C" fn pqj_dpop_verify(
         let proof = crate::token::token_text(proof, proof_len)?;
         let htm = ptr::cstr(htm, "htm")?;
         let htu = ptr::cstr(htu, "htu")?;
-        let mut verifier = ProofVerifier::new();
+        // A clone of the process-wide verifier shares its proof-key cache; the settings below
+        // apply to this call only.
+        let mut verifier = SHARED_PROOF_KEYS.clone();
         if max_age_seconds != 0 {
             if i64::try_from(max_age_seconds).is_err() {
                 return Err(Failure::invalid(

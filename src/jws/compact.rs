@@ -125,6 +125,25 @@ impl Limits {
     }
 }
 
+/// Whether `bytes` holds ASCII whitespace (RFC 8259's four plus form feed, as
+/// `u8::is_ascii_whitespace`). Branch-free within 64-byte blocks so that it vectorizes: an
+/// ML-DSA token is several kilobytes, a DPoP proof up to 12.
+fn has_whitespace(bytes: &[u8]) -> bool {
+    bytes.chunks(64).any(|block| {
+        block.iter().fold(false, |found, &b| {
+            found | matches!(b, b' ' | b'\t' | b'\n' | b'\x0C' | b'\r')
+        })
+    })
+}
+
+/// What [`Parsed::parse_taking_jwk`] found for the header's key.
+pub(crate) enum HeaderKey<K> {
+    /// The caller's key for this exact header segment.
+    Known(K),
+    /// The header's `jwk` member, if present (not yet checked).
+    Jwk(Option<serde_json::Value>),
+}
+
 /// A compact JWS split and its header checked, signature not yet verified. Crate-internal: the
 /// public ways to read one are [`verify`] and `dangerous`.
 #[derive(Debug)]
@@ -143,31 +162,45 @@ impl<'a> Parsed<'a> {
         limits: &Limits,
         max_sig_len: usize,
     ) -> Result<Self, Error> {
-        Self::parse_inner(token, limits, max_sig_len, false).map(|(p, _)| p)
+        Self::parse_inner(token, limits, max_sig_len, |h| {
+            Ok((Header::parse(&b64::decode(h)?, limits.max_depth)?, ()))
+        })
+        .map(|(p, ())| p)
     }
 
-    /// [`Parsed::parse`] for a DPoP proof: the header's `jwk` is taken out and returned (see
-    /// `Header::parse_taking_jwk`); every other check is the same.
-    pub(crate) fn parse_taking_jwk(
+    /// [`Parsed::parse`] for a DPoP proof: `known` may recognise the header segment (base64url,
+    /// exactly as sent, already within the size limit) and return its parsed header and key,
+    /// which the caller obtained from the very same segment before; otherwise the header is
+    /// decoded and its `jwk` taken out and returned (see `Header::parse_taking_jwk`). Every
+    /// other check is the same.
+    pub(crate) fn parse_taking_jwk<K>(
         token: &'a str,
         limits: &Limits,
         max_sig_len: usize,
-    ) -> Result<(Self, Option<serde_json::Value>), Error> {
-        Self::parse_inner(token, limits, max_sig_len, true)
+        known: impl FnOnce(&str) -> Option<(Header, K)>,
+    ) -> Result<(Self, HeaderKey<K>), Error> {
+        Self::parse_inner(token, limits, max_sig_len, |h| match known(h) {
+            Some((header, key)) => Ok((header, HeaderKey::Known(key))),
+            None => {
+                let (header, jwk) = Header::parse_taking_jwk(&b64::decode(h)?, limits.max_depth)?;
+                Ok((header, HeaderKey::Jwk(jwk)))
+            }
+        })
     }
 
-    fn parse_inner(
+    /// The size checks and the split, then `header_of` on the header segment.
+    fn parse_inner<X>(
         token: &'a str,
         limits: &Limits,
         max_sig_len: usize,
-        take_jwk: bool,
-    ) -> Result<(Self, Option<serde_json::Value>), Error> {
+        header_of: impl FnOnce(&'a str) -> Result<(Header, X), Error>,
+    ) -> Result<(Self, X), Error> {
         if token.len() > limits.token_len_for(max_sig_len) {
             return Err(FormatError::TooLarge.into());
         }
         // Whitespace is never part of a compact token: a trailing newline the caller did not
         // strip is named as such, not reported as a bad signature length or base64 later.
-        if token.bytes().any(|b| b.is_ascii_whitespace()) {
+        if has_whitespace(token.as_bytes()) {
             return Err(FormatError::Whitespace.into());
         }
         // Exactly two dots (a SIMD scan: an ML-DSA token is several kilobytes long).
@@ -192,19 +225,14 @@ impl<'a> Parsed<'a> {
         if s.len() > b64::encoded_len(max_sig_len) {
             return Err(FormatError::SignatureLength.into());
         }
-        let bytes = b64::decode(h)?;
-        let (header, jwk) = if take_jwk {
-            Header::parse_taking_jwk(&bytes, limits.max_depth)?
-        } else {
-            (Header::parse(&bytes, limits.max_depth)?, None)
-        };
+        let (header, extra) = header_of(h)?;
         let parsed = Self {
             header,
             signing_input,
             payload_b64: p,
             signature_b64: s,
         };
-        Ok((parsed, jwk))
+        Ok((parsed, extra))
     }
 
     pub(crate) fn header(&self) -> &Header {
@@ -341,4 +369,29 @@ pub fn verify_with_limits(
         header: parsed.header,
         payload,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_whitespace;
+
+    #[test]
+    fn whitespace_scan_agrees_with_std_at_every_position() {
+        assert!(!has_whitespace(b""));
+        for len in [1, 63, 64, 65, 200] {
+            let clean = vec![b'A'; len];
+            assert!(!has_whitespace(&clean));
+            for at in [0, len / 2, len - 1] {
+                for b in 0..=u8::MAX {
+                    let mut t = clean.clone();
+                    t[at] = b;
+                    assert_eq!(
+                        has_whitespace(&t),
+                        b.is_ascii_whitespace(),
+                        "{len} {at} {b}"
+                    );
+                }
+            }
+        }
+    }
 }

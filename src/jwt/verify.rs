@@ -20,7 +20,7 @@ use crate::error::{
 };
 use crate::format::header::Header;
 use crate::jws::signer::JwsVerifier;
-use crate::jws::{Parsed, SignatureRule};
+use crate::jws::{HeaderKey, Parsed, SignatureRule};
 use crate::jwt::claims::{self, Claims, CustomClaims};
 use crate::jwt::replay::TokenUse;
 use crate::jwt::validate::{ReplayMode, Validation};
@@ -217,18 +217,23 @@ impl Validation {
 
     /// **The one path that uses a header-embedded key** (DPoP proofs, RFC 9449 §4.3): the
     /// header's `jwk` is handed to `key_of` together with the checked header, and the key it
-    /// returns verifies this token's own signature and nothing else. Everything else is the
+    /// returns verifies this token's own signature and nothing else. `known` is asked first
+    /// with the header segment as sent: a caller that verified a token with exactly that
+    /// segment before may return the header and key it got then (DPoP's key cache), which
+    /// skips decoding the header and importing its key; the header checks, the signature and
+    /// everything after still run. Everything else is the
     /// usual pipeline (limits, header, `alg` allowed and agreeing with the key, signature,
     /// claims, replay). Crate-internal: only `profiles::dpop` calls it.
     pub(crate) fn verify_with_header_jwk<T: DeserializeOwned, K: JwsVerifier>(
         &self,
         token: &str,
         max_sig_len: usize,
+        known: impl FnOnce(&str) -> Option<(Header, K)>,
         key_of: impl FnOnce(&Header, Option<Value>) -> Result<K, Error>,
     ) -> Result<(Verified<T>, K), Error> {
         let span = Span::start(self.observer.as_ref());
         let mut seen = span.as_ref().map(|_| Seen::default());
-        let result = self.verify_header_jwk(token, max_sig_len, key_of, seen.as_mut());
+        let result = self.verify_header_jwk(token, max_sig_len, known, key_of, seen.as_mut());
         if let Some(span) = span {
             let alg = match &result {
                 Ok((v, _)) => Some(v.algorithm),
@@ -243,16 +248,20 @@ impl Validation {
         &self,
         token: &str,
         max_sig_len: usize,
+        known: impl FnOnce(&str) -> Option<(Header, K)>,
         key_of: impl FnOnce(&Header, Option<Value>) -> Result<K, Error>,
         seen: Option<&mut Seen>,
     ) -> Result<(Verified<T>, K), Error> {
         let now = self.clock.now();
-        let (parsed, jwk) = Parsed::parse_taking_jwk(token, &self.limits, max_sig_len)?;
+        let (parsed, found) = Parsed::parse_taking_jwk(token, &self.limits, max_sig_len, known)?;
         if let Some(seen) = seen {
             seen.alg = Some(parsed.header().alg());
         }
         self.check_header(parsed.header())?;
-        let key = key_of(parsed.header(), jwk)?;
+        let key = match found {
+            HeaderKey::Known(key) => key,
+            HeaderKey::Jwk(jwk) => key_of(parsed.header(), jwk)?,
+        };
         let alg = key.algorithm();
         self.check_key_alg(alg)?;
         parsed.verify_signature(&key)?;

@@ -11,6 +11,11 @@
 //! JWT pipeline (size limits first, strict header and claims, signature, then the checks of
 //! RFC 9449 §4.3, then the `jti` in the [`ReplayStore`]).
 //!
+//! A client's proofs repeat one header (its key), so a [`ProofVerifier`] keeps the parsed
+//! header and imported key of recent proof headers, bounded, used only for a byte-identical
+//! header (see [`ProofVerifier::key_cache_capacity`]): importing an ML-DSA key costs as much as
+//! verifying the signature.
+//!
 //! ```
 //! use pqjose::dpop::{ProofBuilder, ProofVerifier};
 //! use pqjose::{Algorithm, SigningKey};
@@ -44,6 +49,11 @@ use crate::jwt::verify::Verified;
 use crate::keys::{KeySet, SigningKey, VerifyingKey};
 use crate::profiles::{has_secret_material, same, token_hash, uri};
 use crate::time::{Clock, NumericDate, SystemClock};
+
+mod key_cache;
+
+pub use key_cache::DEFAULT_KEY_CACHE_CAPACITY;
+use key_cache::ProofKeyCache;
 
 /// The proof's header `typ` (RFC 9449 §4.2).
 pub const DPOP_TYP: &str = "dpop+jwt";
@@ -169,13 +179,18 @@ impl ProofBuilder {
 /// it with [`policy`](Self::policy) or [`algorithms`](Self::algorithms)); `iat` at most
 /// [`DEFAULT_MAX_AGE`] old and [`DEFAULT_MAX_FUTURE`] ahead; no nonce required; no replay
 /// store (set one: without it a proof can be replayed within the window); proofs at most
-/// [`MAX_PROOF_LEN`] bytes.
+/// [`MAX_PROOF_LEN`] bytes; up to [`DEFAULT_KEY_CACHE_CAPACITY`] proof keys kept parsed (see
+/// [`key_cache_capacity`](Self::key_cache_capacity)).
+///
+/// Clones share the key cache; a verifier is `Send + Sync` and meant to be shared by the
+/// threads of a server.
 #[derive(Clone)]
 pub struct ProofVerifier {
     validation: Validation,
     max_age: Duration,
     nonce: Option<String>,
     replay: Option<Arc<dyn ReplayStore>>,
+    keys: Arc<ProofKeyCache>,
 }
 
 impl fmt::Debug for ProofVerifier {
@@ -185,6 +200,7 @@ impl fmt::Debug for ProofVerifier {
             .field("max_age", &self.max_age)
             .field("nonce", &self.nonce.is_some())
             .field("replay", &self.replay.is_some())
+            .field("keys", &self.keys)
             .finish()
     }
 }
@@ -200,15 +216,19 @@ impl Default for ProofVerifier {
             max_age: DEFAULT_MAX_AGE,
             nonce: None,
             replay: None,
+            keys: Arc::new(ProofKeyCache::new(DEFAULT_KEY_CACHE_CAPACITY)),
         }
     }
 }
 
 /// The proof key taken from the header: used for this proof's signature only.
+#[derive(Clone)]
 struct ProofKey {
     key: VerifyingKey,
-    jwk: Jwk,
+    jwk: Arc<Jwk>,
     jkt: String,
+    /// Whether the key came from the cache (else it is inserted once it has verified).
+    cached: bool,
 }
 
 impl JwsVerifier for ProofKey {
@@ -243,7 +263,12 @@ fn proof_key(header: &Header, jwk: Option<Value>) -> Result<ProofKey, Error> {
         _ => ProfileError::ProofKey.into(),
     })?;
     jwk.kid = None;
-    Ok(ProofKey { key, jwk, jkt })
+    Ok(ProofKey {
+        key,
+        jwk: Arc::new(jwk),
+        jkt,
+        cached: false,
+    })
 }
 
 fn text<'a>(claims: &'a CustomClaims, name: &str) -> Result<&'a str, Error> {
@@ -303,6 +328,25 @@ impl ProofVerifier {
         self
     }
 
+    /// Keep the parsed header and imported key of up to `capacity` proof headers (default
+    /// [`DEFAULT_KEY_CACHE_CAPACITY`]; 0 turns the cache off), starting empty.
+    ///
+    /// A client signs its proofs with one key (RFC 9449 §5) and the per-request members are in
+    /// the payload, so its proofs share one header, byte for byte. Decoding it and importing
+    /// its `jwk` costs as much as the signature check for ML-DSA (the public key's matrix is
+    /// expanded, the thumbprint hashes the whole key). An entry is used only for a proof whose
+    /// header segment is exactly the one it was made from (compared whole: same `alg`, same
+    /// `jwk`), so a hit changes no outcome; the header checks, the signature and the claims
+    /// are checked on every proof. Only keys that have verified a proof's signature are kept;
+    /// entries not used lately are evicted first (CLOCK), so a flood of fresh keys cannot grow
+    /// it. An entry holds one public key (about 40 KB for ML-DSA-65, 70 KB for ML-DSA-87, with
+    /// the expanded matrix) and its header. Lookups share a read lock; inserts take it briefly
+    /// for writing.
+    pub fn key_cache_capacity(mut self, capacity: usize) -> Self {
+        self.keys = Arc::new(ProofKeyCache::new(capacity));
+        self
+    }
+
     /// Verify a proof sent without an access token (at the token endpoint): `htm` is the
     /// request method, `htu` the request URI (its query and fragment are ignored).
     pub fn verify(&self, proof: &str, htm: &str, htu: &str) -> Result<VerifiedProof, Error> {
@@ -359,11 +403,22 @@ impl ProofVerifier {
             .unwrap_or(0);
         let (verified, key) = self
             .validation
-            .verify_with_header_jwk::<CustomClaims, _>(proof, max_sig, proof_key)
+            .verify_with_header_jwk::<CustomClaims, _>(
+                proof,
+                max_sig,
+                |segment| self.keys.get(segment),
+                proof_key,
+            )
             .map_err(|e| match e {
                 Error::Claims(ClaimsError::IssuedInFuture) => ProfileError::ProofInFuture.into(),
                 e => e,
             })?;
+        if !key.cached
+            && let Some((segment, _)) = proof.split_once('.')
+        {
+            // The key has just verified this proof's signature.
+            self.keys.insert(segment, verified.header(), &key);
+        }
         let now = self.validation.clock.now();
         let claims = verified.claims();
         let jti = claims
@@ -424,7 +479,7 @@ impl ProofVerifier {
 pub struct VerifiedProof {
     algorithm: Algorithm,
     claims: Claims,
-    jwk: Jwk,
+    jwk: Arc<Jwk>,
     jkt: String,
 }
 

@@ -6,9 +6,8 @@
 //! operation `N` times inside its own `#[inline(never)]` function, so callgrind's inclusive cost
 //! of `icount::op_*` is the cost of `N + 1` operations on the same key and token.
 
-use pqjose::Algorithm;
-use pqjose_benches::backend;
 use pqjose_benches::fixture::Fixture;
+use pqjose_benches::{alg_and_count, backend};
 
 #[inline(never)]
 fn op_raw(n: usize, f: &Fixture) {
@@ -36,14 +35,7 @@ fn op_overhead(n: usize, f: &Fixture) {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let usage = "usage: icount ALG N";
-    let alg: Algorithm = args
-        .next()
-        .expect(usage)
-        .parse()
-        .expect("unknown algorithm");
-    let n: usize = args.next().and_then(|s| s.parse().ok()).expect(usage);
+    let (alg, n) = alg_and_count("usage: icount ALG N");
     let f = Fixture::new(alg);
     for m in [1, n] {
         op_raw(m, &f);

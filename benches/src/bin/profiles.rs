@@ -4,7 +4,10 @@
 //! - a DPoP proof (RFC 9449) verified with its access token: header `jwk` parsed and checked,
 //!   RFC 7638 thumbprint, signature, `typ`/`iat`/`htm`/`htu`/`ath` checks, then the verified
 //!   access token's `cnf.jkt` binding, against the raw signature verification of the proof's
-//!   signing input with the same (already parsed) key, and against a plain token verify;
+//!   signing input with the same (already parsed) key, and against a plain token verify. The
+//!   proof is verified with the verifier's proof-key cache warm (a client reuses its key and so
+//!   its header, RFC 9449 §5) and with the cache off (header decoded, key imported and
+//!   thumbprinted on every proof: a client's first proof);
 //! - a delegated token (RFC 8693 `act`, one actor) through `delegation::verify_delegated`
 //!   (depth and actor checks, the chain returned) against a plain token of the same issuer
 //!   through `Validation::verify_with_keys`.
@@ -16,14 +19,11 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use pqjose::delegation::{self, Delegation};
-use pqjose::dpop::{ProofBuilder, ProofVerifier};
 use pqjose::{Algorithm, CustomClaims, JwsVerifier, KeySet, TokenBuilder};
+use pqjose_benches::dpop::DpopFixture;
 use pqjose_benches::timing::{algorithms_from_args, interleaved, rounds};
 use pqjose_benches::token::{self, Custom};
-use pqjose_benches::{AUDIENCE, ISSUER, backend, keys};
-
-const HTM: &str = "POST";
-const HTU: &str = "https://api.example.com/orders";
+use pqjose_benches::{AUDIENCE, ISSUER, backend};
 
 fn main() {
     let algs = algorithms_from_args(&[Algorithm::MlDsa65, Algorithm::Ed25519]);
@@ -35,67 +35,39 @@ fn main() {
         backend()
     );
     println!(
-        "| alg | proof bytes | raw verify (proof input) | plain token verify | DPoP proof verify + binding | proof / raw | proof / plain |"
+        "| alg | proof bytes | raw verify (proof input) | plain token verify | DPoP proof verify + binding | proof / raw | proof / plain | key cache off | off / raw |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut delegated_rows = Vec::new();
     for alg in algs {
         // DPoP: the client's key signs proofs; the issuer binds the access token to it.
-        let (client, client_vk) = keys(alg);
-        let (issuer, issuer_vk) = keys(alg);
-        let jkt = client_vk.thumbprint().expect("thumbprint");
-        let access_token = TokenBuilder::new()
-            .issuer(ISSUER)
-            .subject("agent-7f3a/task-0192")
-            .audience(AUDIENCE)
-            .ttl(Duration::from_secs(3600))
-            .claim("scope", "inventory:read orders:write")
-            .cnf_jkt(jkt)
-            .sign(&issuer)
-            .expect("access token");
+        let f = DpopFixture::new(alg);
+        let (issuer, issuer_vk) = (&f.issuer, &f.issuer_vk);
         let validation = token::validation();
-        let bound = validation
-            .verify::<CustomClaims>(&access_token, &issuer_vk)
-            .expect("access token verifies");
-        let proof = ProofBuilder::new(HTM, HTU)
-            .expect("proof builder")
-            .access_token(&access_token)
-            .sign(&client)
-            .expect("proof");
-        let (input, signature) = token::split(&proof);
-        // No replay store (each run verifies the same proof) and a window longer than the run.
-        let verifier = ProofVerifier::new().max_age(Duration::from_secs(3600));
-        let plain = token::mint(&client);
-
-        let raw = || {
-            client_vk
-                .verify(black_box(&input), black_box(&signature))
-                .expect("raw verify");
-        };
+        let plain = token::mint(&f.client);
+        let raw = || f.raw();
         let plain_verify = || {
             black_box(
                 validation
-                    .verify::<Custom>(black_box(&plain), &client_vk)
+                    .verify::<Custom>(black_box(&plain), &f.client_vk)
                     .expect("plain verify"),
             );
         };
-        let dpop = || {
-            let p = verifier
-                .verify_with_access_token(black_box(&proof), HTM, HTU, &access_token)
-                .expect("proof verifies");
-            p.check_binding(&bound).expect("bound");
-            black_box(p);
-        };
-        let [raw_t, plain_t, dpop_t] = interleaved(rounds, [&raw, &plain_verify, &dpop]);
+        let dpop = || f.verify(&f.cached);
+        let dpop_uncached = || f.verify(&f.uncached);
+        let [raw_t, plain_t, dpop_t, uncached_t] =
+            interleaved(rounds, [&raw, &plain_verify, &dpop, &dpop_uncached]);
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             alg.as_str(),
-            proof.len(),
+            f.proof.len(),
             us(raw_t),
             us(plain_t),
             us(dpop_t),
             x(dpop_t, raw_t),
             x(dpop_t, plain_t),
+            us(uncached_t),
+            x(uncached_t, raw_t),
         );
 
         // Delegation: the exchange service (issuer key) mints a token for the subject with one
@@ -103,23 +75,23 @@ fn main() {
         let set = KeySet::new();
         set.add(issuer_vk.clone()).expect("add key");
         let subject = validation
-            .verify_with_keys::<Custom>(&token::mint(&issuer), &set)
+            .verify_with_keys::<Custom>(&token::mint(issuer), &set)
             .expect("subject token");
         let actor_token = TokenBuilder::new()
             .issuer(ISSUER)
             .subject("orchestrator-1")
             .audience(AUDIENCE)
             .ttl(Duration::from_secs(3600))
-            .sign(&issuer)
+            .sign(issuer)
             .expect("actor token");
         let actor = validation
             .verify_with_keys::<CustomClaims>(&actor_token, &set)
             .expect("actor token verifies");
         let delegated = Delegation::new(ISSUER, AUDIENCE)
             .ttl(Duration::from_secs(1800))
-            .mint(&subject, Some(&actor), &issuer)
+            .mint(&subject, Some(&actor), issuer)
             .expect("mint");
-        let issuer_plain = token::mint(&issuer);
+        let issuer_plain = token::mint(issuer);
         let (d_input, d_signature) = token::split(&delegated);
         let d_raw = || {
             issuer_vk

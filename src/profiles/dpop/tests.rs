@@ -489,3 +489,124 @@ fn rfc9449_example_proof_shape_verifies() {
         .unwrap();
     assert_eq!(v.jti(), "-BwC3ESc6acc2lTc");
 }
+
+/// `proof` with its payload replaced by `claims` and signed by `key` (the header segment kept
+/// byte for byte).
+fn resign(proof: &str, key: &SigningKey, claims: Value) -> String {
+    let (header, _) = proof.split_once('.').unwrap();
+    let mut t = format!(
+        "{header}.{}",
+        b64::encode(&serde_json::to_vec(&claims).unwrap())
+    );
+    let sig = key.sign(t.as_bytes()).unwrap();
+    t.push('.');
+    t.push_str(&b64::encode(&sig));
+    t
+}
+
+#[test]
+fn cached_proof_keys_serve_only_the_same_header() {
+    let v = verifier();
+    let shared = v.clone();
+    let ml = key(Algorithm::MlDsa65);
+    let jwk = public_jwk(&ml);
+    let hdr = |alg: &str, jwk: &Value| json!({"typ": "dpop+jwt", "alg": alg, "jwk": jwk});
+    // A proof whose signature is not by the header's key leaves nothing behind.
+    let other = key(Algorithm::MlDsa65);
+    let bad = forge(&other, hdr("ML-DSA-65", &jwk), good_claims());
+    assert_eq!(
+        v.verify(&bad, "GET", HTU).map(|_| ()),
+        Err(Error::InvalidSignature)
+    );
+    assert_eq!(v.keys.len(), 0);
+    // Two proofs with one key share a header: imported once, and the clone shares the cache.
+    let first_proof = builder().sign(&ml).unwrap();
+    let first = v.verify(&first_proof, "GET", HTU).unwrap();
+    assert_eq!(v.keys.len(), 1);
+    let second = shared
+        .verify(&builder().sign(&ml).unwrap(), "GET", HTU)
+        .unwrap();
+    assert_eq!(shared.keys.len(), 1);
+    assert_eq!(first.jkt(), second.jkt());
+    assert_eq!(second.jkt(), ml.thumbprint().unwrap());
+    assert_eq!(first.jwk(), second.jwk());
+    assert_eq!(first.algorithm(), second.algorithm());
+    // The cached header's key still checks every signature, and every claim.
+    assert_eq!(
+        v.verify(&resign(&first_proof, &other, good_claims()), "GET", HTU)
+            .map(|_| ()),
+        Err(Error::InvalidSignature)
+    );
+    let mut stale = good_claims();
+    stale["iat"] = json!(NOW - 3600);
+    assert_eq!(
+        v.verify(&resign(&first_proof, &ml, stale), "GET", HTU)
+            .map(|_| ()),
+        p(ProfileError::ProofTooOld)
+    );
+    // A verifier sharing the cache under a narrower policy still applies it to a cached header.
+    let only_87 = v.clone().algorithms([Algorithm::MlDsa87]);
+    assert_eq!(
+        only_87
+            .verify(&builder().sign(&ml).unwrap(), "GET", HTU)
+            .map(|_| ()),
+        Err(AlgorithmError::NotAllowed(Algorithm::MlDsa65).into())
+    );
+    // The same key under another header alg is another header: imported, and refused.
+    assert!(matches!(
+        v.verify(
+            &forge(&ml, hdr("ML-DSA-44", &jwk), good_claims()),
+            "GET",
+            HTU
+        ),
+        Err(Error::Algorithm(AlgorithmError::Mismatch { .. }))
+    ));
+    // Same thumbprint, other JWK (a key that may not verify): imported and refused.
+    let mut sign_only = jwk.clone();
+    sign_only["key_ops"] = json!(["sign"]);
+    assert_eq!(
+        v.verify(
+            &forge(&ml, hdr("ML-DSA-65", &sign_only), good_claims()),
+            "GET",
+            HTU
+        )
+        .map(|_| ()),
+        p(ProfileError::ProofKey)
+    );
+    // Private members are refused.
+    let private: Value = serde_json::from_str(&ml.to_jwk().unwrap().to_json()).unwrap();
+    assert_eq!(
+        v.verify(
+            &forge(&ml, hdr("ML-DSA-65", &private), good_claims()),
+            "GET",
+            HTU
+        )
+        .map(|_| ()),
+        p(ProfileError::ProofKeyPrivate)
+    );
+    assert_eq!(v.keys.len(), 1);
+    // Unknown members and a `kid` make another header for the same key: a second entry.
+    let mut decorated = jwk.clone();
+    decorated["kid"] = json!("client-1");
+    decorated["x-note"] = json!("ignored");
+    let proof = forge(&ml, hdr("ML-DSA-65", &decorated), good_claims());
+    assert_eq!(v.verify(&proof, "GET", HTU).unwrap().jkt(), first.jkt());
+    assert_eq!(v.keys.len(), 2);
+}
+
+#[test]
+fn key_cache_is_bounded_and_can_be_turned_off() {
+    let v = verifier().key_cache_capacity(2);
+    for _ in 0..4 {
+        let proof = builder().sign(&key(Algorithm::Ed25519)).unwrap();
+        assert!(v.verify(&proof, "GET", HTU).is_ok());
+        assert!(v.keys.len() <= 2);
+    }
+    assert_eq!(v.keys.len(), 2);
+    let off = verifier().key_cache_capacity(0);
+    let k = key(Algorithm::Ed25519);
+    for _ in 0..2 {
+        assert!(off.verify(&builder().sign(&k).unwrap(), "GET", HTU).is_ok());
+    }
+    assert_eq!(off.keys.len(), 0);
+}
