@@ -226,9 +226,14 @@ impl VerifierRef<'_> {
 }
 
 /// A JWS JSON serialization through the full JWT validation: accepted when one signature the
-/// policy and `--alg` allow verifies. With `--jwks-url` the remote set's current keys are used
-/// as they are (the compact path also refreshes on an unknown kid and applies the stale bound).
+/// policy and `--alg` allow verifies. With `--jwks-url` an unknown kid refreshes the remote set
+/// (once per cooldown) and the stale bound applies, as for a compact token.
 fn verify_json(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
+    if let Keys::Remote(remote) = keys {
+        return validation
+            .verify_json_with_remote_keys::<CustomClaims>(token, remote)
+            .map(|v| v.payload().to_vec());
+    }
     let keys = verifiers(keys);
     let refs: Vec<&dyn JwsVerifier> = keys.iter().map(VerifierRef::get).collect();
     validation
