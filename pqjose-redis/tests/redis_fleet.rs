@@ -278,3 +278,41 @@ fn redis_killed_mid_run_fails_closed_then_recovers_by_itself() {
         assert_eq!(verify(g, &issuer, &t), Err(Error::Replayed));
     }
 }
+
+/// `revoke_subject` writes the revocation and its event together or not at all: when the event
+/// cannot be appended (the stream key holds another type), the subject is not revoked.
+#[test]
+fn subject_revocation_is_all_or_nothing() {
+    let Some(redis) = Redis::start() else { return };
+    let issuer = Issuer::new();
+    let store = redis.store();
+    let gateway = Validation::new()
+        .clock(FixedClock::at_secs(T0 + 10))
+        .revocation_store(store.clone());
+    let token = issuer.token("agent-9", T0);
+    let mut con = redis::Client::open(redis.url())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    redis::cmd("SET")
+        .arg("pqjose:events:revoked")
+        .arg("not a stream")
+        .query::<()>(&mut con)
+        .unwrap();
+    assert_eq!(
+        store.revoke_subject("agent-9", None),
+        Err(Error::ReplayStoreUnavailable)
+    );
+    assert_eq!(
+        verify(&gateway, &issuer, &token),
+        Ok(()),
+        "nothing recorded"
+    );
+    redis::cmd("DEL")
+        .arg("pqjose:events:revoked")
+        .query::<()>(&mut con)
+        .unwrap();
+    store.revoke_subject("agent-9", None).unwrap();
+    assert_eq!(verify(&gateway, &issuer, &token), Err(Error::Revoked));
+    assert_eq!(store.event_count("revoked"), Ok(1));
+}
