@@ -251,13 +251,13 @@ impl RemoteKeySet {
         Ok(&inner.keys)
     }
 
-    /// The verify path and the miss path together: `verify` on the current keys; when it finds
-    /// no key ([`Error::KeyNotFound`], or no usable set yet) the set is refreshed unless the
-    /// cooldown forbids it, and `verify` runs once more on the keys then in force.
-    pub(crate) fn with_keys<R>(
-        &self,
-        verify: impl Fn(&KeySet) -> Result<R, Error>,
-    ) -> Result<R, Error> {
+    /// Run `verify` on the keys now in force, with the refresh rule of
+    /// [`crate::Validation::verify_with_remote_keys`]: when it finds no key
+    /// ([`Error::KeyNotFound`], or no usable set yet) the set is refreshed unless the cooldown
+    /// forbids it (single-flight), and `verify` runs once more on the keys then in force; past
+    /// the stale bound it is not run ([`RemoteKeysError::Stale`]). For verifications other than
+    /// a `Validation`'s, such as a signature-only check of a JWS over arbitrary bytes.
+    pub fn with_keys<R>(&self, verify: impl Fn(&KeySet) -> Result<R, Error>) -> Result<R, Error> {
         match self.current().and_then(&verify) {
             Err(Error::KeyNotFound | Error::RemoteKeys(RemoteKeysError::Unavailable))
                 if self.refresh_for_unknown_key() =>
