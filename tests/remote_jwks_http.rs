@@ -471,3 +471,51 @@ fn endpoint_down_past_the_stale_bound_fails_closed_then_recovers() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A compact token as a flattened JWS JSON document (RFC 7515 §7.2.2).
+fn flattened(compact: &str) -> String {
+    let mut parts = compact.split('.');
+    let (h, p, s) = (parts.next(), parts.next(), parts.next());
+    format!(
+        r#"{{"protected":"{}","payload":"{}","signature":"{}"}}"#,
+        h.unwrap(),
+        p.unwrap(),
+        s.unwrap()
+    )
+}
+
+fn verify_json(remote: &RemoteKeySet, jws: &str) -> Result<(), Error> {
+    Validation::new()
+        .verify_json_with_remote_keys::<CustomClaims>(jws, remote)
+        .map(|_| ())
+}
+
+#[test]
+fn json_serialization_picks_up_rotation_on_an_unknown_kid() {
+    let server = Server::start();
+    let (old, new) = (ed(), ed());
+    server.route("/jwks", ok(jwks(&[&old]), None, Some("max-age=60")));
+    let r = remote(&server);
+    // No set yet: the first document fetches it.
+    assert_eq!(verify_json(&r, &flattened(&token(&old))), Ok(()));
+    assert_eq!(server.requests(), 1);
+    server.route("/jwks", ok(jwks(&[&old, &new]), None, Some("max-age=60")));
+    std::thread::sleep(Duration::from_millis(250)); // past the cooldown
+    assert_eq!(verify_json(&r, &flattened(&token(&new))), Ok(()));
+    assert_eq!(server.requests(), 2);
+    assert_eq!(verify_json(&r, &flattened(&token(&old))), Ok(()));
+    assert_eq!(server.requests(), 2, "a known kid never fetches");
+    // A key the endpoint never serves: one more fetch, then refused; within the cooldown a
+    // second unknown kid fetches nothing.
+    std::thread::sleep(Duration::from_millis(250));
+    assert_eq!(
+        verify_json(&r, &flattened(&token(&ed()))),
+        Err(Error::KeyNotFound)
+    );
+    assert_eq!(server.requests(), 3);
+    assert_eq!(
+        verify_json(&r, &flattened(&token(&ed()))),
+        Err(Error::KeyNotFound)
+    );
+    assert_eq!(server.requests(), 3);
+}

@@ -30,8 +30,9 @@ use crate::{fleet, input, keys, parse};
 ///
 /// Gateway fleets: --jwks-url takes the keys from a remote JWK Set, --replay checks jti replay
 /// and revocation in a shared Redis, --lines makes verify a long-running verifier (a sidecar, a
-/// log scanner) whose key cache stays warm between tokens. --raw checks no claims, so it takes
-/// neither --replay nor --jwks-url (whose cache rules are those of JWT verification).
+/// log scanner) whose key cache stays warm between tokens. --raw takes --jwks-url (same key
+/// choice and refresh rule) but not --replay: replay and revocation are decided by claims (jti,
+/// iss, sub, iat, exp), which --raw does not read.
 ///
 /// Exit status: 0 valid (the claims JSON, or the payload with --raw, on stdout); 1 rejected, with
 /// one `error: <reason>` line on stderr; 2 usage error, unreadable file or unusable key file, or
@@ -63,7 +64,7 @@ pub(crate) struct VerifyArgs {
     leeway: Option<u64>,
     /// Verify the signature only and print the payload bytes as they are
     #[arg(long, conflicts_with_all = [
-        "iss", "aud", "leeway", "typ", "require", "max_age", "replay", "jwks_url",
+        "iss", "aud", "leeway", "typ", "require", "max_age", "replay",
     ])]
     raw: bool,
     /// Accept only these algorithms (repeatable allow-list)
@@ -194,45 +195,27 @@ fn verify_jwt(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u
     Ok(verified.payload().to_vec())
 }
 
-/// The keys as verifiers, in file order (a remote set's: the keys now in force).
-fn verifiers(keys: &Keys) -> Vec<VerifierRef<'_>> {
+/// The command-line keys as verifiers, in file order (a remote set is read per token, by its
+/// callers, through `RemoteKeySet::with_keys`).
+fn verifiers(keys: &Keys) -> Vec<&dyn JwsVerifier> {
     match keys {
-        Keys::One(key) => vec![VerifierRef::Borrowed(key)],
-        Keys::Set(keys, _) => keys.iter().map(VerifierRef::Borrowed).collect(),
-        Keys::Remote(remote) => remote
-            .key_set()
-            .to_public_jwk_set()
-            .keys()
-            .iter()
-            .filter_map(|jwk| VerifyingKey::from_jwk(jwk).ok())
-            .map(VerifierRef::Owned)
-            .collect(),
-    }
-}
-
-/// A key of [`verifiers`]: from the command line, or read from a remote set for one token.
-enum VerifierRef<'k> {
-    Borrowed(&'k VerifyingKey),
-    Owned(VerifyingKey),
-}
-
-impl VerifierRef<'_> {
-    fn get(&self) -> &dyn JwsVerifier {
-        match self {
-            Self::Borrowed(key) => *key,
-            Self::Owned(key) => key,
-        }
+        Keys::One(key) => vec![key],
+        Keys::Set(keys, _) => keys.iter().map(|k| k as &dyn JwsVerifier).collect(),
+        Keys::Remote(_) => Vec::new(),
     }
 }
 
 /// A JWS JSON serialization through the full JWT validation: accepted when one signature the
-/// policy and `--alg` allow verifies. With `--jwks-url` the remote set's current keys are used
-/// as they are (the compact path also refreshes on an unknown kid and applies the stale bound).
+/// policy and `--alg` allow verifies. With `--jwks-url` an unknown kid refreshes the remote set
+/// (once per cooldown) and the stale bound applies, as for a compact token.
 fn verify_json(validation: &Validation, keys: &Keys, token: &str) -> Result<Vec<u8>, Error> {
-    let keys = verifiers(keys);
-    let refs: Vec<&dyn JwsVerifier> = keys.iter().map(VerifierRef::get).collect();
+    if let Keys::Remote(remote) = keys {
+        return validation
+            .verify_json_with_remote_keys::<CustomClaims>(token, remote)
+            .map(|v| v.payload().to_vec());
+    }
     validation
-        .verify_json::<CustomClaims>(token, &refs)
+        .verify_json::<CustomClaims>(token, &verifiers(keys))
         .map(|v| v.payload().to_vec())
 }
 
@@ -247,9 +230,14 @@ fn verify_json_raw(
         policy: args.policy.unwrap_or(AlgorithmPolicy::Any),
         algorithms: args.alg.clone(),
     };
-    let keys = verifiers(keys);
-    let refs: Vec<&dyn JwsVerifier> = keys.iter().map(VerifierRef::get).collect();
-    jws::verify_json(&refs, token, &rule)
+    if let Keys::Remote(remote) = keys {
+        return remote.with_keys(|set| {
+            let list = set_keys(set);
+            let refs: Vec<&dyn JwsVerifier> = list.iter().map(|k| k as &dyn JwsVerifier).collect();
+            jws::verify_json(&refs, token, &rule)
+        });
+    }
+    jws::verify_json(&verifiers(keys), token, &rule)
 }
 
 /// `--raw`: the signature only, with the key chosen as for a JWT and the algorithm policy
@@ -262,9 +250,32 @@ fn verify_raw(
     let candidates: Vec<&VerifyingKey> = match keys {
         Keys::One(key) => vec![key],
         Keys::Set(keys, _) => select(keys, token)?,
-        // `--raw` with `--jwks-url` is a usage error (clap refuses the combination).
-        Keys::Remote(_) => return Err(Error::KeyNotFound),
+        // The remote set's keys now in force; an unknown kid refreshes it (once per cooldown).
+        Keys::Remote(remote) => {
+            return remote.with_keys(|set| {
+                let list = set_keys(set);
+                verify_raw_with(validation, select(&list, token)?, token)
+            });
+        }
     };
+    verify_raw_with(validation, candidates, token)
+}
+
+/// The keys of a (remote) set, as verifying keys.
+fn set_keys(set: &KeySet) -> Vec<VerifyingKey> {
+    set.to_public_jwk_set()
+        .keys()
+        .iter()
+        .filter_map(|jwk| VerifyingKey::from_jwk(jwk).ok())
+        .collect()
+}
+
+/// `--raw` with the candidate keys: the first that the policy allows and that verifies.
+fn verify_raw_with(
+    validation: &Validation,
+    candidates: Vec<&VerifyingKey>,
+    token: &str,
+) -> Result<(Algorithm, Vec<u8>), Error> {
     let mut first_error = None;
     for key in candidates {
         if !validation.allows(key.algorithm()) {

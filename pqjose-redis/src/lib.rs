@@ -85,6 +85,22 @@ end
 return 0
 "#;
 
+/// A subject revocation and its event, in one script: all or nothing. KEYS: rsub, revoked
+/// stream. ARGV: cutoff time, max stream length, sub, at. The stream's type is checked before
+/// any write (Redis does not roll a script back), so a failing `XADD` cannot leave the
+/// revocation recorded without its event. The later of the stored and the new cutoff is kept.
+const REVOKE_SUBJECT: &str = r#"
+local t = redis.call('TYPE', KEYS[2])['ok']
+if t ~= 'none' and t ~= 'stream' then
+  return redis.error_reply('WRONGTYPE the revocation stream is not a stream')
+end
+local c = redis.call('GET', KEYS[1])
+if (not c) or tonumber(c) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
+  'what', 'sub', 'sub', ARGV[3], 'before', ARGV[1], 'at', ARGV[4])
+return 0
+"#;
+
 /// Settings of a [`RedisReplayStore`].
 #[derive(Clone)]
 pub struct RedisConfig {
@@ -167,6 +183,7 @@ pub struct RedisReplayStore {
     idle: Mutex<Vec<Connection>>,
     config: RedisConfig,
     check: Script,
+    revoke_subject: Script,
 }
 
 impl core::fmt::Debug for RedisReplayStore {
@@ -207,6 +224,7 @@ impl RedisReplayStore {
             idle: Mutex::new(Vec::new()),
             config,
             check: Script::new(CHECK),
+            revoke_subject: Script::new(REVOKE_SUBJECT),
         })
     }
 
@@ -409,7 +427,8 @@ impl RedisReplayStore {
     /// Revoke every token of subject `sub` whose `iat` is at or before `at_or_before`
     /// (default: now; a token without `iat` counts as issued at the beginning of time). Tokens
     /// issued later are accepted: the agent can be given new credentials. A later revocation
-    /// moves the time forward, never back. Kept for good.
+    /// moves the time forward, never back. Kept for good. The revocation and its event are
+    /// written by one script, all or nothing: an error records neither.
     pub fn revoke_subject(
         &self,
         sub: &str,
@@ -418,23 +437,18 @@ impl RedisReplayStore {
         let key = self.key("rsub", &[sub]);
         let now = self.now();
         let t = at_or_before.unwrap_or(now).as_secs();
-        // Keep the later of the stored and the new time.
-        let keep_max = Script::new(
-            "local c = redis.call('GET', KEYS[1]) \
-             if (not c) or tonumber(c) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end \
-             return 0",
-        );
-        self.with(|c| keep_max.key(&key).arg(t).invoke::<i64>(c))?;
-        self.change_and_log(
-            |_| {},
-            "revoked",
-            &[
-                ("what", "sub".into()),
-                ("sub", sub.into()),
-                ("before", t.to_string()),
-                ("at", now.as_secs().to_string()),
-            ],
-        )
+        let events = stream(&self.config.prefix, "revoked");
+        self.with(|c| {
+            self.revoke_subject
+                .key(&key)
+                .key(&events)
+                .arg(t)
+                .arg(self.config.stream_max_len)
+                .arg(sub)
+                .arg(now.as_secs())
+                .invoke::<i64>(c)
+        })
+        .map(drop)
     }
 
     /// Append an issuance event (an issuer records what it minted, so the audit trail shows

@@ -6,8 +6,6 @@
 //! `redis-server` must be on PATH (`scripts/test/35-redis.sh` installs it). Without it these
 //! tests print why and pass, unless `PQJOSE_REQUIRE_REDIS=1` (set by that step) makes them fail.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -19,76 +17,17 @@ use pqjose_redis::{RedisConfig, RedisReplayStore};
 
 const T0: i64 = 1_900_000_000;
 
-struct Redis {
-    port: u16,
-    child: Option<Child>,
-}
+#[path = "support/redis_server.rs"]
+mod redis_server;
 
-impl Redis {
-    /// Start redis-server, or `None` when it is not installed (and not required).
-    fn start() -> Option<Self> {
-        let found = Command::new("redis-server")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-            .is_ok();
-        if !found {
-            assert!(
-                std::env::var_os("PQJOSE_REQUIRE_REDIS").is_none(),
-                "redis-server is required (PQJOSE_REQUIRE_REDIS) but not on PATH"
-            );
-            eprintln!("redis-server not on PATH: skipped (scripts/test/35-redis.sh runs it)");
-            return None;
-        }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut r = Self { port, child: None };
-        r.restart();
-        Some(r)
-    }
+use redis_server::RedisServer;
 
-    fn restart(&mut self) {
-        let child = Command::new("redis-server")
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server");
-        self.child = Some(child);
-        let probe = RedisReplayStore::open(&self.url()).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while probe.ping().is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
-    }
-
-    fn store(&self) -> Arc<RedisReplayStore> {
-        let config = RedisConfig::new()
-            .timeout(Duration::from_millis(200))
-            .clock(FixedClock::at_secs(T0));
-        Arc::new(RedisReplayStore::with_config(&self.url(), config).unwrap())
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        self.kill();
-    }
+/// A store on `redis` with a short timeout and the clock at [`T0`].
+fn store(redis: &RedisServer) -> Arc<RedisReplayStore> {
+    let config = RedisConfig::new()
+        .timeout(Duration::from_millis(200))
+        .clock(FixedClock::at_secs(T0));
+    Arc::new(RedisReplayStore::with_config(&redis.url(), config).unwrap())
 }
 
 struct Issuer {
@@ -127,23 +66,27 @@ fn verify(v: &Validation, i: &Issuer, token: &str) -> Result<(), Error> {
 
 #[test]
 fn two_gateways_share_one_redis() {
-    let Some(redis) = Redis::start() else { return };
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
     let issuer = Issuer::new();
-    let (a, b) = (gateway(redis.store()), gateway(redis.store()));
+    let (a, b) = (gateway(store(&redis)), gateway(store(&redis)));
     let t = issuer.token("agent-1", T0);
     assert_eq!(verify(&a, &issuer, &t), Ok(()));
     assert_eq!(verify(&b, &issuer, &t), Err(Error::Replayed));
     assert_eq!(verify(&a, &issuer, &t), Err(Error::Replayed));
     let t2 = issuer.token("agent-1", T0);
     assert_eq!(verify(&b, &issuer, &t2), Ok(()));
-    assert_eq!(redis.store().event_count("refused"), Ok(2));
+    assert_eq!(store(&redis).event_count("refused"), Ok(2));
 }
 
 #[test]
 fn sixty_four_simultaneous_presentations_one_accepted() {
-    let Some(redis) = Redis::start() else { return };
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
     let issuer = Issuer::new();
-    let gateways = [gateway(redis.store()), gateway(redis.store())];
+    let gateways = [gateway(store(&redis)), gateway(store(&redis))];
     for round in 0..3 {
         let t = issuer.token("agent-2", T0 + round);
         let barrier = Barrier::new(64);
@@ -175,17 +118,19 @@ fn sixty_four_simultaneous_presentations_one_accepted() {
 
 #[test]
 fn revocations_take_effect_at_both_gateways() {
-    let Some(redis) = Redis::start() else { return };
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
     let issuer = Issuer::new();
-    let store_a = redis.store();
-    let (a, b) = (gateway(store_a.clone()).clone(), gateway(redis.store()));
+    let store_a = store(&redis);
+    let (a, b) = (gateway(store_a.clone()).clone(), gateway(store(&redis)));
     let (a_rev, b_rev) = (
         Validation::new()
             .clock(FixedClock::at_secs(T0 + 10))
             .revocation_store(store_a.clone()),
         Validation::new()
             .clock(FixedClock::at_secs(T0 + 10))
-            .revocation_store(redis.store()),
+            .revocation_store(store(&redis)),
     );
     let old = issuer.token("agent-3", T0);
     let at_cutoff = issuer.token("agent-3", T0 + 5);
@@ -193,7 +138,7 @@ fn revocations_take_effect_at_both_gateways() {
     let other = issuer.token("agent-4", T0);
     assert_eq!(verify(&a_rev, &issuer, &old), Ok(()));
     // The orchestrator (a third client) ends the task: agent-3's tokens issued until T0+5.
-    let orchestrator = redis.store();
+    let orchestrator = store(&redis);
     orchestrator
         .revoke_subject("agent-3", Some(NumericDate::from_secs(T0 + 5)))
         .unwrap();
@@ -243,14 +188,14 @@ fn revocations_take_effect_at_both_gateways() {
 
 #[test]
 fn redis_killed_mid_run_fails_closed_then_recovers_by_itself() {
-    let Some(mut redis) = Redis::start() else {
+    let Some(mut redis) = RedisServer::start() else {
         return;
     };
     let issuer = Issuer::new();
-    let (a, b) = (gateway(redis.store()), gateway(redis.store()));
+    let (a, b) = (gateway(store(&redis)), gateway(store(&redis)));
     assert_eq!(verify(&a, &issuer, &issuer.token("agent-7", T0)), Ok(()));
     assert_eq!(verify(&b, &issuer, &issuer.token("agent-7", T0)), Ok(()));
-    redis.kill();
+    redis.stop();
     for g in [&a, &b, &a, &b] {
         let started = Instant::now();
         assert_eq!(
@@ -277,4 +222,44 @@ fn redis_killed_mid_run_fails_closed_then_recovers_by_itself() {
         }
         assert_eq!(verify(g, &issuer, &t), Err(Error::Replayed));
     }
+}
+
+/// `revoke_subject` writes the revocation and its event together or not at all: when the event
+/// cannot be appended (the stream key holds another type), the subject is not revoked.
+#[test]
+fn subject_revocation_is_all_or_nothing() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let issuer = Issuer::new();
+    let store = store(&redis);
+    let gateway = Validation::new()
+        .clock(FixedClock::at_secs(T0 + 10))
+        .revocation_store(store.clone());
+    let token = issuer.token("agent-9", T0);
+    let mut con = redis::Client::open(redis.url())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    redis::cmd("SET")
+        .arg("pqjose:events:revoked")
+        .arg("not a stream")
+        .query::<()>(&mut con)
+        .unwrap();
+    assert_eq!(
+        store.revoke_subject("agent-9", None),
+        Err(Error::ReplayStoreUnavailable)
+    );
+    assert_eq!(
+        verify(&gateway, &issuer, &token),
+        Ok(()),
+        "nothing recorded"
+    );
+    redis::cmd("DEL")
+        .arg("pqjose:events:revoked")
+        .query::<()>(&mut con)
+        .unwrap();
+    store.revoke_subject("agent-9", None).unwrap();
+    assert_eq!(verify(&gateway, &issuer, &token), Err(Error::Revoked));
+    assert_eq!(store.event_count("revoked"), Ok(1));
 }

@@ -15,9 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::alg::Algorithm;
-use crate::error::{
-    AlgorithmError, ClaimName, ClaimsError, Error, FormatError, RegisteredClaim, RemoteKeysError,
-};
+use crate::error::{AlgorithmError, ClaimName, ClaimsError, Error, FormatError, RegisteredClaim};
 use crate::format::header::Header;
 use crate::jws::signer::JwsVerifier;
 use crate::jws::{HeaderKey, Parsed, SignatureRule};
@@ -201,18 +199,23 @@ impl Validation {
         token: &str,
         remote: &RemoteKeySet,
     ) -> Result<Verified<T>, Error> {
-        let first = match remote.current() {
-            Ok(keys) => self.verify_with_keys(token, keys),
-            Err(e) => Err(e),
-        };
-        match first {
-            Err(Error::KeyNotFound | Error::RemoteKeys(RemoteKeysError::Unavailable))
-                if remote.refresh_for_unknown_key() =>
-            {
-                self.verify_with_keys(token, remote.current()?)
-            }
-            other => other,
-        }
+        remote.with_keys(|keys| self.verify_with_keys(token, keys))
+    }
+
+    /// [`Validation::verify_json`] against a [`RemoteKeySet`]: the remote set's keys now in
+    /// force (retired keys left out), with the compact path's refresh rule: when the document
+    /// finds no key (an unknown `kid`, or no set fetched yet) the set is refreshed at most once
+    /// per cooldown, single-flight, and the document is tried once more; past the stale bound
+    /// it is [`RemoteKeysError::Stale`](crate::RemoteKeysError).
+    pub fn verify_json_with_remote_keys<T: DeserializeOwned>(
+        &self,
+        jws: &str,
+        remote: &RemoteKeySet,
+    ) -> Result<Verified<T>, Error> {
+        remote.with_keys(|keys| {
+            let snapshot = keys.snapshot();
+            self.verify_json(jws, &snapshot.verifiers_at(self.clock.now()))
+        })
     }
 
     /// **The one path that uses a header-embedded key** (DPoP proofs, RFC 9449 §4.3): the

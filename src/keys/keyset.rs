@@ -113,6 +113,17 @@ impl Snapshot {
             .unwrap_or(0)
     }
 
+    /// Every key usable at `now`, newest first (for a JWS JSON document, which selects per
+    /// signature).
+    pub(crate) fn verifiers_at(&self, now: NumericDate) -> Vec<&dyn JwsVerifier> {
+        self.entries
+            .iter()
+            .rev()
+            .filter(|e| e.status.usable_at(now))
+            .map(|e| &*e.verifier)
+            .collect()
+    }
+
     /// The keys to try for a token with header `alg` and `kid`, usable at `now`, whose algorithm
     /// `allowed` accepts: by `kid` when present, otherwise up to [`MAX_KIDLESS_CANDIDATES`] keys
     /// of the algorithm, newest first.

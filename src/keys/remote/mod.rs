@@ -251,6 +251,23 @@ impl RemoteKeySet {
         Ok(&inner.keys)
     }
 
+    /// Run `verify` on the keys now in force, with the refresh rule of
+    /// [`crate::Validation::verify_with_remote_keys`]: when it finds no key
+    /// ([`Error::KeyNotFound`], or no usable set yet) the set is refreshed unless the cooldown
+    /// forbids it (single-flight), and `verify` runs once more on the keys then in force; past
+    /// the stale bound it is not run ([`RemoteKeysError::Stale`]). For verifications other than
+    /// a `Validation`'s, such as a signature-only check of a JWS over arbitrary bytes.
+    pub fn with_keys<R>(&self, verify: impl Fn(&KeySet) -> Result<R, Error>) -> Result<R, Error> {
+        match self.current().and_then(&verify) {
+            Err(Error::KeyNotFound | Error::RemoteKeys(RemoteKeysError::Unavailable))
+                if self.refresh_for_unknown_key() =>
+            {
+                verify(self.current()?)
+            }
+            other => other,
+        }
+    }
+
     /// The miss path: a token's key is not in the set (or there is no usable set). Fetch
     /// unless the cooldown forbids it; concurrent callers share one fetch. Returns whether a
     /// fetch completed since the call began, so a retry may find the key.
