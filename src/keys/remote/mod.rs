@@ -40,7 +40,7 @@ use crate::keys::keyset::KeySet;
 use crate::time::{Clock, SystemClock};
 use cache::CacheState;
 
-/// Fetches one JWK Set document. The built-in one is [`HttpFetcher`] (feature `remote-http`);
+/// Fetches one JWK Set document. The built-in one is `HttpFetcher` (feature `remote-http`);
 /// tests and custom transports implement this.
 pub trait JwksFetcher: Send + Sync {
     /// Fetch the document, sending `etag` as `If-None-Match` when given. Errors are
