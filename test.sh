@@ -26,13 +26,13 @@ fi
 
 # CPU seconds (user + system) used so far by the steps this script ran: the wall time of a step
 # depends on what else the machine is doing, its CPU time much less, so both are reported.
-# (`times` must run in this shell, not in a subshell, hence the file.)
+# (`times` must run in this shell, not in a subshell, hence the file and the variable.)
 times_file=$(mktemp)
 trap 'rm -f "$times_file"' EXIT
 children_cpu() {
   times >"$times_file"
-  # Second line, the children's "XmY.YYYs XmZ.ZZZs" -> seconds.
-  sed -n 2p "$times_file" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] } printf "%d", t }'
+  # Second line, the children's "XmY.YYYs XmZ.ZZZs" -> whole seconds, into $cpu.
+  cpu=$(sed -n 2p "$times_file" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] } printf "%d", t }')
 }
 
 passed=0
@@ -44,20 +44,24 @@ for s in "${steps[@]}"; do
   echo
   echo "==> [$((passed + failed + 1))/${#steps[@]}] $name"
   t0=$SECONDS
-  c0=$(children_cpu)
+  children_cpu
+  c0=$cpu
   if bash "$s" </dev/null; then
+    children_cpu
     passed=$((passed + 1))
-    summary+=("  ok     $name ($((SECONDS - t0))s, cpu $(($(children_cpu) - c0))s)")
+    summary+=("  ok     $name ($((SECONDS - t0))s, cpu $((cpu - c0))s)")
   else
     rc=$?
+    children_cpu
     failed=$((failed + 1))
-    summary+=("  FAILED $name (exit $rc, $((SECONDS - t0))s, cpu $(($(children_cpu) - c0))s)")
+    summary+=("  FAILED $name (exit $rc, $((SECONDS - t0))s, cpu $((cpu - c0))s)")
     break
   fi
 done
 
 echo
-echo "==> summary ($((SECONDS - started))s, cpu $(children_cpu)s)"
+children_cpu
+echo "==> summary ($((SECONDS - started))s, cpu ${cpu}s)"
 printf '%s\n' "${summary[@]}"
 skipped=$(( ${#steps[@]} - passed - failed ))
 if [ "$skipped" -gt 0 ]; then
