@@ -124,53 +124,41 @@ func (l *AuditLog) Sync() (uint64, error) {
 // it and returns the latest checkpoint as stored (a C2SP signed note for Ed25519 keys, else a
 // compact JWS whose payload is the checkpoint text).
 func (l *AuditLog) Seal() (string, error) {
+	text, err := l.document(func(out **C.char, e **C.pqj_error) C.pqj_status {
+		return C.pqj_audit_seal(l.ptr, out, e)
+	})
+	return string(text), err
+}
+
+// document runs f on the open log, under its lock, and returns the text f stored in *out (a
+// checkpoint or a proof).
+func (l *AuditLog) document(f func(out **C.char, e **C.pqj_error) C.pqj_status) ([]byte, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.ptr == nil {
-		return "", ErrClosed
+		return nil, ErrClosed
 	}
 	var out *C.char
-	err := call(func(e **C.pqj_error) C.pqj_status { return C.pqj_audit_seal(l.ptr, &out, e) })
-	if err != nil {
-		return "", err
+	if err := call(func(e **C.pqj_error) C.pqj_status { return f(&out, e) }); err != nil {
+		return nil, err
 	}
-	return takeString(out), nil
+	return takeBytes(out), nil
 }
 
 // Prove returns an inclusion proof (JSON {"index","size","leaf_hash","path","root",
 // "checkpoint"}) for record index against the checkpoint of tree size size (0: the latest).
 func (l *AuditLog) Prove(index, size uint64) ([]byte, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.ptr == nil {
-		return nil, ErrClosed
-	}
-	var out *C.char
-	err := call(func(e **C.pqj_error) C.pqj_status {
-		return C.pqj_audit_prove(l.ptr, C.uint64_t(index), C.uint64_t(size), &out, e)
+	return l.document(func(out **C.char, e **C.pqj_error) C.pqj_status {
+		return C.pqj_audit_prove(l.ptr, C.uint64_t(index), C.uint64_t(size), out, e)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return takeBytes(out), nil
 }
 
 // ProveConsistency returns a consistency proof (JSON) between the log's checkpoints of tree
 // sizes size1 and size2 (size1 <= size2, both sizes some checkpoint was sealed at).
 func (l *AuditLog) ProveConsistency(size1, size2 uint64) ([]byte, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.ptr == nil {
-		return nil, ErrClosed
-	}
-	var out *C.char
-	err := call(func(e **C.pqj_error) C.pqj_status {
-		return C.pqj_audit_prove_consistency(l.ptr, C.uint64_t(size1), C.uint64_t(size2), &out, e)
+	return l.document(func(out **C.char, e **C.pqj_error) C.pqj_status {
+		return C.pqj_audit_prove_consistency(l.ptr, C.uint64_t(size1), C.uint64_t(size2), out, e)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return takeBytes(out), nil
 }
 
 // Close syncs (reporting a failure to), waits for pending checkpoints, stops the signer

@@ -47,6 +47,14 @@ fn signing_key(key: *const pqj_key) -> Result<pqjose::SigningKey, Failure> {
     Ok(pqjose::SigningKey::from_jwk(&jwk)?)
 }
 
+/// A proof document passed in from C: UTF-8, at most `MAX_PROOF_LEN` bytes (longer is a
+/// malformed proof, as for the Rust parsers).
+fn proof_text<'a>(proof: *const u8, proof_len: usize) -> Result<&'a str, Failure> {
+    ptr::text_max(proof, proof_len, "proof", MAX_PROOF_LEN, || {
+        Failure::lib(pqjose::AuditError::ProofFormat)
+    })
+}
+
 /// What `pqj_audit_create` and `pqj_audit_open` share: decode the directory and the key, let
 /// `start` create or open the log, and hand the new handle to `*log_out`.
 fn start_log(
@@ -275,9 +283,7 @@ pub extern "C" fn pqj_audit_check_proof(
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
     guard(err_out, || {
-        let json = ptr::text_max(proof, proof_len, "proof", MAX_PROOF_LEN, || {
-            Failure::lib(pqjose::AuditError::ProofFormat)
-        })?;
+        let json = proof_text(proof, proof_len)?;
         let key: Arc<pqj_key> = ptr::arc_clone(key, "key")?;
         let proof = InclusionProof::from_json(json)?;
         let checkpoint = if record.is_null() {
@@ -309,9 +315,7 @@ pub extern "C" fn pqj_audit_check_consistency(
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
     guard(err_out, || {
-        let json = ptr::text_max(proof, proof_len, "proof", MAX_PROOF_LEN, || {
-            Failure::lib(pqjose::AuditError::ProofFormat)
-        })?;
+        let json = proof_text(proof, proof_len)?;
         let key: Arc<pqj_key> = ptr::arc_clone(key, "key")?;
         let (c1, c2) = ConsistencyProof::from_json(json)?.verify(key.verifying())?;
         if !size1_out.is_null() {
