@@ -109,8 +109,11 @@
 //! [`jwe`] encrypts to a recipient's key: JOSE-HPKE with the post-quantum and PQ/T suites
 //! (`HPKE-9` X-Wing, `HPKE-12`/`HPKE-13` ML-KEM, `HPKE-8`/`HPKE-10` ML-KEM + NIST curves) and
 //! the classical suites, plus the classical JWE algorithms; [`DecryptionKey`] /
-//! [`EncryptionKey`] are bound to one [`KeyManagement`] algorithm, like signing keys; nested
-//! tokens are opened and validated in one call ([`jwe::Decryption::decrypt_jwt`]).
+//! [`EncryptionKey`] are bound to one [`KeyManagement`] algorithm, like signing keys, and read
+//! and write JWK, and PKCS#8/SPKI PEM where a standard form exists (X25519, P-256/P-384, RSA:
+//! [`DecryptionKey::from_pem`], [`EncryptionKey::from_pem`], with OpenSSL's SEC1/PKCS#1 forms
+//! and certificates); nested tokens are opened and validated in one call
+//! ([`jwe::Decryption::decrypt_jwt`]).
 //!
 //! ## Audit log
 //!

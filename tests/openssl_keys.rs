@@ -14,43 +14,16 @@
 // Test helpers outside `#[test]` functions: unwrap, panic and indexing are fine here.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
+mod openssl_support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use openssl_support::{openssl, read, text, try_openssl};
 
 use pqjose::{Algorithm, Error, JwsSigner, JwsVerifier, KeyError, SigningKey, VerifyingKey};
 
-/// Run `openssl` with `args` (split at spaces) in `dir` and return its standard output; `Err`
-/// with its standard error when it fails. Panics when there is no `openssl` at all.
-fn try_openssl(dir: &Path, args: &str) -> Result<Vec<u8>, String> {
-    let out = Command::new("openssl")
-        .args(args.split_whitespace())
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("`openssl` is required by this test and cannot run: {e}"));
-    if out.status.success() {
-        Ok(out.stdout)
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
-}
-
-fn openssl(dir: &Path, args: &str) -> Vec<u8> {
-    try_openssl(dir, args).unwrap_or_else(|e| panic!("openssl {args:?}: {e}"))
-}
-
 fn workdir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("openssl_keys_{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn read(dir: &Path, file: &str) -> Vec<u8> {
-    std::fs::read(dir.join(file)).unwrap()
-}
-
-fn text(dir: &Path, file: &str) -> String {
-    String::from_utf8(read(dir, file)).unwrap()
+    openssl_support::workdir(&format!("openssl_keys_{name}"))
 }
 
 /// A self-signed certificate `cert.pem` (and `cert.der`) for `key.pem`.

@@ -1,10 +1,12 @@
 //! `import`: a key from the PEM or DER files OpenSSL writes, as a JWK.
 
+use pqjose::jwe::{DecryptionKey, EncryptionKey, KeyManagement};
 use pqjose::{Algorithm, Error, KeyError, SigningKey, VerifyingKey};
 use zeroize::Zeroizing;
 
 use crate::exit::Exit;
-use crate::{input, parse};
+use crate::input;
+use crate::parse::{self, KeyAlgorithm};
 
 /// Convert a PEM or DER key or certificate (OpenSSL's forms) to a JWK
 ///
@@ -15,14 +17,20 @@ use crate::{input, parse};
 ///
 /// PEM is recognised by its label, DER by its structure (private forms first). The
 /// certificate's signature, validity and chain are NOT checked: only its public key is taken.
+/// A JWE key-management algorithm gives an encryption key bound to it (it can never sign):
+/// ECDH-ES* (P-256, P-384, X25519), RSA-OAEP* (RSA, 2048 bits or more), and the DHKEM suites
+/// HPKE-0/-7 (P-256), HPKE-1 (P-384), HPKE-3/-4 (X25519); the other JWE algorithms have no
+/// standard PEM form.
+///
 /// Reads FILE, or stdin when FILE is `-` or absent. Exit 2 when the file does not hold a key of
 /// that algorithm.
 #[derive(clap::Args)]
 #[command(override_usage = "pqjose import --alg ALG [--kid KID] [--out FILE] [PEM_OR_DER_FILE|-]")]
 pub(crate) struct ImportArgs {
-    /// The algorithm the key is bound to: ML-DSA-44/65/87, Ed25519, ES256, ES384, RS256, PS256, …
-    #[arg(long, value_name = "ALG", value_parser = parse::algorithm, allow_hyphen_values = true)]
-    alg: Algorithm,
+    /// The algorithm the key is bound to: ML-DSA-44/65/87, Ed25519, ES256, ES384, RS256, PS256,
+    /// …, or a JWE key management: ECDH-ES+A256KW, RSA-OAEP-256, HPKE-0, …
+    #[arg(long, value_name = "ALG", value_parser = parse::key_algorithm, allow_hyphen_values = true)]
+    alg: KeyAlgorithm,
     /// The key id (default: the RFC 7638 thumbprint)
     #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     kid: Option<String>,
@@ -36,28 +44,91 @@ pub(crate) struct ImportArgs {
 
 /// The key a file holds.
 enum Imported {
-    Private(SigningKey),
-    Public(VerifyingKey),
+    Signing(SigningKey),
+    Verifying(VerifyingKey),
+    Decryption(DecryptionKey),
+    Encryption(EncryptionKey),
 }
 
-/// Read `bytes` as PEM (when it is text with a PEM header) or DER: a private form if it is one,
-/// else a public form.
-fn import(alg: Algorithm, bytes: &[u8]) -> Result<Imported, Error> {
-    let pem = core::str::from_utf8(bytes)
+/// The PEM text of `bytes`, when it is text with a PEM header (else it is DER).
+fn pem_text(bytes: &[u8]) -> Option<&str> {
+    core::str::from_utf8(bytes)
         .ok()
-        .filter(|text| text.contains("-----BEGIN "));
-    let private = match pem {
-        Some(text) => SigningKey::from_pem(alg, text),
-        None => SigningKey::from_der(alg, bytes),
-    };
-    match private {
-        Ok(key) => Ok(Imported::Private(key)),
-        Err(Error::Key(KeyError::NotPrivate)) => match pem {
-            Some(text) => VerifyingKey::from_pem(alg, text),
-            None => VerifyingKey::from_der(alg, bytes),
-        }
-        .map(Imported::Public),
-        Err(e) => Err(e),
+        .filter(|text| text.contains("-----BEGIN "))
+}
+
+/// Read `bytes` as PEM or DER with `private`, or (a public form: [`KeyError::NotPrivate`]) with
+/// `public`.
+fn private_or_public<T>(
+    bytes: &[u8],
+    private: impl FnOnce(Result<&str, &[u8]>) -> Result<T, Error>,
+    public: impl FnOnce(Result<&str, &[u8]>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let input = pem_text(bytes).ok_or(bytes);
+    match private(input) {
+        Err(Error::Key(KeyError::NotPrivate)) => public(input),
+        other => other,
+    }
+}
+
+fn import_signature(alg: Algorithm, bytes: &[u8]) -> Result<Imported, Error> {
+    private_or_public(
+        bytes,
+        |input| {
+            match input {
+                Ok(text) => SigningKey::from_pem(alg, text),
+                Err(der) => SigningKey::from_der(alg, der),
+            }
+            .map(Imported::Signing)
+        },
+        |input| {
+            match input {
+                Ok(text) => VerifyingKey::from_pem(alg, text),
+                Err(der) => VerifyingKey::from_der(alg, der),
+            }
+            .map(Imported::Verifying)
+        },
+    )
+}
+
+fn import_encryption(alg: KeyManagement, bytes: &[u8]) -> Result<Imported, Error> {
+    private_or_public(
+        bytes,
+        |input| {
+            match input {
+                Ok(text) => DecryptionKey::from_pem(alg, text),
+                Err(der) => DecryptionKey::from_der(alg, der),
+            }
+            .map(Imported::Decryption)
+        },
+        |input| {
+            match input {
+                Ok(text) => EncryptionKey::from_pem(alg, text),
+                Err(der) => EncryptionKey::from_der(alg, der),
+            }
+            .map(Imported::Encryption)
+        },
+    )
+}
+
+/// The key's JWK (with `kid` set if given) and whether it is private.
+fn jwk_of(key: Imported, kid: Option<&str>) -> Result<(pqjose::Jwk, bool), Error> {
+    Ok(match key {
+        Imported::Signing(k) => (with_kid(k, kid, SigningKey::with_kid)?.to_jwk()?, true),
+        Imported::Verifying(k) => (with_kid(k, kid, VerifyingKey::with_kid)?.to_jwk()?, false),
+        Imported::Decryption(k) => (with_kid(k, kid, DecryptionKey::with_kid)?.to_jwk()?, true),
+        Imported::Encryption(k) => (with_kid(k, kid, EncryptionKey::with_kid)?.to_jwk()?, false),
+    })
+}
+
+fn with_kid<K>(
+    key: K,
+    kid: Option<&str>,
+    set: impl FnOnce(K, String) -> Result<K, Error>,
+) -> Result<K, Error> {
+    match kid {
+        Some(kid) => set(key, kid.to_owned()),
+        None => Ok(key),
     }
 }
 
@@ -66,34 +137,35 @@ pub(crate) fn run(args: ImportArgs) -> Result<(), Exit> {
     let path = args.file.as_deref().unwrap_or("-");
     let shown = if path == "-" { "stdin" } else { path };
     let bytes = Zeroizing::new(input::read_bytes(path)?);
-    let unusable = |e: &Error| {
-        Exit::Io(format!(
-            "{shown} does not hold a usable {} key: {e}",
-            args.alg
-        ))
+    let name = match args.alg {
+        KeyAlgorithm::Sign(alg) => alg.as_str(),
+        KeyAlgorithm::Encrypt(alg) => alg.as_str(),
     };
-    let bad_kid = |_| Exit::usage("`--kid` must be 1 to 256 bytes");
-    match import(args.alg, &bytes).map_err(|e| unusable(&e))? {
-        Imported::Private(mut key) => {
-            if let Some(kid) = &args.kid {
-                key = key.with_kid(kid).map_err(bad_kid)?;
+    let unusable = |e: &Error| Exit::Io(format!("{shown} does not hold a usable {name} key: {e}"));
+    let key = match args.alg {
+        KeyAlgorithm::Sign(alg) => import_signature(alg, &bytes),
+        KeyAlgorithm::Encrypt(alg) => import_encryption(alg, &bytes),
+    }
+    .map_err(|e| unusable(&e))?;
+    if args
+        .kid
+        .as_deref()
+        .is_some_and(|k| k.is_empty() || k.len() > pqjose::MAX_KID_LEN)
+    {
+        return Err(Exit::usage("`--kid` must be 1 to 256 bytes"));
+    }
+    let (jwk, private) = jwk_of(key, args.kid.as_deref()).map_err(|e| unusable(&e))?;
+    if private {
+        let mut text = Zeroizing::new(jwk.to_json());
+        text.push('\n');
+        input::write_private(args.out.as_deref(), &text)
+    } else {
+        let text = format!("{}\n", jwk.to_json());
+        match args.out.as_deref().filter(|p| *p != "-") {
+            Some(out) => {
+                std::fs::write(out, text).map_err(|e| Exit::Io(format!("cannot write {out}: {e}")))
             }
-            let jwk = key.to_jwk().map_err(|e| unusable(&e))?;
-            let mut text = Zeroizing::new(jwk.to_json());
-            text.push('\n');
-            input::write_private(args.out.as_deref(), &text)
-        }
-        Imported::Public(mut key) => {
-            if let Some(kid) = &args.kid {
-                key = key.with_kid(kid).map_err(bad_kid)?;
-            }
-            let jwk = key.to_jwk().map_err(|e| unusable(&e))?;
-            let text = format!("{}\n", jwk.to_json());
-            match args.out.as_deref().filter(|p| *p != "-") {
-                Some(out) => std::fs::write(out, text)
-                    .map_err(|e| Exit::Io(format!("cannot write {out}: {e}"))),
-                None => input::write_stdout(text.as_bytes()),
-            }
+            None => input::write_stdout(text.as_bytes()),
         }
     }
 }

@@ -7,23 +7,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{path_str, pqjose, scratch, tamper_signature};
-
-/// Run `openssl` with `args` (split at spaces) in `dir`; it must succeed.
-fn openssl(dir: &Path, args: &str) {
-    let out = Command::new("openssl")
-        .args(args.split_whitespace())
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("`openssl` is required by this test and cannot run: {e}"));
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::{openssl, path_str, pqjose, scratch, tamper_signature};
 
 fn file(dir: &Path, name: &str) -> String {
     path_str(&dir.join(name)).to_owned()

@@ -147,22 +147,6 @@ fn dir_fits(len: usize, enc: ContentEncryption) -> bool {
     enc.key_len() == len
 }
 
-/// Parse a PKCS#8/SPKI document for the ECDH curve `crv`, or (none given) for the first
-/// curve it parses as; [`KeyError::Pem`] if none fits.
-fn find_curve<T>(
-    crv: Option<EcdhCurve>,
-    parse: impl Fn(EcdhCurve) -> Result<T, Error>,
-) -> Result<T, Error> {
-    let curves = crv.map_or_else(
-        || vec![EcdhCurve::P256, EcdhCurve::P384, EcdhCurve::X25519],
-        |c| vec![c],
-    );
-    curves
-        .into_iter()
-        .find_map(|c| parse(c).ok())
-        .ok_or(Error::Key(KeyError::Pem))
-}
-
 fn check_kty(alg: ClassicalAlg, jwk: &Jwk) -> Result<(), Error> {
     let ok = match alg.key_type() {
         "EC" => matches!(jwk.kty(), "EC" | "OKP"),
@@ -239,24 +223,13 @@ impl ClassicalSecretKey {
         }
     }
 
-    /// Import PKCS#8 DER for `alg` (`crv` for ECDH; P-256 if `None` and the document is EC).
-    pub(crate) fn from_pkcs8_der(
-        alg: ClassicalAlg,
-        crv: Option<EcdhCurve>,
-        der: &[u8],
-    ) -> Result<Self, Error> {
+    /// Import PKCS#8 DER for `alg`: a P-256, P-384 or X25519 key for ECDH-ES*, an RSA key
+    /// (2048 to 8192 bits, `rsaEncryption`) for RSA-OAEP*; `oct` keys have no PKCS#8 form.
+    pub(crate) fn from_pkcs8_der(alg: ClassicalAlg, der: &[u8]) -> Result<Self, Error> {
         match alg.key_type() {
-            "EC" => find_curve(crv, |c| EcdhSecretKey::from_pkcs8_der(c, der)).map(Self::Ec),
+            "EC" => Ok(Self::Ec(EcdhSecretKey::from_pkcs8_der(der)?)),
             "RSA" => Ok(Self::Rsa(RsaOaepSecretKey::from_pkcs8_der(der)?)),
             _ => Err(KeyError::PemUnsupported.into()),
-        }
-    }
-
-    /// The ECDH curve, for ECDH keys.
-    pub(crate) fn curve(&self) -> Option<EcdhCurve> {
-        match self {
-            Self::Ec(k) => Some(k.curve()),
-            _ => None,
         }
     }
 }
@@ -308,14 +281,11 @@ impl ClassicalPublicKey {
         }
     }
 
-    /// Import SubjectPublicKeyInfo DER for `alg`.
-    pub(crate) fn from_spki_der(
-        alg: ClassicalAlg,
-        crv: Option<EcdhCurve>,
-        der: &[u8],
-    ) -> Result<Self, Error> {
+    /// Import SubjectPublicKeyInfo DER for `alg` (key types as
+    /// [`ClassicalSecretKey::from_pkcs8_der`]).
+    pub(crate) fn from_spki_der(alg: ClassicalAlg, der: &[u8]) -> Result<Self, Error> {
         match alg.key_type() {
-            "EC" => find_curve(crv, |c| EcdhPublicKey::from_spki_der(c, der)).map(Self::Ec),
+            "EC" => Ok(Self::Ec(EcdhPublicKey::from_spki_der(der)?)),
             "RSA" => Ok(Self::Rsa(RsaOaepPublicKey::from_spki_der(der)?)),
             _ => Err(KeyError::PemUnsupported.into()),
         }

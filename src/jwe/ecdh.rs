@@ -23,6 +23,7 @@ use crate::backend::{member, rng, secret_member};
 use crate::error::{Error, JweError, KeyError};
 use crate::format::b64;
 use crate::format::jwk::{Jwk, SecretMember};
+use crate::keys::pem::{EC_PUBLIC_KEY_OID, P256_OID, P384_OID};
 
 /// id-X25519 (RFC 8410).
 const X25519_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
@@ -67,6 +68,39 @@ impl EcdhCurve {
     fn of_jwk(jwk: &Jwk) -> Option<Self> {
         let c = Self::from_name(jwk.crv.as_deref()?)?;
         (c.kty() == jwk.kty()).then_some(c)
+    }
+
+    /// The curve of a PKCS#8 or SPKI algorithm identifier: `id-X25519` (RFC 8410), or
+    /// `id-ecPublicKey` with the named curve P-256 or P-384 (RFC 5480). Any other key type or
+    /// curve is [`KeyError::WrongKeyType`]; EC without a named curve, [`KeyError::Pem`].
+    fn of_algorithm(alg: &AlgorithmIdentifierRef<'_>) -> Result<Self, Error> {
+        if alg.oid == X25519_OID {
+            return Ok(Self::X25519);
+        }
+        if alg.oid != EC_PUBLIC_KEY_OID {
+            return Err(KeyError::WrongKeyType.into());
+        }
+        let named: ObjectIdentifier = alg
+            .parameters
+            .and_then(|p| p.decode_as().ok())
+            .ok_or(Error::Key(KeyError::Pem))?;
+        match named {
+            n if n == P256_OID => Ok(Self::P256),
+            n if n == P384_OID => Ok(Self::P384),
+            _ => Err(KeyError::WrongKeyType.into()),
+        }
+    }
+
+    /// The curve of a PKCS#8 private key document (see `of_algorithm`).
+    fn of_pkcs8(der: &[u8]) -> Result<Self, Error> {
+        let info = PrivateKeyInfoRef::from_der(der).map_err(|_| Error::Key(KeyError::Pem))?;
+        Self::of_algorithm(&info.algorithm)
+    }
+
+    /// The curve of an SPKI document (see `of_algorithm`).
+    fn of_spki(der: &[u8]) -> Result<Self, Error> {
+        let info = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| Error::Key(KeyError::Pem))?;
+        Self::of_algorithm(&info.algorithm)
     }
 
     /// Field size in bytes (coordinate and shared-secret length).
@@ -144,15 +178,24 @@ impl EcdhPublicKey {
     /// curve and not the identity (SEC1 decoding checks both).
     pub(crate) fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
         let curve = EcdhCurve::of_jwk(jwk).ok_or(Error::Key(KeyError::WrongKeyType))?;
+        match curve {
+            EcdhCurve::X25519 => Self::from_bytes(curve, &member(&jwk.x)?),
+            _ => Self::from_bytes(curve, &sec1_from_jwk(jwk, curve.field_len())?),
+        }
+    }
+
+    /// The public key of `curve` from its bytes (see [`EcdhPublicKey::to_bytes`]); for EC, the
+    /// point must be on the curve and not the identity.
+    pub(crate) fn from_bytes(curve: EcdhCurve, bytes: &[u8]) -> Result<Self, Error> {
         let bad = || Error::Key(KeyError::InvalidEncoding);
         Ok(match curve {
-            EcdhCurve::P256 => Self::P256(
-                p256::PublicKey::from_sec1_bytes(&sec1_from_jwk(jwk, 32)?).map_err(|_| bad())?,
-            ),
-            EcdhCurve::P384 => Self::P384(
-                p384::PublicKey::from_sec1_bytes(&sec1_from_jwk(jwk, 48)?).map_err(|_| bad())?,
-            ),
-            EcdhCurve::X25519 => Self::X25519(x25519_bytes(&member(&jwk.x)?)?.into()),
+            EcdhCurve::P256 => {
+                Self::P256(p256::PublicKey::from_sec1_bytes(bytes).map_err(|_| bad())?)
+            }
+            EcdhCurve::P384 => {
+                Self::P384(p384::PublicKey::from_sec1_bytes(bytes).map_err(|_| bad())?)
+            }
+            EcdhCurve::X25519 => Self::X25519(x25519_bytes(bytes)?.into()),
         })
     }
 
@@ -179,6 +222,16 @@ impl EcdhPublicKey {
         jwk
     }
 
+    /// The key as bytes: the uncompressed SEC1 point for EC, the 32 bytes for X25519 (HPKE's
+    /// SerializePublicKey of the same curve).
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Self::P256(k) => k.to_sec1_bytes().to_vec(),
+            Self::P384(k) => k.to_sec1_bytes().to_vec(),
+            Self::X25519(k) => k.as_bytes().to_vec(),
+        }
+    }
+
     /// SubjectPublicKeyInfo DER (RFC 5480 for EC, RFC 8410 for X25519).
     pub(crate) fn to_spki_der(&self) -> Result<Vec<u8>, Error> {
         use p256::pkcs8::EncodePublicKey;
@@ -200,32 +253,24 @@ impl EcdhPublicKey {
         }
     }
 
-    /// Import SubjectPublicKeyInfo DER of `curve`.
-    pub(crate) fn from_spki_der(curve: EcdhCurve, der: &[u8]) -> Result<Self, Error> {
+    /// Import SubjectPublicKeyInfo DER of a P-256, P-384 or X25519 key (any other key type or
+    /// curve is [`KeyError::WrongKeyType`]).
+    pub(crate) fn from_spki_der(der: &[u8]) -> Result<Self, Error> {
         use p256::pkcs8::DecodePublicKey;
         let pem = || Error::Key(KeyError::Pem);
-        let info = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| pem())?;
-        let key = match info.algorithm.oid {
-            X25519_OID => Self::X25519(
-                x25519_bytes(info.subject_public_key.as_bytes().ok_or_else(pem)?)
-                    .map_err(|_| pem())?
-                    .into(),
-            ),
-            _ => match curve {
-                EcdhCurve::P256 => {
-                    Self::P256(p256::PublicKey::from_public_key_der(der).map_err(|_| pem())?)
-                }
-                EcdhCurve::P384 => {
-                    Self::P384(p384::PublicKey::from_public_key_der(der).map_err(|_| pem())?)
-                }
-                EcdhCurve::X25519 => return Err(KeyError::WrongKeyType.into()),
-            },
-        };
-        if key.curve() == curve {
-            Ok(key)
-        } else {
-            Err(KeyError::WrongKeyType.into())
-        }
+        Ok(match EcdhCurve::of_spki(der)? {
+            EcdhCurve::X25519 => {
+                let info = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| pem())?;
+                let bytes = info.subject_public_key.as_bytes().ok_or_else(pem)?;
+                Self::X25519(x25519_bytes(bytes).map_err(|_| pem())?.into())
+            }
+            EcdhCurve::P256 => {
+                Self::P256(p256::PublicKey::from_public_key_der(der).map_err(|_| pem())?)
+            }
+            EcdhCurve::P384 => {
+                Self::P384(p384::PublicKey::from_public_key_der(der).map_err(|_| pem())?)
+            }
+        })
     }
 }
 
@@ -267,22 +312,37 @@ impl EcdhSecretKey {
         }
     }
 
+    /// The private key of `curve` from its bytes (the scalar, or the X25519 secret) of exactly
+    /// the field size: JWK `d`, and HPKE's SerializePrivateKey of the same curve.
+    pub(crate) fn from_bytes(curve: EcdhCurve, d: &[u8]) -> Result<Self, Error> {
+        let bad = || Error::Key(KeyError::InvalidEncoding);
+        if d.len() != curve.field_len() {
+            return Err(bad());
+        }
+        Ok(match curve {
+            EcdhCurve::P256 => Self::P256(p256::SecretKey::from_slice(d).map_err(|_| bad())?),
+            EcdhCurve::P384 => Self::P384(p384::SecretKey::from_slice(d).map_err(|_| bad())?),
+            EcdhCurve::X25519 => {
+                let bytes = Zeroizing::new(x25519_bytes(d)?);
+                Self::X25519(x25519_dalek::StaticSecret::from(*bytes))
+            }
+        })
+    }
+
+    /// The private key's bytes (see [`EcdhSecretKey::from_bytes`]).
+    pub(crate) fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        match self {
+            Self::P256(k) => Zeroizing::new(k.to_bytes().to_vec()),
+            Self::P384(k) => Zeroizing::new(k.to_bytes().to_vec()),
+            Self::X25519(k) => Zeroizing::new(k.to_bytes().to_vec()),
+        }
+    }
+
     /// Import a private `EC`/`OKP` JWK; the public members must match `d`.
     pub(crate) fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
         let public = EcdhPublicKey::from_jwk(jwk)?;
         let d = secret_member(&jwk.d)?;
-        let bad = || Error::Key(KeyError::InvalidEncoding);
-        let key = match public.curve() {
-            EcdhCurve::P256 => Self::P256(p256::SecretKey::from_slice(&d).map_err(|_| bad())?),
-            EcdhCurve::P384 => Self::P384(p384::SecretKey::from_slice(&d).map_err(|_| bad())?),
-            EcdhCurve::X25519 => {
-                let bytes = Zeroizing::new(x25519_bytes(&d)?);
-                Self::X25519(x25519_dalek::StaticSecret::from(*bytes))
-            }
-        };
-        if d.len() != key.curve().field_len() {
-            return Err(bad());
-        }
+        let key = Self::from_bytes(public.curve(), &d)?;
         if key.public_key() != public {
             return Err(KeyError::Mismatch.into());
         }
@@ -291,11 +351,7 @@ impl EcdhSecretKey {
 
     /// The private JWK (public members and `d`).
     pub(crate) fn to_jwk(&self) -> Jwk {
-        let d: Zeroizing<Vec<u8>> = match self {
-            Self::P256(k) => Zeroizing::new(k.to_bytes().to_vec()),
-            Self::P384(k) => Zeroizing::new(k.to_bytes().to_vec()),
-            Self::X25519(k) => Zeroizing::new(k.to_bytes().to_vec()),
-        };
+        let d = self.to_bytes();
         Jwk {
             d: Some(SecretMember::encode(&d)),
             ..self.public_key().to_jwk()
@@ -333,32 +389,22 @@ impl EcdhSecretKey {
         }
     }
 
-    /// Import PKCS#8 DER of `curve`.
-    pub(crate) fn from_pkcs8_der(curve: EcdhCurve, der: &[u8]) -> Result<Self, Error> {
+    /// Import PKCS#8 DER of a P-256, P-384 or X25519 key (any other key type or curve is
+    /// [`KeyError::WrongKeyType`]).
+    pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
         use p256::pkcs8::DecodePrivateKey;
         let pem = || Error::Key(KeyError::Pem);
-        let info = PrivateKeyInfoRef::from_der(der).map_err(|_| pem())?;
-        let key = if info.algorithm.oid == X25519_OID {
-            let inner =
-                <&OctetStringRef>::from_der(info.private_key.as_bytes()).map_err(|_| pem())?;
-            let bytes = Zeroizing::new(x25519_bytes(inner.as_bytes()).map_err(|_| pem())?);
-            Self::X25519(x25519_dalek::StaticSecret::from(*bytes))
-        } else {
-            match curve {
-                EcdhCurve::P256 => {
-                    Self::P256(p256::SecretKey::from_pkcs8_der(der).map_err(|_| pem())?)
-                }
-                EcdhCurve::P384 => {
-                    Self::P384(p384::SecretKey::from_pkcs8_der(der).map_err(|_| pem())?)
-                }
-                EcdhCurve::X25519 => return Err(KeyError::WrongKeyType.into()),
+        Ok(match EcdhCurve::of_pkcs8(der)? {
+            EcdhCurve::X25519 => {
+                let info = PrivateKeyInfoRef::from_der(der).map_err(|_| pem())?;
+                let inner =
+                    <&OctetStringRef>::from_der(info.private_key.as_bytes()).map_err(|_| pem())?;
+                let bytes = Zeroizing::new(x25519_bytes(inner.as_bytes()).map_err(|_| pem())?);
+                Self::X25519(x25519_dalek::StaticSecret::from(*bytes))
             }
-        };
-        if key.curve() == curve {
-            Ok(key)
-        } else {
-            Err(KeyError::WrongKeyType.into())
-        }
+            EcdhCurve::P256 => Self::P256(p256::SecretKey::from_pkcs8_der(der).map_err(|_| pem())?),
+            EcdhCurve::P384 => Self::P384(p384::SecretKey::from_pkcs8_der(der).map_err(|_| pem())?),
+        })
     }
 
     /// Z: the raw shared secret with `peer` (x-coordinate for EC, the X25519 output), refused
@@ -614,11 +660,11 @@ mod tests {
             let again = EcdhSecretKey::from_jwk(&bob.to_jwk()).unwrap();
             assert_eq!(again.public_key(), bob.public_key());
             let der = bob.to_pkcs8_der().unwrap();
-            let back = EcdhSecretKey::from_pkcs8_der(curve, &der).unwrap();
+            let back = EcdhSecretKey::from_pkcs8_der(&der).unwrap();
             assert_eq!(back.public_key(), bob.public_key());
             let spki = bob.public_key().to_spki_der().unwrap();
             assert_eq!(
-                EcdhPublicKey::from_spki_der(curve, &spki).unwrap(),
+                EcdhPublicKey::from_spki_der(&spki).unwrap(),
                 bob.public_key()
             );
             assert!(!format!("{bob:?}").contains(bob.to_jwk().d.unwrap().expose()));

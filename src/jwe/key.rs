@@ -263,6 +263,11 @@ impl DecryptionKey {
         })
     }
 
+    /// The key of `alg` holding `secret`, its `kid` the thumbprint (for the PEM/DER imports).
+    pub(super) fn from_secret(alg: KeyManagement, secret: Secret) -> Result<Self, Error> {
+        Self::finish(alg, None, secret)
+    }
+
     fn finish(alg: KeyManagement, kid: Option<String>, secret: Secret) -> Result<Self, Error> {
         Self {
             alg,
@@ -403,6 +408,15 @@ impl EncryptionKey {
             let c = classical(alg).ok_or(JweError::UnsupportedAlgorithm)?;
             Public::Classical(ClassicalPublicKey::from_jwk(c, jwk)?)
         };
+        Self::with_public(alg, kid, public)
+    }
+
+    /// The key of `alg` holding `public`, its `kid` the thumbprint (for the PEM/DER imports).
+    pub(super) fn from_public(alg: KeyManagement, public: Public) -> Result<Self, Error> {
+        Self::with_public(alg, None, public)
+    }
+
+    fn with_public(alg: KeyManagement, kid: Option<String>, public: Public) -> Result<Self, Error> {
         Self {
             alg,
             kid: String::new(),

@@ -41,19 +41,17 @@
 //! `format`, `backend`, `keys`, `jws`, `jwt`, `alg`, `error` and `time`.
 
 pub(crate) mod alg;
-#[allow(dead_code)] // PKCS#8/SPKI forms: the key types gain them with the classical wiring
 pub(crate) mod classical;
 pub(crate) mod content;
 mod decrypt;
 mod dhkem_x448;
-#[allow(dead_code)] // PKCS#8/SPKI forms, as above
 pub(crate) mod ecdh;
 mod encrypt;
 mod header;
 pub(crate) mod hpke;
 mod key;
 pub(crate) mod keywrap;
-#[allow(dead_code)] // PKCS#8/SPKI forms, as above
+mod pem;
 pub(crate) mod rsa;
 mod serial;
 

@@ -73,8 +73,10 @@ impl RsaOaepPublicKey {
         Ok(Self(keys::jwk_public_key(jwk)?.1))
     }
 
-    /// Import SubjectPublicKeyInfo DER.
+    /// Import SubjectPublicKeyInfo DER of an `rsaEncryption` key (2048 to 8192 bits).
     pub(crate) fn from_spki_der(der: &[u8]) -> Result<Self, Error> {
+        let info = spki::SubjectPublicKeyInfoRef::try_from(der).map_err(|_| pem())?;
+        rsa_encryption(info.algorithm.oid)?;
         Ok(Self(keys::public_key_from_spki(der)?))
     }
 
@@ -105,8 +107,25 @@ impl RsaOaepPublicKey {
     }
 
     /// The modulus length in bytes (the length of every encrypted key).
+    #[cfg(test)]
     pub(crate) fn size(&self) -> usize {
         self.0.size()
+    }
+}
+
+fn pem() -> Error {
+    Error::Key(crate::error::KeyError::Pem)
+}
+
+/// RSA-OAEP takes `rsaEncryption` keys only: an `id-RSASSA-PSS` key is restricted to PSS
+/// signatures (RFC 4055 §1.2), any other type is not RSA ([`KeyError::WrongKeyType`]).
+///
+/// [`KeyError::WrongKeyType`]: crate::error::KeyError::WrongKeyType
+fn rsa_encryption(oid: pkcs8::ObjectIdentifier) -> Result<(), Error> {
+    if oid == rsa::pkcs1::ALGORITHM_OID {
+        Ok(())
+    } else {
+        Err(crate::error::KeyError::WrongKeyType.into())
     }
 }
 
@@ -130,8 +149,10 @@ impl RsaOaepSecretKey {
         Ok(Self(Box::new(keys::private_key_from_jwk(jwk)?)))
     }
 
-    /// Import PKCS#8 DER.
+    /// Import PKCS#8 DER of an `rsaEncryption` key (2048 to 8192 bits).
     pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
+        let info = pkcs8::PrivateKeyInfoRef::try_from(der).map_err(|_| pem())?;
+        rsa_encryption(info.algorithm.oid)?;
         Ok(Self(Box::new(keys::private_key_from_pkcs8(der)?)))
     }
 
@@ -214,6 +235,7 @@ impl RsaOaepSecretKey {
 
 /// Whether this build can decrypt RSA-OAEP (only with the `aws-lc` feature; see the module
 /// docs on RUSTSEC-2023-0071).
+#[cfg(test)]
 pub(crate) const fn decryption_available() -> bool {
     cfg!(feature = "aws-lc")
 }

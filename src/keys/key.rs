@@ -428,7 +428,8 @@ impl JwsVerifier for VerifyingKey {
     }
 }
 
-fn pem_decode(pem: &str, label: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
+/// The DER of a PEM text that is one block labelled `label`.
+pub(crate) fn pem_decode(pem: &str, label: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
     let (found, der) =
         pem_rfc7468::decode_vec(pem.trim().as_bytes()).map_err(|_| Error::Key(KeyError::Pem))?;
     let der = Zeroizing::new(der);
@@ -438,7 +439,8 @@ fn pem_decode(pem: &str, label: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
     Ok(der)
 }
 
-fn pem_encode(label: &str, der: &[u8]) -> Result<String, Error> {
+/// `der` as a PEM block labelled `label` (LF line endings).
+pub(crate) fn pem_encode(label: &str, der: &[u8]) -> Result<String, Error> {
     pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der)
         .map_err(|_| Error::Key(KeyError::Pem))
 }

@@ -21,7 +21,8 @@ use crate::keys::key::{SigningKey, VerifyingKey};
 use crate::keys::scrub::scrubbed;
 
 /// id-ecPublicKey (RFC 5480).
-const EC_PUBLIC_KEY_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+pub(crate) const EC_PUBLIC_KEY_OID: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 
 /// The PEM label that is only curve parameters, written by `openssl ecparam -genkey` before the
 /// key itself: skipped.
@@ -145,26 +146,53 @@ fn pem_key(text: &str) -> Result<(Form, Zeroizing<Vec<u8>>), Error> {
     Ok((form, Zeroizing::new(der)))
 }
 
+/// Which traditional (pre-PKCS#8/SPKI) forms an algorithm's keys may come in, and what they
+/// must hold: the rewrapping below refuses a traditional form of another key type
+/// ([`KeyError::WrongKeyType`]) before parsing it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Traditional<'a> {
+    /// EC keys on one of these named curves: SEC1 `EC PRIVATE KEY`.
+    Ec(&'a [ObjectIdentifier]),
+    /// RSA keys: PKCS#1 `RSA PRIVATE KEY` and `RSA PUBLIC KEY`.
+    Rsa,
+    /// Neither: PKCS#8 and SPKI (and certificates) only.
+    None,
+}
+
+/// The traditional forms of a signature algorithm's keys.
+fn traditional(alg: Algorithm) -> Result<Traditional<'static>, Error> {
+    Ok(match alg.family() {
+        Family::Ecdsa => Traditional::Ec(match backend::ecdsa::curve_oid(alg)? {
+            oid if oid == P256_OID => &[P256_OID],
+            oid if oid == P384_OID => &[P384_OID],
+            _ => return Err(KeyError::WrongKeyType.into()),
+        }),
+        Family::Rsa => Traditional::Rsa,
+        _ => Traditional::None,
+    })
+}
+
+/// secp256r1 (RFC 5480).
+pub(crate) const P256_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+/// secp384r1 (RFC 5480).
+pub(crate) const P384_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+
 /// A SEC1 `ECPrivateKey` as the PKCS#8 document it is equivalent to, after checking that its
-/// named curve is the algorithm's (`openssl ecparam` always writes it; a key without one is
+/// named curve is one of `curves` (`openssl ecparam` always writes it; a key without one is
 /// refused, as its curve would be a guess).
-fn sec1_to_pkcs8(alg: Algorithm, der: &[u8]) -> Result<SecretDocument, Error> {
-    if alg.family() != Family::Ecdsa {
-        return Err(KeyError::WrongKeyType.into());
-    }
-    let curve = backend::ecdsa::curve_oid(alg)?;
+fn sec1_to_pkcs8(curves: &[ObjectIdentifier], der: &[u8]) -> Result<SecretDocument, Error> {
     let key = sec1::EcPrivateKey::from_der(der).map_err(|_| Error::Key(KeyError::Pem))?;
     let named = key
         .parameters
         .and_then(sec1::EcParameters::named_curve)
         .ok_or(Error::Key(KeyError::Pem))?;
-    if named != curve {
+    if !curves.contains(&named) {
         return Err(KeyError::WrongKeyType.into());
     }
     let info = PrivateKeyInfoRef::new(
         AlgorithmIdentifierRef {
             oid: EC_PUBLIC_KEY_OID,
-            parameters: Some(AnyRef::from(&curve)),
+            parameters: Some(AnyRef::from(&named)),
         },
         OctetStringRef::new(der).map_err(|_| Error::Key(KeyError::Pem))?,
     );
@@ -172,10 +200,7 @@ fn sec1_to_pkcs8(alg: Algorithm, der: &[u8]) -> Result<SecretDocument, Error> {
 }
 
 /// A PKCS#1 `RSAPrivateKey` as the PKCS#8 document it is equivalent to.
-fn pkcs1_private_to_pkcs8(alg: Algorithm, der: &[u8]) -> Result<SecretDocument, Error> {
-    if alg.family() != Family::Rsa {
-        return Err(KeyError::WrongKeyType.into());
-    }
+fn pkcs1_private_to_pkcs8(der: &[u8]) -> Result<SecretDocument, Error> {
     pkcs1::RsaPrivateKeyRef::from_der(der).map_err(|_| Error::Key(KeyError::Pem))?;
     let info = PrivateKeyInfoRef::new(
         pkcs1::ALGORITHM_ID,
@@ -185,10 +210,7 @@ fn pkcs1_private_to_pkcs8(alg: Algorithm, der: &[u8]) -> Result<SecretDocument, 
 }
 
 /// A PKCS#1 `RSAPublicKey` as the SPKI document it is equivalent to.
-fn pkcs1_public_to_spki(alg: Algorithm, der: &[u8]) -> Result<Vec<u8>, Error> {
-    if alg.family() != Family::Rsa {
-        return Err(KeyError::WrongKeyType.into());
-    }
+fn pkcs1_public_to_spki(der: &[u8]) -> Result<Vec<u8>, Error> {
     pkcs1::RsaPublicKeyRef::from_der(der).map_err(|_| Error::Key(KeyError::Pem))?;
     SubjectPublicKeyInfoRef {
         algorithm: pkcs1::ALGORITHM_ID,
@@ -208,30 +230,59 @@ fn certificate_spki(der: &[u8]) -> Result<Vec<u8>, Error> {
         .map_err(|_| Error::Key(KeyError::Pem))
 }
 
-fn signing_key(alg: Algorithm, form: Form, der: &[u8]) -> Result<SigningKey, Error> {
-    match form {
-        Form::Private(PrivateForm::Pkcs8) => SigningKey::from_pkcs8_der(alg, der),
-        Form::Private(PrivateForm::Sec1) => {
-            SigningKey::from_pkcs8_der(alg, sec1_to_pkcs8(alg, der)?.as_bytes())
-        }
-        Form::Private(PrivateForm::Pkcs1) => {
-            SigningKey::from_pkcs8_der(alg, pkcs1_private_to_pkcs8(alg, der)?.as_bytes())
-        }
-        Form::Public(_) => Err(KeyError::NotPrivate.into()),
+/// The PKCS#8 document a private form of `kind` is equivalent to.
+fn private_pkcs8(
+    kind: Traditional<'_>,
+    form: Form,
+    der: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let rewrapped = match (form, kind) {
+        (Form::Private(PrivateForm::Pkcs8), _) => return Ok(Zeroizing::new(der.to_vec())),
+        (Form::Private(PrivateForm::Sec1), Traditional::Ec(curves)) => sec1_to_pkcs8(curves, der)?,
+        (Form::Private(PrivateForm::Pkcs1), Traditional::Rsa) => pkcs1_private_to_pkcs8(der)?,
+        (Form::Private(_), _) => return Err(KeyError::WrongKeyType.into()),
+        (Form::Public(_), _) => return Err(KeyError::NotPrivate.into()),
+    };
+    Ok(Zeroizing::new(rewrapped.as_bytes().to_vec()))
+}
+
+/// The SPKI document a public form of `kind` is equivalent to.
+fn public_spki(kind: Traditional<'_>, form: Form, der: &[u8]) -> Result<Vec<u8>, Error> {
+    match (form, kind) {
+        (Form::Public(PublicForm::Spki), _) => Ok(der.to_vec()),
+        (Form::Public(PublicForm::Certificate), _) => certificate_spki(der),
+        (Form::Public(PublicForm::Pkcs1), Traditional::Rsa) => pkcs1_public_to_spki(der),
+        (Form::Public(_), _) => Err(KeyError::WrongKeyType.into()),
+        (Form::Private(_), _) => Err(KeyError::NotPublic.into()),
     }
 }
 
-fn verifying_key(alg: Algorithm, form: Form, der: &[u8]) -> Result<VerifyingKey, Error> {
-    match form {
-        Form::Public(PublicForm::Spki) => VerifyingKey::from_spki_der(alg, der),
-        Form::Public(PublicForm::Pkcs1) => {
-            VerifyingKey::from_spki_der(alg, &pkcs1_public_to_spki(alg, der)?)
-        }
-        Form::Public(PublicForm::Certificate) => {
-            VerifyingKey::from_spki_der(alg, &certificate_spki(der)?)
-        }
-        Form::Private(_) => Err(KeyError::NotPublic.into()),
-    }
+/// The private key in a PEM text, in any form OpenSSL writes (told apart by the label), as
+/// PKCS#8 DER. [`KeyError::NotPrivate`] for a public key or certificate,
+/// [`KeyError::WrongKeyType`] for a traditional form `kind` does not take, [`KeyError::Pem`]
+/// for anything unparsable or several keys.
+pub(crate) fn pem_to_pkcs8(kind: Traditional<'_>, pem: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let (form, der) = pem_key(pem)?;
+    private_pkcs8(kind, form, &der)
+}
+
+/// [`pem_to_pkcs8`] for DER (the form told apart by the document's structure).
+pub(crate) fn der_to_pkcs8(kind: Traditional<'_>, der: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let form = form_of_der(der).ok_or(Error::Key(KeyError::Pem))?;
+    private_pkcs8(kind, form, der)
+}
+
+/// The public key in a PEM text (SPKI, PKCS#1 for RSA, or a certificate's key, unchecked), as
+/// SPKI DER. [`KeyError::NotPublic`] for a private key; otherwise as [`pem_to_pkcs8`].
+pub(crate) fn pem_to_spki(kind: Traditional<'_>, pem: &str) -> Result<Vec<u8>, Error> {
+    let (form, der) = pem_key(pem)?;
+    public_spki(kind, form, &der)
+}
+
+/// [`pem_to_spki`] for DER.
+pub(crate) fn der_to_spki(kind: Traditional<'_>, der: &[u8]) -> Result<Vec<u8>, Error> {
+    let form = form_of_der(der).ok_or(Error::Key(KeyError::Pem))?;
+    public_spki(kind, form, der)
 }
 
 impl SigningKey {
@@ -253,19 +304,13 @@ impl SigningKey {
     /// # Ok::<(), pqjose::Error>(())
     /// ```
     pub fn from_pem(alg: Algorithm, pem: &str) -> Result<Self, Error> {
-        scrubbed(|| {
-            let (form, der) = pem_key(pem)?;
-            signing_key(alg, form, &der)
-        })
+        scrubbed(|| SigningKey::from_pkcs8_der(alg, &pem_to_pkcs8(traditional(alg)?, pem)?))
     }
 
     /// Import a private key for `alg` from DER: PKCS#8, SEC1 or PKCS#1, told apart by the
     /// document's structure. Errors as [`SigningKey::from_pem`].
     pub fn from_der(alg: Algorithm, der: &[u8]) -> Result<Self, Error> {
-        scrubbed(|| {
-            let form = form_of_der(der).ok_or(Error::Key(KeyError::Pem))?;
-            signing_key(alg, form, der)
-        })
+        scrubbed(|| SigningKey::from_pkcs8_der(alg, &der_to_pkcs8(traditional(alg)?, der)?))
     }
 }
 
@@ -283,16 +328,14 @@ impl VerifyingKey {
     /// of another type or curve than `alg`, [`KeyError::Pem`] for anything unparsable or for
     /// several keys in one text.
     pub fn from_pem(alg: Algorithm, pem: &str) -> Result<Self, Error> {
-        let (form, der) = pem_key(pem)?;
-        verifying_key(alg, form, &der)
+        VerifyingKey::from_spki_der(alg, &pem_to_spki(traditional(alg)?, pem)?)
     }
 
     /// Import a public key for `alg` from DER: SPKI, an X.509 certificate (not checked, as for
     /// [`VerifyingKey::from_pem`]) or PKCS#1, told apart by the document's structure. Errors as
     /// [`VerifyingKey::from_pem`].
     pub fn from_der(alg: Algorithm, der: &[u8]) -> Result<Self, Error> {
-        let form = form_of_der(der).ok_or(Error::Key(KeyError::Pem))?;
-        verifying_key(alg, form, der)
+        VerifyingKey::from_spki_der(alg, &der_to_spki(traditional(alg)?, der)?)
     }
 }
 

@@ -120,3 +120,18 @@ pub(crate) fn tamper_signature(token: &str) -> String {
     bytes[mid] = if bytes[mid] == b'A' { b'B' } else { b'A' };
     String::from_utf8(bytes).unwrap()
 }
+
+/// Run `openssl` with `args` (split at spaces) in `dir`; it must succeed (a machine without
+/// `openssl` fails the test).
+pub(crate) fn openssl(dir: &Path, args: &str) {
+    let out = Command::new("openssl")
+        .args(args.split_whitespace())
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("`openssl` is required by this test and cannot run: {e}"));
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

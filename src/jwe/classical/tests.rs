@@ -319,10 +319,10 @@ fn pem_forms() {
     ] {
         let k = ClassicalSecretKey::generate(alg, crv, None).unwrap();
         let der = k.to_pkcs8_der().unwrap();
-        let back = ClassicalSecretKey::from_pkcs8_der(alg, None, &der).unwrap();
+        let back = ClassicalSecretKey::from_pkcs8_der(alg, &der).unwrap();
         assert_eq!(back.to_jwk(alg).unwrap(), k.to_jwk(alg).unwrap());
         let spki = k.public_key().to_spki_der().unwrap();
-        let public = ClassicalPublicKey::from_spki_der(alg, None, &spki).unwrap();
+        let public = ClassicalPublicKey::from_spki_der(alg, &spki).unwrap();
         assert_eq!(
             public.to_jwk(alg).unwrap(),
             k.public_key().to_jwk(alg).unwrap()
