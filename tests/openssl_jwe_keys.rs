@@ -32,10 +32,10 @@ fn opens(public: &EncryptionKey, private: &DecryptionKey) {
     let token = jwe::encrypt(public, b"db password").unwrap();
     match jwe::decrypt(private, &token) {
         Ok(opened) => assert_eq!(opened.plaintext(), b"db password"),
-        Err(e) => {
-            assert!(!cfg!(feature = "aws-lc"), "{e}");
-            assert_eq!(e, Error::Jwe(JweError::RsaDecryptionUnavailable));
-        }
+        Err(e) => assert_eq!(
+            (e, cfg!(feature = "aws-lc")),
+            (Error::Jwe(JweError::RsaDecryptionUnavailable), false)
+        ),
     }
 }
 

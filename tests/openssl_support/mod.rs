@@ -8,7 +8,7 @@ use std::process::Command;
 
 /// Run `openssl` with `args` (split at spaces) in `dir` and return its standard output; `Err`
 /// with its standard error when it fails. Panics when there is no `openssl` at all.
-pub fn try_openssl(dir: &Path, args: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn try_openssl(dir: &Path, args: &str) -> Result<Vec<u8>, String> {
     let out = Command::new("openssl")
         .args(args.split_whitespace())
         .current_dir(dir)
@@ -22,12 +22,12 @@ pub fn try_openssl(dir: &Path, args: &str) -> Result<Vec<u8>, String> {
 }
 
 /// [`try_openssl`], which must succeed.
-pub fn openssl(dir: &Path, args: &str) -> Vec<u8> {
+pub(crate) fn openssl(dir: &Path, args: &str) -> Vec<u8> {
     try_openssl(dir, args).unwrap_or_else(|e| panic!("openssl {args:?}: {e}"))
 }
 
 /// A fresh, empty directory `name` under the test target's temporary directory.
-pub fn workdir(name: &str) -> PathBuf {
+pub(crate) fn workdir(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -35,11 +35,11 @@ pub fn workdir(name: &str) -> PathBuf {
 }
 
 /// The bytes of `dir/file`.
-pub fn read(dir: &Path, file: &str) -> Vec<u8> {
+pub(crate) fn read(dir: &Path, file: &str) -> Vec<u8> {
     std::fs::read(dir.join(file)).unwrap()
 }
 
 /// The text of `dir/file`.
-pub fn text(dir: &Path, file: &str) -> String {
+pub(crate) fn text(dir: &Path, file: &str) -> String {
     String::from_utf8(read(dir, file)).unwrap()
 }
