@@ -221,6 +221,14 @@ enum pqj_status
    */
   PQJ_STATUS_KEY_NOT_PUBLIC = 215,
   /**
+   * A raw key has the wrong length for the algorithm.
+   */
+  PQJ_STATUS_RAW_KEY_LENGTH = 216,
+  /**
+   * The private key is encrypted (`ENCRYPTED PRIVATE KEY`); decrypt it first.
+   */
+  PQJ_STATUS_ENCRYPTED_PRIVATE_KEY = 217,
+  /**
    * A compact JWE must have exactly five segments.
    */
   PQJ_STATUS_JWE_SEGMENT_COUNT = 230,

@@ -37,6 +37,11 @@
 //! certificate. The certificate itself is **not** checked (no signature, validity or chain
 //! validation): it is only a container for the public key.
 //!
+//! Every key also has a raw-bytes form, the value of its JWK member (the ML-DSA seed, an
+//! Ed25519 `x`, a composite `pub`…; ECDSA as `0x04 ‖ x ‖ y` and `d`, RSA as PKCS#1 DER):
+//! [`SigningKey::from_raw_secret`] / [`SigningKey::to_raw_secret`] (zeroizing) and
+//! [`VerifyingKey::from_raw_public`] / [`VerifyingKey::public_bytes`].
+//!
 //! The JWS JSON serialization (RFC 7515 §7.2) signs one payload with several keys — say a
 //! classical key for old verifiers and an ML-DSA key for new ones — with
 //! [`jws::sign_payload_json`] (flattened for one key, general for several), and verifies it

@@ -114,7 +114,10 @@ fn thumbprint_of(public: &dyn PublicBackend) -> Result<String, Error> {
 }
 
 impl SigningKey {
-    fn from_backend(inner: Box<dyn SecretBackend>, kid: Option<String>) -> Result<Self, Error> {
+    pub(crate) fn from_backend(
+        inner: Box<dyn SecretBackend>,
+        kid: Option<String>,
+    ) -> Result<Self, Error> {
         // Deriving the public key may expand the seed on the stack (ML-DSA).
         let public = scrubbed(|| inner.public())?;
         let (kid, explicit_kid) = match kid {

@@ -148,7 +148,7 @@ fn pem_key(text: &str) -> Result<(Form, Zeroizing<Vec<u8>>), Error> {
 /// A SEC1 `ECPrivateKey` as the PKCS#8 document it is equivalent to, after checking that its
 /// named curve is the algorithm's (`openssl ecparam` always writes it; a key without one is
 /// refused, as its curve would be a guess).
-fn sec1_to_pkcs8(alg: Algorithm, der: &[u8]) -> Result<SecretDocument, Error> {
+pub(crate) fn sec1_to_pkcs8(alg: Algorithm, der: &[u8]) -> Result<SecretDocument, Error> {
     if alg.family() != Family::Ecdsa {
         return Err(KeyError::WrongKeyType.into());
     }
@@ -172,7 +172,7 @@ fn sec1_to_pkcs8(alg: Algorithm, der: &[u8]) -> Result<SecretDocument, Error> {
 }
 
 /// A PKCS#1 `RSAPrivateKey` as the PKCS#8 document it is equivalent to.
-fn pkcs1_private_to_pkcs8(alg: Algorithm, der: &[u8]) -> Result<SecretDocument, Error> {
+pub(crate) fn pkcs1_private_to_pkcs8(alg: Algorithm, der: &[u8]) -> Result<SecretDocument, Error> {
     if alg.family() != Family::Rsa {
         return Err(KeyError::WrongKeyType.into());
     }
@@ -185,7 +185,7 @@ fn pkcs1_private_to_pkcs8(alg: Algorithm, der: &[u8]) -> Result<SecretDocument, 
 }
 
 /// A PKCS#1 `RSAPublicKey` as the SPKI document it is equivalent to.
-fn pkcs1_public_to_spki(alg: Algorithm, der: &[u8]) -> Result<Vec<u8>, Error> {
+pub(crate) fn pkcs1_public_to_spki(alg: Algorithm, der: &[u8]) -> Result<Vec<u8>, Error> {
     if alg.family() != Family::Rsa {
         return Err(KeyError::WrongKeyType.into());
     }

@@ -198,11 +198,38 @@ impl fmt::Debug for CompositePublic {
 }
 
 impl CompositeSecret {
+    /// `priv` = ML-DSA seed ‖ traditional private key (in `enc`).
+    fn from_bytes(
+        params: &'static Params,
+        private: &[u8],
+        enc: CompositeEncoding,
+    ) -> Result<Self, Error> {
+        let (seed, trad) = private
+            .split_at_checked(SEED_LEN)
+            .ok_or(KeyError::InvalidEncoding)?;
+        Ok(Self {
+            params,
+            ml_dsa: MlDsaSecret::from_seed(params.ml_dsa, seed)?,
+            classical: ClassicalSecret::from_bytes(params.kind, trad, enc)?,
+            enc,
+        })
+    }
+
     /// `pub` = ML-DSA public key ‖ traditional public key.
     fn public_bytes(&self) -> Vec<u8> {
         let mut out = self.ml_dsa.public_key_bytes();
         out.extend_from_slice(&self.classical.public().to_bytes(self.enc));
         out
+    }
+
+    /// `priv` = ML-DSA seed ‖ traditional private key, in `enc`.
+    fn private_bytes_in(&self, enc: CompositeEncoding) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let (seed, trad) = (self.ml_dsa.seed(), self.classical.to_bytes(enc)?);
+        // Sized up front so no secret is left behind in a reallocated buffer.
+        let mut private = Zeroizing::new(Vec::with_capacity(seed.len() + trad.len()));
+        private.extend_from_slice(seed);
+        private.extend_from_slice(&trad);
+        Ok(private)
     }
 
     fn public_key(&self) -> CompositePublic {
@@ -218,8 +245,13 @@ impl CompositeSecret {
 impl CompositePublic {
     /// `pub` = ML-DSA public key ‖ traditional public key.
     fn to_bytes(&self) -> Vec<u8> {
+        self.to_bytes_in(self.enc)
+    }
+
+    /// `pub` in `enc`.
+    fn to_bytes_in(&self, enc: CompositeEncoding) -> Vec<u8> {
         let mut out = self.ml_dsa.to_bytes();
-        out.extend_from_slice(&self.classical.to_bytes(self.enc));
+        out.extend_from_slice(&self.classical.to_bytes(enc));
         out
     }
 
@@ -257,11 +289,7 @@ impl SecretBackend for CompositeSecret {
     }
 
     fn to_jwk(&self) -> Result<Jwk, Error> {
-        let (seed, trad) = (self.ml_dsa.seed(), self.classical.to_bytes(self.enc)?);
-        // Sized up front so no secret is left behind in a reallocated buffer.
-        let mut private = Zeroizing::new(Vec::with_capacity(seed.len() + trad.len()));
-        private.extend_from_slice(seed);
-        private.extend_from_slice(&trad);
+        let private = self.private_bytes_in(self.enc)?;
         Ok(Jwk {
             pub_: Some(crate::format::b64::encode(&self.public_bytes())),
             priv_: Some(SecretMember::encode(&private)),
@@ -351,20 +379,23 @@ pub(crate) fn secret_from_jwk_with(
     let params = params_for(alg)?;
     let private = secret_member(&jwk.priv_)?;
     let public = member(&jwk.pub_)?;
-    let (seed, trad) = private
-        .split_at_checked(SEED_LEN)
-        .ok_or(KeyError::InvalidEncoding)?;
-    let key = CompositeSecret {
-        params,
-        ml_dsa: MlDsaSecret::from_seed(params.ml_dsa, seed)?,
-        classical: ClassicalSecret::from_bytes(params.kind, trad, enc)?,
-        enc,
-    };
+    let key = CompositeSecret::from_bytes(params, &private, enc)?;
     // Decoding `pub` first rejects a malformed one as such rather than as a mismatch.
     CompositePublic::from_bytes(params, &public, enc)?;
     if key.public_bytes() != public {
         return Err(KeyError::Mismatch.into());
     }
+    Ok(Box::new(key))
+}
+
+/// Import a composite private key from its raw form (the bytes of the JWK `priv` member, seed ‖
+/// traditional private key, in the default encoding); the public key is derived from it.
+pub(crate) fn secret_from_raw(
+    alg: Algorithm,
+    private: &[u8],
+) -> Result<Box<dyn SecretBackend>, Error> {
+    let params = params_for(alg)?;
+    let key = CompositeSecret::from_bytes(params, private, CompositeEncoding::default())?;
     Ok(Box::new(key))
 }
 
