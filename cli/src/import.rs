@@ -13,6 +13,9 @@ use crate::{input, parse};
 /// public key — SPKI (`PUBLIC KEY`), PKCS#1 (`RSA PUBLIC KEY`) or the public key of an X.509
 /// certificate (`CERTIFICATE`; of a chain, the first) — gives the public JWK.
 ///
+/// Composite keys (ML-DSA-65-ES256, …) use the LAMPS composite OIDs. Encrypted keys
+/// (`ENCRYPTED PRIVATE KEY`) are refused: decrypt them first.
+///
 /// PEM is recognised by its label, DER by its structure (private forms first). The
 /// certificate's signature, validity and chain are NOT checked: only its public key is taken.
 /// Reads FILE, or stdin when FILE is `-` or absent. Exit 2 when the file does not hold a key of

@@ -14,10 +14,12 @@
 //! byte encoding is chosen by [`CompositeEncoding`].
 
 mod classical;
+mod pem;
 
 use core::fmt;
 use std::sync::Arc;
 
+use pkcs8::ObjectIdentifier;
 use sha2::{Digest, Sha256, Sha512};
 use zeroize::Zeroizing;
 
@@ -91,20 +93,22 @@ struct Params {
     kind: Kind,
     label: &'static [u8],
     ph: PreHash,
+    /// The PKCS#8/SPKI algorithm OID (draft-ietf-lamps-pq-composite-sigs).
+    oid: ObjectIdentifier,
 }
 
-/// Label and pre-hash per algorithm (draft-ietf-jose-pq-composite-sigs-04 §3; the labels are
-/// those of draft-ietf-lamps-pq-composite-sigs).
+/// Label, pre-hash and OID per algorithm (draft-ietf-jose-pq-composite-sigs-04 §3; the labels
+/// and OIDs are those of draft-ietf-lamps-pq-composite-sigs, id-MLDSA44-ECDSA-P256-SHA256 …).
 #[rustfmt::skip]
 static PARAMS: [Params; 6] = {
     use Algorithm as A;
     [
-        Params::new(A::MlDsa44Es256,   A::MlDsa44, Kind::P256,    b"COMPSIG-MLDSA44-ECDSA-P256-SHA256", PreHash::Sha256),
-        Params::new(A::MlDsa65Es256,   A::MlDsa65, Kind::P256,    b"COMPSIG-MLDSA65-ECDSA-P256-SHA512", PreHash::Sha512),
-        Params::new(A::MlDsa87Es384,   A::MlDsa87, Kind::P384,    b"COMPSIG-MLDSA87-ECDSA-P384-SHA512", PreHash::Sha512),
-        Params::new(A::MlDsa44Ed25519, A::MlDsa44, Kind::Ed25519, b"COMPSIG-MLDSA44-Ed25519-SHA512",    PreHash::Sha512),
-        Params::new(A::MlDsa65Ed25519, A::MlDsa65, Kind::Ed25519, b"COMPSIG-MLDSA65-Ed25519-SHA512",    PreHash::Sha512),
-        Params::new(A::MlDsa87Ed448,   A::MlDsa87, Kind::Ed448,   b"COMPSIG-MLDSA87-Ed448-SHAKE256",    PreHash::Shake256),
+        Params::new(A::MlDsa44Es256,   A::MlDsa44, Kind::P256,    b"COMPSIG-MLDSA44-ECDSA-P256-SHA256", PreHash::Sha256,   "1.3.6.1.5.5.7.6.40"),
+        Params::new(A::MlDsa65Es256,   A::MlDsa65, Kind::P256,    b"COMPSIG-MLDSA65-ECDSA-P256-SHA512", PreHash::Sha512,   "1.3.6.1.5.5.7.6.45"),
+        Params::new(A::MlDsa87Es384,   A::MlDsa87, Kind::P384,    b"COMPSIG-MLDSA87-ECDSA-P384-SHA512", PreHash::Sha512,   "1.3.6.1.5.5.7.6.49"),
+        Params::new(A::MlDsa44Ed25519, A::MlDsa44, Kind::Ed25519, b"COMPSIG-MLDSA44-Ed25519-SHA512",    PreHash::Sha512,   "1.3.6.1.5.5.7.6.39"),
+        Params::new(A::MlDsa65Ed25519, A::MlDsa65, Kind::Ed25519, b"COMPSIG-MLDSA65-Ed25519-SHA512",    PreHash::Sha512,   "1.3.6.1.5.5.7.6.48"),
+        Params::new(A::MlDsa87Ed448,   A::MlDsa87, Kind::Ed448,   b"COMPSIG-MLDSA87-Ed448-SHAKE256",    PreHash::Shake256, "1.3.6.1.5.5.7.6.51"),
     ]
 };
 
@@ -123,6 +127,7 @@ impl Params {
         kind: Kind,
         label: &'static [u8],
         ph: PreHash,
+        oid: &'static str,
     ) -> Self {
         // FIPS 204 public key and signature sizes.
         let (ml_pk_len, ml_sig_len) = match ml_dsa {
@@ -138,6 +143,7 @@ impl Params {
             kind,
             label,
             ph,
+            oid: ObjectIdentifier::new_unwrap(oid),
         }
     }
 
@@ -298,7 +304,7 @@ impl SecretBackend for CompositeSecret {
     }
 
     fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
-        Err(KeyError::PemUnsupported.into())
+        pem::pkcs8(self)
     }
 }
 
@@ -335,7 +341,7 @@ impl PublicBackend for CompositePublic {
     }
 
     fn to_spki_der(&self) -> Result<Vec<u8>, Error> {
-        Err(KeyError::PemUnsupported.into())
+        pem::spki(self)
     }
 }
 
@@ -408,6 +414,22 @@ pub(crate) fn public_from_jwk_with(
     let params = params_for(alg)?;
     let public = member(&jwk.pub_)?;
     Ok(Arc::new(CompositePublic::from_bytes(params, &public, enc)?))
+}
+
+/// Import a composite PKCS#8 document (LAMPS OID and encodings).
+pub(crate) fn secret_from_pkcs8(
+    alg: Algorithm,
+    der: &[u8],
+) -> Result<Box<dyn SecretBackend>, Error> {
+    Ok(Box::new(pem::secret_from_pkcs8(alg, der)?))
+}
+
+/// Import a composite SPKI document (LAMPS OID and encodings).
+pub(crate) fn public_from_spki(
+    alg: Algorithm,
+    der: &[u8],
+) -> Result<Arc<dyn PublicBackend>, Error> {
+    Ok(Arc::new(pem::public_from_spki(alg, der)?))
 }
 
 #[cfg(test)]
