@@ -221,6 +221,14 @@ enum pqj_status
    */
   PQJ_STATUS_KEY_NOT_PUBLIC = 215,
   /**
+   * A raw key has the wrong length for the algorithm.
+   */
+  PQJ_STATUS_RAW_KEY_LENGTH = 216,
+  /**
+   * The private key is encrypted (`ENCRYPTED PRIVATE KEY`); decrypt it first.
+   */
+  PQJ_STATUS_ENCRYPTED_PRIVATE_KEY = 217,
+  /**
    * A compact JWE must have exactly five segments.
    */
   PQJ_STATUS_JWE_SEGMENT_COUNT = 230,
@@ -1833,7 +1841,7 @@ pqj_status pqj_dpop_proof(const pqj_key *key,
  * older than `max_age_seconds` (0: the default 60) and at most 5 s ahead, `nonce` when not
  * NULL, and `ath` when `access_token` (NULL and 0 for none) is given. The access token's own
  * binding is checked when it is verified (`pqj_validation_bind_jkt`). `jti` replay is not
- * tracked here (use the Rust API's replay store).
+ * tracked here: `pqj_dpop_verify_once` does that.
  *
  * Proof keys are cached for the process (up to 128 proof headers, the least used evicted
  * first, about 40 KB each for ML-DSA-65): a client's later proofs, which repeat its header,
@@ -1858,6 +1866,30 @@ pqj_status pqj_dpop_verify(const uint8_t *proof,
                            char **jkt_out,
                            char **claims_out,
                            pqj_error **err_out);
+
+/**
+ * `pqj_dpop_verify`, then each proof `jti` accepted once through `store` (NULL: an error):
+ * remembered until the proof leaves its `iat` window, scoped by the proof key (apart from
+ * tokens' `jti`s). With a Redis store (`pqj_replay_store_redis`) this holds across every
+ * verifier sharing it; a replay is `PQJ_STATUS_REPLAYED`, and a Redis that cannot answer
+ * refuses the proof (`PQJ_STATUS_REPLAY_STORE_UNAVAILABLE`). A refused proof does not use up
+ * its `jti`. The caller keeps ownership of `store`.
+ *
+ * Thread safety: safe from any thread; `store` may be shared.
+ */
+pqj_status pqj_dpop_verify_once(const pqj_replay_store *store,
+                                const uint8_t *proof,
+                                size_t proof_len,
+                                const char *htm,
+                                const char *htu,
+                                const uint8_t *access_token,
+                                size_t access_token_len,
+                                const char *nonce,
+                                uint64_t max_age_seconds,
+                                const char *policy,
+                                char **jkt_out,
+                                char **claims_out,
+                                pqj_error **err_out);
 
 /**
  * Require verified tokens to be bound to the DPoP key with thumbprint `jkt` (their `cnf.jkt`,

@@ -206,6 +206,13 @@ pub enum KeyError {
     /// A public key (SPKI, PKCS#1 public key or certificate) was needed but the document holds
     /// a private key.
     NotPublic,
+    /// A raw key (see [`crate::SigningKey::from_raw_secret`],
+    /// [`crate::VerifyingKey::from_raw_public`]) has the wrong length for the algorithm.
+    RawKeyLength,
+    /// The private key is encrypted (PEM `ENCRYPTED PRIVATE KEY`, or a PKCS#8
+    /// `EncryptedPrivateKeyInfo` in DER): pqjose does not decrypt keys. Decrypt it first (for
+    /// example `openssl pkcs8 -in key.pem -out plain.pem`).
+    EncryptedPrivateKey,
 }
 
 /// Algorithm problems.
@@ -504,6 +511,8 @@ impl Error {
                 KeyError::JwkSetTooLarge => 801,
                 KeyError::KeyUse => 802,
                 KeyError::NotPublic => 215,
+                KeyError::RawKeyLength => 216,
+                KeyError::EncryptedPrivateKey => 217,
             },
             Self::Algorithm(a) => match a {
                 AlgorithmError::None => 300,
@@ -629,6 +638,10 @@ impl fmt::Display for KeyError {
             Self::JwkSetTooLarge => "the JWK Set exceeds the size limit",
             Self::KeyUse => "the key's use or key_ops does not allow this purpose",
             Self::NotPublic => "a public key or certificate is required, not a private key",
+            Self::RawKeyLength => "raw key has the wrong length for the algorithm",
+            Self::EncryptedPrivateKey => {
+                "the private key is encrypted (ENCRYPTED PRIVATE KEY); decrypt it first"
+            }
         })
     }
 }
@@ -866,6 +879,8 @@ mod tests {
             Error::Key(KeyError::JwkSetTooLarge),
             Error::Key(KeyError::KeyUse),
             Error::Key(KeyError::NotPublic),
+            Error::Key(KeyError::RawKeyLength),
+            Error::Key(KeyError::EncryptedPrivateKey),
             Error::Algorithm(AlgorithmError::UnknownPolicy),
             Error::Crypto,
             Error::Jwe(JweError::Decryption),

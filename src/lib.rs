@@ -35,7 +35,14 @@
 //! the algorithm) and PKCS#1 `RSA PRIVATE KEY`; [`VerifyingKey::from_pem`] /
 //! [`VerifyingKey::from_der`] read SPKI, PKCS#1 `RSA PUBLIC KEY` and the public key of an X.509
 //! certificate. The certificate itself is **not** checked (no signature, validity or chain
-//! validation): it is only a container for the public key.
+//! validation): it is only a container for the public key. Composite keys use the PKCS#8/SPKI
+//! OIDs of draft-ietf-lamps-pq-composite-sigs. Encrypted private keys are refused as
+//! [`KeyError::EncryptedPrivateKey`].
+//!
+//! Every key also has a raw-bytes form, the value of its JWK member (the ML-DSA seed, an
+//! Ed25519 `x`, a composite `pub`…; ECDSA as `0x04 ‖ x ‖ y` and `d`, RSA as PKCS#1 DER):
+//! [`SigningKey::from_raw_secret`] / [`SigningKey::to_raw_secret`] (zeroizing) and
+//! [`VerifyingKey::from_raw_public`] / [`VerifyingKey::public_bytes`].
 //!
 //! The JWS JSON serialization (RFC 7515 §7.2) signs one payload with several keys — say a
 //! classical key for old verifiers and an ML-DSA key for new ones — with

@@ -367,7 +367,6 @@ fn garbage_is_refused() {
         pem.replace("EC PRIVATE KEY", "DSA PRIVATE KEY"),
         pem.replace("-----END EC PRIVATE KEY-----", ""),
         pem.replacen('M', "!", 1),
-        pem.replace("EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"),
         cert.replace("CERTIFICATE", "PRIVATE KEY"),
     ] {
         assert_eq!(
@@ -376,6 +375,12 @@ fn garbage_is_refused() {
             "{bad}"
         );
     }
+    // The label alone says the key is encrypted: that is the error, whatever the content.
+    assert_eq!(
+        SigningKey::from_pem(alg, &pem.replace("EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"))
+            .unwrap_err(),
+        Error::Key(KeyError::EncryptedPrivateKey)
+    );
     for bad in [
         String::new(),
         cert.replace("-----END CERTIFICATE-----", ""),
@@ -418,4 +423,58 @@ fn garbage_is_refused() {
         pem_err
     );
     assert_eq!(VerifyingKey::from_der(alg, &[0; 32]).unwrap_err(), pem_err);
+}
+
+/// Encrypted private keys, as `openssl pkcs8 -topk8 -v2 aes-256-cbc` (PKCS#8
+/// `ENCRYPTED PRIVATE KEY`, PEM and DER) and `openssl ec -aes256` (a SEC1 block with
+/// `Proc-Type: 4,ENCRYPTED`) write them, are refused as encrypted, not as malformed.
+#[test]
+fn encrypted_private_keys_are_refused_as_encrypted() {
+    let dir = workdir("encrypted");
+    openssl(
+        &dir,
+        "genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem",
+    );
+    openssl(
+        &dir,
+        "pkcs8 -topk8 -v2 aes-256-cbc -passout pass:x -in key.pem -out enc.pem",
+    );
+    openssl(
+        &dir,
+        "pkcs8 -topk8 -v2 aes-256-cbc -passout pass:x -in key.pem -outform DER -out enc.der",
+    );
+    openssl(
+        &dir,
+        "ec -aes256 -passout pass:x -in key.pem -out legacy.pem",
+    );
+    let alg = Algorithm::Es256;
+    let encrypted = Error::Key(KeyError::EncryptedPrivateKey);
+    let (pem, der, legacy) = (
+        text(&dir, "enc.pem"),
+        read(&dir, "enc.der"),
+        text(&dir, "legacy.pem"),
+    );
+    assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    assert!(legacy.contains("Proc-Type: 4,ENCRYPTED"));
+    assert_eq!(SigningKey::from_pem(alg, &pem).unwrap_err(), encrypted);
+    assert_eq!(
+        SigningKey::from_pkcs8_pem(alg, &pem).unwrap_err(),
+        encrypted
+    );
+    assert_eq!(SigningKey::from_pem(alg, &legacy).unwrap_err(), encrypted);
+    assert_eq!(SigningKey::from_der(alg, &der).unwrap_err(), encrypted);
+    assert_eq!(
+        SigningKey::from_pkcs8_der(alg, &der).unwrap_err(),
+        encrypted
+    );
+    assert_eq!(VerifyingKey::from_pem(alg, &pem).unwrap_err(), encrypted);
+    assert_eq!(VerifyingKey::from_der(alg, &der).unwrap_err(), encrypted);
+    assert!(encrypted.to_string().contains("encrypted"), "{encrypted}");
+    assert_eq!(encrypted.code(), 217);
+    // The plain key still imports; a truncated encrypted document is just malformed.
+    SigningKey::from_pem(alg, &text(&dir, "key.pem")).unwrap();
+    assert_eq!(
+        SigningKey::from_der(alg, &der[..der.len() - 1]).unwrap_err(),
+        Error::Key(KeyError::Pem)
+    );
 }

@@ -43,6 +43,10 @@ type DPoPCheck struct {
 	Nonce       string
 	MaxAge      time.Duration
 	Policy      string
+	// Replay, when set, accepts each proof jti once (remembered for the proof's iat window,
+	// scoped by the proof key); a Redis store makes that hold across a fleet. A replay is
+	// StatusReplayed; a refused proof does not use up its jti.
+	Replay *ReplayStore
 }
 
 // VerifyDPoPProof verifies a proof against a request (RFC 9449 §4.3) and returns the
@@ -65,8 +69,12 @@ func VerifyDPoPProof(proof string, check DPoPCheck) (jkt string, claims []byte, 
 	}
 	var cjkt, cclaims *C.char
 	err = call(func(e **C.pqj_error) C.pqj_status {
+		if check.Replay != nil {
+			return C.pqj_dpop_verify_once(check.Replay.ptr, p, pn, chtm, chtu, at, atn, cnonce, maxAge, cpolicy, &cjkt, &cclaims, e)
+		}
 		return C.pqj_dpop_verify(p, pn, chtm, chtu, at, atn, cnonce, maxAge, cpolicy, &cjkt, &cclaims, e)
 	})
+	runtime.KeepAlive(check.Replay)
 	runtime.KeepAlive(proof)
 	runtime.KeepAlive(check.AccessToken)
 	if err != nil {

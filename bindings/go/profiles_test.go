@@ -64,6 +64,22 @@ func TestDPoPProofAndBinding(t *testing.T) {
 			t.Errorf("%s: %v, want %v", name, err, check.want)
 		}
 	}
+	// Single use through a replay store; a refused proof does not use up its jti.
+	store, err := NewMemoryReplayStore(16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	once := DPoPCheck{Method: "GET", URI: htu, AccessToken: at, Replay: store}
+	if _, _, err := VerifyDPoPProof(proof, DPoPCheck{Method: "POST", URI: htu, AccessToken: at, Replay: store}); !errors.Is(err, StatusDpopMethod) {
+		t.Fatalf("refused proof: %v", err)
+	}
+	if got, _, err := VerifyDPoPProof(proof, once); err != nil || got != thumb {
+		t.Fatalf("first use: %v %s", err, got)
+	}
+	if _, _, err := VerifyDPoPProof(proof, once); !errors.Is(err, StatusReplayed) {
+		t.Fatalf("replay: %v, want %v", err, StatusReplayed)
+	}
 	keys := keySetOf(t, issuer)
 	bound, err := NewVerifier(keys, WithBoundJKT(jkt))
 	if err != nil {

@@ -54,6 +54,8 @@ const (
 	StatusDuplicateKey                Status = 213
 	StatusTooManyKeys                 Status = 214
 	StatusKeyNotPublic                Status = 215
+	StatusRawKeyLength                Status = 216
+	StatusEncryptedPrivateKey         Status = 217
 	StatusJweSegmentCount             Status = 230
 	StatusJweEncPresence              Status = 231
 	StatusJweSerialization            Status = 232

@@ -15,6 +15,9 @@ use crate::parse::{self, KeyAlgorithm};
 /// public key — SPKI (`PUBLIC KEY`), PKCS#1 (`RSA PUBLIC KEY`) or the public key of an X.509
 /// certificate (`CERTIFICATE`; of a chain, the first) — gives the public JWK.
 ///
+/// Composite keys (ML-DSA-65-ES256, …) use the LAMPS composite OIDs. Encrypted keys
+/// (`ENCRYPTED PRIVATE KEY`) are refused: decrypt them first.
+///
 /// PEM is recognised by its label, DER by its structure (private forms first). The
 /// certificate's signature, validity and chain are NOT checked: only its public key is taken.
 /// A JWE key-management algorithm gives an encryption key bound to it (it can never sign):

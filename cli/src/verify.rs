@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use pqjose::remote::RemoteKeySet;
 use pqjose::{
-    Algorithm, AlgorithmError, AlgorithmPolicy, ClaimName, CustomClaims, Error, JwsVerifier,
-    KeySet, Validation, VerifyingKey, dangerous, jws,
+    Algorithm, AlgorithmError, AlgorithmPolicy, ClaimName, ClaimsError, Clock, CustomClaims, Error,
+    JwsVerifier, KeySet, ReplayStore, SystemClock, TokenUse, Validation, VerifyingKey, dangerous,
+    jws,
 };
 
 use crate::exit::Exit;
@@ -31,8 +32,9 @@ use crate::{fleet, input, keys, parse};
 /// Gateway fleets: --jwks-url takes the keys from a remote JWK Set, --replay checks jti replay
 /// and revocation in a shared Redis, --lines makes verify a long-running verifier (a sidecar, a
 /// log scanner) whose key cache stays warm between tokens. --raw takes --jwks-url (same key
-/// choice and refresh rule) but not --replay: replay and revocation are decided by claims (jti,
-/// iss, sub, iat, exp), which --raw does not read.
+/// choice and refresh rule) and --replay: the payload must then be a JWT claims set with jti
+/// (strict JSON, else rejected); its jti is accepted once, revocations by jti, kid or subject
+/// apply, and a token past exp (plus 30 s) is rejected, since its use could not be remembered.
 ///
 /// Exit status: 0 valid (the claims JSON, or the payload with --raw, on stdout); 1 rejected, with
 /// one `error: <reason>` line on stderr; 2 usage error, unreadable file or unusable key file, or
@@ -64,7 +66,7 @@ pub(crate) struct VerifyArgs {
     leeway: Option<u64>,
     /// Verify the signature only and print the payload bytes as they are
     #[arg(long, conflicts_with_all = [
-        "iss", "aud", "leeway", "typ", "require", "max_age", "replay",
+        "iss", "aud", "leeway", "typ", "require", "max_age",
     ])]
     raw: bool,
     /// Accept only these algorithms (repeatable allow-list)
@@ -105,9 +107,18 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Exit> {
         return Err(Exit::usage("`--allow-http` applies to `--jwks-url` only"));
     }
     let mut validation = validation(&args);
-    if let Some(url) = &args.fleet.replay {
-        validation = validation.replay_store(fleet::replay_store(url)?);
+    let replay = match &args.fleet.replay {
+        Some(url) => Some(fleet::replay_store(url)?),
+        None => None,
+    };
+    if let Some(store) = &replay {
+        validation = validation.replay_store(store.clone());
     }
+    // `--raw --replay`: the store consulted after the signature, with the verified payload.
+    let raw_replay = |payload: Vec<u8>, kid: Option<&str>| match &replay {
+        Some(store) => check_raw_replay(store.as_ref(), &payload, kid).map(|()| payload),
+        None => Ok(payload),
+    };
     let keys = match (&args.key, &args.jwks, &args.fleet.jwks_url) {
         (Some(path), None, None) => Keys::One(keys::load_verifying_key(path)?),
         (None, Some(path), None) => {
@@ -132,16 +143,18 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Exit> {
         validation = validation.observer(summary.clone());
     }
     let verify_one = |token: &str| match (jws::is_json_serialization(token), args.raw) {
-        (true, true) => verify_json_raw(&args, &keys, token).map(|v| {
-            if let Some(first) = v.verified().first() {
+        (true, true) => verify_json_raw(&args, &keys, token).and_then(|v| {
+            let first = v.verified().first();
+            if let Some(first) = first {
                 summary.saw(first.algorithm());
             }
-            v.into_payload()
+            let kid = first.and_then(|f| f.kid()).map(str::to_owned);
+            raw_replay(v.into_payload(), kid.as_deref())
         }),
         (true, false) => verify_json(&validation, &keys, token),
-        (false, true) => verify_raw(&validation, &keys, token).map(|(alg, payload)| {
+        (false, true) => verify_raw(&validation, &keys, token).and_then(|(alg, kid, payload)| {
             summary.saw(alg);
-            payload
+            raw_replay(payload, kid.as_deref())
         }),
         (false, false) => verify_jwt(&validation, &keys, token),
     };
@@ -240,13 +253,47 @@ fn verify_json_raw(
     jws::verify_json(&verifiers(keys), token, &rule)
 }
 
+/// The leeway of `--raw --replay` (which takes no `--leeway`): the default of `verify`.
+const RAW_REPLAY_LEEWAY: Duration = pqjose::DEFAULT_LEEWAY;
+
+/// `--raw --replay`, after the signature verified: the payload as a strict claims set, then the
+/// store's revocation checks and the first use of its `jti` (required), remembered until `exp`
+/// plus [`RAW_REPLAY_LEEWAY`] (for good without `exp`). A token already past that is refused:
+/// its use could not be remembered, so it could be replayed.
+fn check_raw_replay(
+    store: &dyn ReplayStore,
+    payload: &[u8],
+    kid: Option<&str>,
+) -> Result<(), Error> {
+    let claims = dangerous::parse_claims::<CustomClaims>(payload)?;
+    let now = SystemClock.now();
+    let expires = match claims.expires_at() {
+        None => None,
+        Some(exp) => match exp.checked_add(RAW_REPLAY_LEEWAY) {
+            Some(until) if until >= now => Some(until),
+            _ => return Err(ClaimsError::Expired.into()),
+        },
+    };
+    let token = TokenUse {
+        jti: claims.jwt_id(),
+        iss: claims.issuer(),
+        sub: claims.subject(),
+        kid,
+        iat: claims.issued_at(),
+        expires,
+        ..TokenUse::new(now)
+    };
+    store.check(&token, true)
+}
+
 /// `--raw`: the signature only, with the key chosen as for a JWT and the algorithm policy
-/// applied; the payload is returned uninterpreted, with the algorithm of the key that verified.
+/// applied; the payload is returned uninterpreted, with the algorithm and `kid` of the key that
+/// verified.
 fn verify_raw(
     validation: &Validation,
     keys: &Keys,
     token: &str,
-) -> Result<(Algorithm, Vec<u8>), Error> {
+) -> Result<(Algorithm, Option<String>, Vec<u8>), Error> {
     let candidates: Vec<&VerifyingKey> = match keys {
         Keys::One(key) => vec![key],
         Keys::Set(keys, _) => select(keys, token)?,
@@ -275,7 +322,7 @@ fn verify_raw_with(
     validation: &Validation,
     candidates: Vec<&VerifyingKey>,
     token: &str,
-) -> Result<(Algorithm, Vec<u8>), Error> {
+) -> Result<(Algorithm, Option<String>, Vec<u8>), Error> {
     let mut first_error = None;
     for key in candidates {
         if !validation.allows(key.algorithm()) {
@@ -283,7 +330,10 @@ fn verify_raw_with(
             continue;
         }
         match jws::verify(key, token) {
-            Ok(v) => return Ok((key.algorithm(), v.into_payload())),
+            Ok(v) => {
+                let kid = Some(key.kid()).filter(|k| !k.is_empty()).map(str::to_owned);
+                return Ok((key.algorithm(), kid, v.into_payload()));
+            }
             Err(e) => {
                 first_error.get_or_insert(e);
             }

@@ -366,12 +366,6 @@ fn replay_and_revoke_through_redis() {
     }
     pqjose(&["revoke", "--replay", "http://x", "--kid", "k"], None).usage_or_io();
     pqjose(&["revoke", "--kid", "k"], None).usage_or_io();
-    // --replay with --raw: usage error.
-    pqjose(
-        &["verify", "--key", key, "--replay", &url, "--raw"],
-        Some(t3.as_bytes()),
-    )
-    .usage_or_io();
     redis.stop();
     // Redis gone: refused (fail closed), code 604; revoke cannot record: exit 2.
     let t6 = sign(&private, r#"{"sub":"agent-6","jti":"j6"}"#);
@@ -389,6 +383,82 @@ fn replay_and_revoke_through_redis() {
     );
     assert_eq!(lines_of(&out.ok())[0]["code"], 604);
     pqjose(&["revoke", "--replay", &url, "--kid", "k"], None).usage_or_io();
+}
+
+/// `verify --raw --replay`: the signature only, then the payload's `jti` single-use and the
+/// revocations, shared by separate verifier processes through one Redis; a payload that is not
+/// a claims set with a `jti`, or past its `exp`, is rejected (exit 1), never accepted unchecked.
+#[test]
+fn raw_verification_with_replay_through_redis() {
+    use pqjose::{Algorithm, SigningKey, jws};
+
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    let url = redis.url();
+    let dir = scratch("fleet-raw-replay");
+    let signer = SigningKey::generate(Algorithm::Ed25519).unwrap();
+    let public = dir.join("raw.pub.json");
+    std::fs::write(&public, signer.to_public_jwk().unwrap().to_json()).unwrap();
+    let key = path_str(&public);
+    let raw = |payload: &str| jws::sign_payload(&signer, payload.as_bytes()).unwrap();
+    let verify = |extra: &[&str], token: &str| {
+        let mut argv = vec!["verify", "--key", key, "--raw", "--replay", &url];
+        argv.extend_from_slice(extra);
+        pqjose(&argv, Some(token.as_bytes()))
+    };
+    let now = pqjose::Clock::now(&pqjose::SystemClock).as_secs();
+    let payload = format!(
+        r#"{{"iss":"i","sub":"agent-r","jti":"raw-1","exp":{}}}"#,
+        now + 600
+    );
+    let token = raw(&payload);
+    // The payload exactly as signed, once; then a replay at another process, compact or JSON.
+    assert_eq!(verify(&[], &token).ok(), payload);
+    assert!(verify(&[], &token).rejected().contains("replayed"));
+    let json = jws::sign_payload_json(&[&signer], payload.as_bytes()).unwrap();
+    assert!(verify(&[], &json).rejected().contains("replayed"));
+    // --lines: one JSON result per token, the replay refused with its code (601).
+    let fresh = raw(&format!(
+        r#"{{"iss":"i","jti":"raw-2","exp":{}}}"#,
+        now + 600
+    ));
+    let out = verify(&["--lines"], &format!("{fresh}\n{fresh}\n"));
+    let r = lines_of(&out.ok());
+    assert_eq!(r[0]["ok"], true);
+    assert_eq!(r[1]["code"], 601);
+    // Not a claims set, no jti, a duplicate member, past exp + leeway: rejected, and the
+    // replay store is not asked to remember anything it could not (exit 1 each time).
+    for (payload, reason) in [
+        ("not json at all".to_owned(), "payload"),
+        (r#"{"iss":"i"}"#.to_owned(), "jti"),
+        (r#"{"jti":"a","jti":"b"}"#.to_owned(), "duplicate"),
+        (
+            format!(r#"{{"jti":"raw-3","exp":{}}}"#, now - 120),
+            "expired",
+        ),
+    ] {
+        let err = verify(&[], &raw(&payload)).rejected();
+        assert!(err.contains(reason), "{payload}: {err}");
+    }
+    // A revocation by kid (the key's thumbprint) reaches raw verification too.
+    let revoked = raw(&format!(r#"{{"jti":"raw-4","exp":{}}}"#, now + 600));
+    pqjose(&["revoke", "--replay", &url, "--kid", signer.kid()], None).ok();
+    assert!(verify(&[], &revoked).rejected().contains("revoked"));
+    // Without --replay, --raw still prints any payload, replayed or not.
+    let plain = pqjose(
+        &["verify", "--key", key, "--raw"],
+        Some(raw("not json").as_bytes()),
+    );
+    assert_eq!(plain.ok(), "not json");
+    // Redis gone: refused (fail closed).
+    redis.stop();
+    let late = raw(&format!(r#"{{"jti":"raw-5","exp":{}}}"#, now + 600));
+    assert!(
+        verify(&[], &late)
+            .rejected()
+            .contains("replay store unavailable")
+    );
 }
 
 /// `dpop verify --replay`: a proof's `jti` is single-use across separate verifier processes

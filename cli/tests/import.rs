@@ -212,3 +212,75 @@ fn garbage_and_missing_files_exit_2() {
     pqjose(&["import", "--alg", "nope", "-"], Some(b"")).usage_or_io();
     pqjose(&["import", "-"], Some(b"")).usage_or_io();
 }
+
+#[test]
+fn encrypted_pkcs8_exits_2_saying_encrypted() {
+    let dir = scratch("import-encrypted");
+    openssl(&dir, "genpkey -algorithm ED25519 -out key.pem");
+    openssl(
+        &dir,
+        "pkcs8 -topk8 -v2 aes-256-cbc -passout pass:x -in key.pem -out enc.pem",
+    );
+    openssl(
+        &dir,
+        "pkcs8 -topk8 -v2 aes-256-cbc -passout pass:x -in key.pem -outform DER -out enc.der",
+    );
+    for name in ["enc.pem", "enc.der"] {
+        let out = pqjose(&["import", "--alg", "Ed25519", &file(&dir, name)], None);
+        let line = out.one_error_line();
+        out.usage_or_io();
+        assert!(line.contains("encrypted"), "{name}: {line}");
+    }
+    import("Ed25519", &file(&dir, "key.pem"));
+}
+
+/// Composite keys in the LAMPS PKCS#8/SPKI forms, with the draft's own test vectors as the
+/// files (see `tests/data/lamps-composite-sigs/PROVENANCE.md`): the PKCS#8 key and the
+/// certificate import as ML-DSA-65-ES256 and agree, and another composite refuses them.
+#[test]
+fn composite_pkcs8_and_certificate() {
+    use base64ct::{Base64, Encoding};
+    let dir = scratch("import-composite");
+    let vectors: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/data/lamps-composite-sigs/composite-six.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let t = vectors["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["jose_alg"] == "ML-DSA-65-ES256")
+        .unwrap();
+    let der = Base64::decode_vec(t["sk_pkcs8"].as_str().unwrap()).unwrap();
+    let b64 = t["sk_pkcs8"].as_str().unwrap();
+    let lines: Vec<&str> = (0..b64.len())
+        .step_by(64)
+        .map(|i| &b64[i..b64.len().min(i + 64)])
+        .collect();
+    let pem = format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+        lines.join("\n")
+    );
+    std::fs::write(dir.join("key.der"), &der).unwrap();
+    std::fs::write(dir.join("key.pem"), pem).unwrap();
+    let cert = Base64::decode_vec(t["x5c"].as_str().unwrap()).unwrap();
+    std::fs::write(dir.join("cert.der"), &cert).unwrap();
+
+    let private = import("ML-DSA-65-ES256", &file(&dir, "key.pem"));
+    assert_eq!(private["alg"], "ML-DSA-65-ES256");
+    assert!(private["priv"].is_string());
+    assert_eq!(import("ML-DSA-65-ES256", &file(&dir, "key.der")), private);
+    let public = import("ML-DSA-65-ES256", &file(&dir, "cert.der"));
+    assert_eq!(public["pub"], private["pub"]);
+    assert_eq!(public["kid"], private["kid"]);
+    assert!(public.get("priv").is_none());
+    pqjose(
+        &["import", "--alg", "ML-DSA-44-ES256", &file(&dir, "key.pem")],
+        None,
+    )
+    .usage_or_io();
+}

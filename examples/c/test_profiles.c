@@ -88,6 +88,41 @@ static void dpop(void) {
                                "composite", &untouched, NULL, err_out));
   CHECK_STATUS(PQJ_STATUS_INVALID_URI,
                pqj_dpop_proof(client, "GET", "/relative", NULL, 0, NULL, &untouched, err_out));
+
+  /* Single use through a replay store: a refused proof does not use up its jti; a replay is
+   * refused; a Redis that cannot answer refuses (fail closed); no store is an error. */
+  {
+    const pqj_replay_store *store = NULL, *down = NULL;
+    char *jkt2 = NULL;
+    CHECK_STATUS(PQJ_STATUS_OK, pqj_replay_store_memory(16, &store, err_out));
+    CHECK_STATUS(PQJ_STATUS_DPOP_METHOD,
+                 pqj_dpop_verify_once(store, bytes(proof), strlen(proof), "POST", HTU, bytes(at),
+                                      strlen(at), "n-1", 0, NULL, &untouched, NULL, err_out));
+    CHECK_STATUS(PQJ_STATUS_OK,
+                 pqj_dpop_verify_once(store, bytes(proof), strlen(proof), "GET", HTU, bytes(at),
+                                      strlen(at), "n-1", 0, NULL, &jkt2, NULL, err_out));
+    CHECK(jkt2 != NULL && strcmp(jkt2, thumb) == 0);
+    CHECK_STATUS(PQJ_STATUS_REPLAYED,
+                 pqj_dpop_verify_once(store, bytes(proof), strlen(proof), "GET", HTU, bytes(at),
+                                      strlen(at), "n-1", 0, NULL, &untouched, NULL, err_out));
+    /* Without a store the same proof still verifies (nothing remembered). */
+    CHECK_STATUS(PQJ_STATUS_OK,
+                 pqj_dpop_verify(bytes(proof), strlen(proof), "GET", HTU, bytes(at), strlen(at),
+                                 "n-1", 0, NULL, &untouched, NULL, err_out));
+    pqj_string_free(untouched);
+    untouched = NULL;
+    CHECK_STATUS(PQJ_STATUS_NULL_PARAMETER,
+                 pqj_dpop_verify_once(NULL, bytes(proof), strlen(proof), "GET", HTU, bytes(at),
+                                      strlen(at), "n-1", 0, NULL, &untouched, NULL, err_out));
+    CHECK_STATUS(PQJ_STATUS_OK, pqj_replay_store_redis("redis://127.0.0.1:1/0", 0, &down, err_out));
+    CHECK_STATUS(PQJ_STATUS_REPLAY_STORE_UNAVAILABLE,
+                 pqj_dpop_verify_once(down, bytes(proof), strlen(proof), "GET", HTU, bytes(at),
+                                      strlen(at), "n-1", 0, NULL, &untouched, NULL, err_out));
+    CHECK(untouched == NULL);
+    pqj_string_free(jkt2);
+    pqj_replay_store_free(down);
+    pqj_replay_store_free(store);
+  }
   {
     char *pub_jwk = NULL;
     const pqj_key *pub = NULL;

@@ -165,6 +165,8 @@ mod tests {
             (KeyError::DuplicateKey.into(), S::DuplicateKey),
             (KeyError::TooManyKeys.into(), S::TooManyKeys),
             (KeyError::NotPublic.into(), S::KeyNotPublic),
+            (KeyError::RawKeyLength.into(), S::RawKeyLength),
+            (KeyError::EncryptedPrivateKey.into(), S::EncryptedPrivateKey),
             (JweError::SegmentCount.into(), S::JweSegmentCount),
             (
                 JweError::ContentEncryptionPresence.into(),

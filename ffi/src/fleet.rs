@@ -433,11 +433,18 @@ pub extern "C" fn pqj_validation_set_replay_store(
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
     crate::verify::configure(validation, err_out, |v| {
-        let store = Arc::clone(&ptr::arc_ref(store, "store")?.store);
+        let store = shared_store(store)?;
         Ok(if single_use {
             v.replay_store(store)
         } else {
             v.revocation_store(store)
         })
     })
+}
+
+/// The store behind a `pqj_replay_store` handle, shared (the caller keeps its handle).
+pub(crate) fn shared_store(
+    store: *const pqj_replay_store,
+) -> Result<Arc<dyn ReplayStore>, Failure> {
+    Ok(Arc::clone(&ptr::arc_ref(store, "store")?.store))
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::boundary::guard;
 use crate::error::{Failure, pqj_error};
+use crate::fleet::pqj_replay_store;
 use crate::key::pqj_key;
 use crate::ptr;
 use crate::status::pqj_status;
@@ -80,7 +81,7 @@ static SHARED_PROOF_KEYS: LazyLock<ProofVerifier> = LazyLock::new(ProofVerifier:
 /// older than `max_age_seconds` (0: the default 60) and at most 5 s ahead, `nonce` when not
 /// NULL, and `ath` when `access_token` (NULL and 0 for none) is given. The access token's own
 /// binding is checked when it is verified (`pqj_validation_bind_jkt`). `jti` replay is not
-/// tracked here (use the Rust API's replay store).
+/// tracked here: `pqj_dpop_verify_once` does that.
 ///
 /// Proof keys are cached for the process (up to 128 proof headers, the least used evicted
 /// first, about 40 KB each for ML-DSA-65): a client's later proofs, which repeat its header,
@@ -107,6 +108,94 @@ pub extern "C" fn pqj_dpop_verify(
     claims_out: *mut *mut c_char,
     err_out: *mut *mut pqj_error,
 ) -> pqj_status {
+    let request = DpopRequest {
+        htm,
+        htu,
+        access_token,
+        access_token_len,
+        nonce,
+        max_age_seconds,
+        policy,
+    };
+    dpop_verify(
+        None, proof, proof_len, &request, jkt_out, claims_out, err_out,
+    )
+}
+
+/// `pqj_dpop_verify`, then each proof `jti` accepted once through `store` (NULL: an error):
+/// remembered until the proof leaves its `iat` window, scoped by the proof key (apart from
+/// tokens' `jti`s). With a Redis store (`pqj_replay_store_redis`) this holds across every
+/// verifier sharing it; a replay is `PQJ_STATUS_REPLAYED`, and a Redis that cannot answer
+/// refuses the proof (`PQJ_STATUS_REPLAY_STORE_UNAVAILABLE`). A refused proof does not use up
+/// its `jti`. The caller keeps ownership of `store`.
+///
+/// Thread safety: safe from any thread; `store` may be shared.
+#[unsafe(no_mangle)]
+pub extern "C" fn pqj_dpop_verify_once(
+    store: *const pqj_replay_store,
+    proof: *const u8,
+    proof_len: usize,
+    htm: *const c_char,
+    htu: *const c_char,
+    access_token: *const u8,
+    access_token_len: usize,
+    nonce: *const c_char,
+    max_age_seconds: u64,
+    policy: *const c_char,
+    jkt_out: *mut *mut c_char,
+    claims_out: *mut *mut c_char,
+    err_out: *mut *mut pqj_error,
+) -> pqj_status {
+    let request = DpopRequest {
+        htm,
+        htu,
+        access_token,
+        access_token_len,
+        nonce,
+        max_age_seconds,
+        policy,
+    };
+    dpop_verify(
+        Some(store),
+        proof,
+        proof_len,
+        &request,
+        jkt_out,
+        claims_out,
+        err_out,
+    )
+}
+
+/// The request a DPoP proof is checked against, and the per-call settings.
+struct DpopRequest {
+    htm: *const c_char,
+    htu: *const c_char,
+    access_token: *const u8,
+    access_token_len: usize,
+    nonce: *const c_char,
+    max_age_seconds: u64,
+    policy: *const c_char,
+}
+
+/// `pqj_dpop_verify` and, with `store`, `pqj_dpop_verify_once`.
+fn dpop_verify(
+    store: Option<*const pqj_replay_store>,
+    proof: *const u8,
+    proof_len: usize,
+    request: &DpopRequest,
+    jkt_out: *mut *mut c_char,
+    claims_out: *mut *mut c_char,
+    err_out: *mut *mut pqj_error,
+) -> pqj_status {
+    let DpopRequest {
+        htm,
+        htu,
+        access_token,
+        access_token_len,
+        nonce,
+        max_age_seconds,
+        policy,
+    } = *request;
     guard(err_out, || {
         let jkt_out = ptr::out(jkt_out, "jkt_out")?;
         let claims_out = ptr::out(claims_out, "claims_out").ok();
@@ -129,6 +218,9 @@ pub extern "C" fn pqj_dpop_verify(
         }
         if let Some(n) = ptr::opt_cstr(nonce, "nonce")? {
             verifier = verifier.nonce(n);
+        }
+        if let Some(store) = store {
+            verifier = verifier.replay_store(crate::fleet::shared_store(store)?);
         }
         let verified = match opt_token(access_token, access_token_len, "access_token")? {
             None => verifier.verify(proof, htm, htu)?,

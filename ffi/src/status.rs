@@ -108,6 +108,10 @@ pub enum pqj_status {
     TooManyKeys = 214,
     /// A public key or certificate was needed; the document holds a private key.
     KeyNotPublic = 215,
+    /// A raw key has the wrong length for the algorithm.
+    RawKeyLength = 216,
+    /// The private key is encrypted (`ENCRYPTED PRIVATE KEY`); decrypt it first.
+    EncryptedPrivateKey = 217,
     /// A compact JWE must have exactly five segments.
     JweSegmentCount = 230,
     /// `enc` missing, or present with HPKE integrated encryption.
@@ -368,6 +372,8 @@ impl pqj_status {
         Self::DuplicateKey,
         Self::TooManyKeys,
         Self::KeyNotPublic,
+        Self::RawKeyLength,
+        Self::EncryptedPrivateKey,
         Self::JweSegmentCount,
         Self::JweEncPresence,
         Self::JweSerialization,
@@ -537,6 +543,10 @@ impl pqj_status {
             Self::DuplicateKey => c"a key with this kid and algorithm is already in the key set",
             Self::TooManyKeys => c"the key set is full",
             Self::KeyNotPublic => c"a public key or certificate is required, not a private key",
+            Self::RawKeyLength => c"raw key has the wrong length for the algorithm",
+            Self::EncryptedPrivateKey => {
+                c"the private key is encrypted (ENCRYPTED PRIVATE KEY); decrypt it first"
+            }
             Self::JweSegmentCount => c"compact JWE must have exactly five segments",
             Self::JweEncPresence => c"enc missing, or present with HPKE integrated encryption",
             Self::JweSerialization => c"malformed JWE JSON serialization",

@@ -85,19 +85,29 @@ end
 return 0
 "#;
 
-/// A subject revocation and its event, in one script: all or nothing. KEYS: rsub, revoked
-/// stream. ARGV: cutoff time, max stream length, sub, at. The stream's type is checked before
-/// any write (Redis does not roll a script back), so a failing `XADD` cannot leave the
-/// revocation recorded without its event. The later of the stored and the new cutoff is kept.
-const REVOKE_SUBJECT: &str = r#"
+/// A revocation (or its lifting) and its event, in one script: all or nothing. KEYS: the
+/// revocation key, the `revoked` stream. ARGV: what (`sub`, `jti`, `kid` or `unrevoke-kid`),
+/// the value to store (a subject's cutoff time, else the time of revocation), ttl in ms (0: no
+/// expiry), max stream length, then the event's field/value pairs. The stream's type is checked
+/// before any write (Redis does not roll a script back), so a failing `XADD` cannot leave the
+/// revocation recorded without its event. For a subject the later of the stored and the new
+/// cutoff is kept.
+const REVOKE: &str = r#"
 local t = redis.call('TYPE', KEYS[2])['ok']
 if t ~= 'none' and t ~= 'stream' then
   return redis.error_reply('WRONGTYPE the revocation stream is not a stream')
 end
-local c = redis.call('GET', KEYS[1])
-if (not c) or tonumber(c) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
-  'what', 'sub', 'sub', ARGV[3], 'before', ARGV[1], 'at', ARGV[4])
+if ARGV[1] == 'sub' then
+  local c = redis.call('GET', KEYS[1])
+  if (not c) or tonumber(c) < tonumber(ARGV[2]) then redis.call('SET', KEYS[1], ARGV[2]) end
+elseif ARGV[1] == 'unrevoke-kid' then
+  redis.call('DEL', KEYS[1])
+elseif ARGV[3] == '0' then
+  redis.call('SET', KEYS[1], ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(ARGV, 5))
 return 0
 "#;
 
@@ -183,7 +193,7 @@ pub struct RedisReplayStore {
     idle: Mutex<Vec<Connection>>,
     config: RedisConfig,
     check: Script,
-    revoke_subject: Script,
+    revoke: Script,
 }
 
 impl core::fmt::Debug for RedisReplayStore {
@@ -224,7 +234,7 @@ impl RedisReplayStore {
             idle: Mutex::new(Vec::new()),
             config,
             check: Script::new(CHECK),
-            revoke_subject: Script::new(REVOKE_SUBJECT),
+            revoke: Script::new(REVOKE),
         })
     }
 
@@ -328,31 +338,33 @@ impl RedisReplayStore {
         self.config.clock.now()
     }
 
-    /// Append an event to stream `name` in the same transaction as `change`.
-    fn change_and_log(
+    /// Record a revocation (or lift one) and append its event to the `revoked` stream, in one
+    /// script ([`REVOKE`]): an error records neither. `value` is stored at `key`; `ttl_ms` 0
+    /// keeps it for good.
+    fn revoke_and_log(
         &self,
-        change: impl Fn(&mut redis::Pipeline),
-        name: &str,
-        fields: &[(&str, String)],
+        what: &str,
+        key: &str,
+        value: i64,
+        ttl_ms: i64,
+        fields: &[(&str, &str)],
     ) -> Result<(), Error> {
-        let s = stream(&self.config.prefix, name);
-        let max = self.config.stream_max_len;
+        let events = stream(&self.config.prefix, "revoked");
         self.with(|c| {
-            let mut p = redis::pipe();
-            p.atomic();
-            change(&mut p);
-            p.cmd("XADD")
-                .arg(&s)
-                .arg("MAXLEN")
-                .arg("~")
-                .arg(max)
-                .arg("*");
+            let mut call = self.revoke.key(key);
+            call.key(&events)
+                .arg(what)
+                .arg(value)
+                .arg(ttl_ms)
+                .arg(self.config.stream_max_len)
+                .arg("what")
+                .arg(what);
             for (k, v) in fields {
-                p.arg(*k).arg(v);
+                call.arg(*k).arg(*v);
             }
-            p.ignore();
-            p.query::<()>(c)
+            call.invoke::<i64>(c)
         })
+        .map(drop)
     }
 
     /// Revoke the token of issuer `iss` with `jti`, until `until` (its `exp` plus leeway is
@@ -365,27 +377,19 @@ impl RedisReplayStore {
     ) -> Result<(), Error> {
         let key = self.key("rjti", &[iss, jti]);
         let now = self.now();
-        let ttl_ms = until.map(|u| {
+        let ttl_ms = until.map_or(0, |u| {
             u.as_secs()
                 .saturating_sub(now.as_secs())
                 .saturating_mul(1000)
                 .max(1)
         });
-        self.change_and_log(
-            |p| {
-                let cmd = p.cmd("SET").arg(&key).arg(now.as_secs());
-                if let Some(ms) = ttl_ms {
-                    cmd.arg("PX").arg(ms);
-                }
-                cmd.ignore();
-            },
-            "revoked",
-            &[
-                ("what", "jti".into()),
-                ("iss", iss.into()),
-                ("jti", jti.into()),
-                ("at", now.as_secs().to_string()),
-            ],
+        let at = now.as_secs().to_string();
+        self.revoke_and_log(
+            "jti",
+            &key,
+            now.as_secs(),
+            ttl_ms,
+            &[("iss", iss), ("jti", jti), ("at", &at)],
         )
     }
 
@@ -394,33 +398,22 @@ impl RedisReplayStore {
     pub fn revoke_kid(&self, kid: &str) -> Result<(), Error> {
         let key = self.key("rkid", &[kid]);
         let now = self.now();
-        self.change_and_log(
-            |p| {
-                p.cmd("SET").arg(&key).arg(now.as_secs()).ignore();
-            },
-            "revoked",
-            &[
-                ("what", "kid".into()),
-                ("kid", kid.into()),
-                ("at", now.as_secs().to_string()),
-            ],
-        )
+        let at = now.as_secs().to_string();
+        self.revoke_and_log("kid", &key, now.as_secs(), 0, &[("kid", kid), ("at", &at)])
     }
 
-    /// Lift the revocation of `kid`.
+    /// Lift the revocation of `kid` (the lifting is logged in the `revoked` stream, all or
+    /// nothing like a revocation).
     pub fn unrevoke_kid(&self, kid: &str) -> Result<(), Error> {
         let key = self.key("rkid", &[kid]);
         let now = self.now();
-        self.change_and_log(
-            |p| {
-                p.cmd("DEL").arg(&key).ignore();
-            },
-            "revoked",
-            &[
-                ("what", "unrevoke-kid".into()),
-                ("kid", kid.into()),
-                ("at", now.as_secs().to_string()),
-            ],
+        let at = now.as_secs().to_string();
+        self.revoke_and_log(
+            "unrevoke-kid",
+            &key,
+            now.as_secs(),
+            0,
+            &[("kid", kid), ("at", &at)],
         )
     }
 
@@ -437,18 +430,14 @@ impl RedisReplayStore {
         let key = self.key("rsub", &[sub]);
         let now = self.now();
         let t = at_or_before.unwrap_or(now).as_secs();
-        let events = stream(&self.config.prefix, "revoked");
-        self.with(|c| {
-            self.revoke_subject
-                .key(&key)
-                .key(&events)
-                .arg(t)
-                .arg(self.config.stream_max_len)
-                .arg(sub)
-                .arg(now.as_secs())
-                .invoke::<i64>(c)
-        })
-        .map(drop)
+        let (before, at) = (t.to_string(), now.as_secs().to_string());
+        self.revoke_and_log(
+            "sub",
+            &key,
+            t,
+            0,
+            &[("sub", sub), ("before", &before), ("at", &at)],
+        )
     }
 
     /// Append an issuance event (an issuer records what it minted, so the audit trail shows
@@ -456,19 +445,28 @@ impl RedisReplayStore {
     pub fn log_issued(&self, token: &TokenUse<'_>) -> Result<(), Error> {
         let opt = |v: Option<&str>| v.unwrap_or("").to_owned();
         let time = |v: Option<NumericDate>| v.map(|t| t.as_secs().to_string()).unwrap_or_default();
-        self.change_and_log(
-            |_| {},
-            "issued",
-            &[
-                ("iss", opt(token.iss)),
-                ("sub", opt(token.sub)),
-                ("kid", opt(token.kid)),
-                ("jti", opt(token.jti)),
-                ("iat", time(token.iat)),
-                ("exp", time(token.expires)),
-                ("at", token.now.as_secs().to_string()),
-            ],
-        )
+        let fields = [
+            ("iss", opt(token.iss)),
+            ("sub", opt(token.sub)),
+            ("kid", opt(token.kid)),
+            ("jti", opt(token.jti)),
+            ("iat", time(token.iat)),
+            ("exp", time(token.expires)),
+            ("at", token.now.as_secs().to_string()),
+        ];
+        let s = stream(&self.config.prefix, "issued");
+        self.with(|c| {
+            let mut cmd = redis::cmd("XADD");
+            cmd.arg(&s)
+                .arg("MAXLEN")
+                .arg("~")
+                .arg(self.config.stream_max_len)
+                .arg("*");
+            for (k, v) in &fields {
+                cmd.arg(*k).arg(v);
+            }
+            cmd.query::<()>(c)
+        })
     }
 
     /// The number of events in stream `name` (`issued`, `revoked` or `refused`).

@@ -227,7 +227,7 @@ fn redis_killed_mid_run_fails_closed_then_recovers_by_itself() {
 /// `revoke_subject` writes the revocation and its event together or not at all: when the event
 /// cannot be appended (the stream key holds another type), the subject is not revoked.
 #[test]
-fn subject_revocation_is_all_or_nothing() {
+fn revocations_are_all_or_nothing() {
     let Some(redis) = RedisServer::start() else {
         return;
     };
@@ -255,11 +255,70 @@ fn subject_revocation_is_all_or_nothing() {
         Ok(()),
         "nothing recorded"
     );
+    // The same for a revocation by jti or by kid, and for lifting one: nothing is written
+    // without its event.
+    let claims = pqjose::dangerous::decode_unverified(&token)
+        .unwrap()
+        .claims::<CustomClaims>()
+        .unwrap();
+    let jti = claims.jwt_id().unwrap();
+    assert_eq!(
+        store.revoke_jti("https://issuer.example", jti, None),
+        Err(Error::ReplayStoreUnavailable)
+    );
+    assert_eq!(
+        store.revoke_kid(issuer.public.kid()),
+        Err(Error::ReplayStoreUnavailable)
+    );
+    assert_eq!(
+        verify(&gateway, &issuer, &token),
+        Ok(()),
+        "nothing recorded"
+    );
+    let (rkid_before, rjti_before) = (count_keys(&mut con, "rkid"), count_keys(&mut con, "rjti"));
+    assert_eq!((rkid_before, rjti_before), (0, 0));
     redis::cmd("DEL")
         .arg("pqjose:events:revoked")
         .query::<()>(&mut con)
         .unwrap();
+    store.revoke_kid(issuer.public.kid()).unwrap();
+    assert_eq!(verify(&gateway, &issuer, &token), Err(Error::Revoked));
+    // Lifting a revocation while the stream is broken keeps the revocation.
+    redis::cmd("DEL")
+        .arg("pqjose:events:revoked")
+        .query::<()>(&mut con)
+        .unwrap();
+    redis::cmd("SET")
+        .arg("pqjose:events:revoked")
+        .arg("not a stream")
+        .query::<()>(&mut con)
+        .unwrap();
+    assert_eq!(
+        store.unrevoke_kid(issuer.public.kid()),
+        Err(Error::ReplayStoreUnavailable)
+    );
+    assert_eq!(verify(&gateway, &issuer, &token), Err(Error::Revoked));
+    redis::cmd("DEL")
+        .arg("pqjose:events:revoked")
+        .query::<()>(&mut con)
+        .unwrap();
+    store.unrevoke_kid(issuer.public.kid()).unwrap();
+    assert_eq!(verify(&gateway, &issuer, &token), Ok(()));
     store.revoke_subject("agent-9", None).unwrap();
     assert_eq!(verify(&gateway, &issuer, &token), Err(Error::Revoked));
-    assert_eq!(store.event_count("revoked"), Ok(1));
+    store
+        .revoke_jti("https://issuer.example", jti, None)
+        .unwrap();
+    // Since the stream was last replaced: unrevoke-kid, revoke-sub, revoke-jti, one event each.
+    assert_eq!(store.event_count("revoked"), Ok(3));
+    assert_eq!(count_keys(&mut con, "rjti"), 1);
+}
+
+/// The number of `pqjose:KIND:*` keys.
+fn count_keys(con: &mut redis::Connection, kind: &str) -> usize {
+    redis::cmd("KEYS")
+        .arg(format!("pqjose:{kind}:*"))
+        .query::<Vec<String>>(con)
+        .unwrap()
+        .len()
 }

@@ -131,7 +131,8 @@ pub(crate) fn secret_from_pkcs8(
         Family::EdDsa => eddsa::secret_from_pkcs8(alg, der),
         Family::Ecdsa => ecdsa::secret_from_pkcs8(alg, der),
         Family::Rsa => rsa::secret_from_pkcs8(alg, der),
-        Family::SlhDsa | Family::Hmac | Family::Composite => Err(KeyError::PemUnsupported.into()),
+        Family::Composite => composite::secret_from_pkcs8(alg, der),
+        Family::SlhDsa | Family::Hmac => Err(KeyError::PemUnsupported.into()),
     }
 }
 
@@ -148,7 +149,8 @@ pub(crate) fn public_from_spki(
         Family::EdDsa => eddsa::public_from_spki(alg, der),
         Family::Ecdsa => ecdsa::public_from_spki(alg, der),
         Family::Rsa => rsa::public_from_spki(alg, der),
-        Family::SlhDsa | Family::Hmac | Family::Composite => Err(KeyError::PemUnsupported.into()),
+        Family::Composite => composite::public_from_spki(alg, der),
+        Family::SlhDsa | Family::Hmac => Err(KeyError::PemUnsupported.into()),
     }
 }
 

@@ -59,6 +59,24 @@ pub fn decode_unverified_with_limits(
     })
 }
 
+/// Parse `payload` as a JWT claims set (unverified), as strictly as [`UnverifiedToken::claims`]
+/// does under the default [`Limits`]: UTF-8, one JSON object, no duplicate member, bounded
+/// depth, registered claims well typed. For a payload whose signature was checked some other
+/// way (a `--raw` JWS, an HSM): nothing here says who wrote it, and no claim is validated.
+///
+/// ```
+/// use pqjose::{CustomClaims, dangerous};
+///
+/// let claims = dangerous::parse_claims::<CustomClaims>(br#"{"jti":"j1","exp":2000000000}"#)?;
+/// assert_eq!(claims.jwt_id(), Some("j1"));
+/// assert!(dangerous::parse_claims::<CustomClaims>(br#"{"jti":"a","jti":"b"}"#).is_err());
+/// # Ok::<(), pqjose::Error>(())
+/// ```
+pub fn parse_claims<T: DeserializeOwned>(payload: &[u8]) -> Result<Claims<T>, Error> {
+    let (registered, rest) = claims::parse_payload(payload, Limits::default().depth())?;
+    registered.with_custom_from(rest)
+}
+
 impl UnverifiedToken {
     /// The protected header (unverified).
     pub fn header(&self) -> &Header {

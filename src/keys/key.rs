@@ -114,7 +114,10 @@ fn thumbprint_of(public: &dyn PublicBackend) -> Result<String, Error> {
 }
 
 impl SigningKey {
-    fn from_backend(inner: Box<dyn SecretBackend>, kid: Option<String>) -> Result<Self, Error> {
+    pub(crate) fn from_backend(
+        inner: Box<dyn SecretBackend>,
+        kid: Option<String>,
+    ) -> Result<Self, Error> {
         // Deriving the public key may expand the seed on the stack (ML-DSA).
         let public = scrubbed(|| inner.public())?;
         let (kid, explicit_kid) = match kid {
@@ -203,14 +206,19 @@ impl SigningKey {
     }
 
     /// Import a PKCS#8 private key in PEM (`-----BEGIN PRIVATE KEY-----`) for `alg`. The key
-    /// type in the document must fit the algorithm.
+    /// type in the document must fit the algorithm. An `ENCRYPTED PRIVATE KEY` is
+    /// [`KeyError::EncryptedPrivateKey`].
     pub fn from_pkcs8_pem(alg: Algorithm, pem: &str) -> Result<Self, Error> {
         let der = pem_decode(pem, "PRIVATE KEY")?;
         Self::from_pkcs8_der(alg, &der)
     }
 
-    /// Import a PKCS#8 private key in DER for `alg`.
+    /// Import a PKCS#8 private key in DER for `alg`. An encrypted one
+    /// (`EncryptedPrivateKeyInfo`) is [`KeyError::EncryptedPrivateKey`].
     pub fn from_pkcs8_der(alg: Algorithm, der: &[u8]) -> Result<Self, Error> {
+        if crate::keys::pem::is_encrypted_pkcs8(der) {
+            return Err(KeyError::EncryptedPrivateKey.into());
+        }
         scrubbed(|| Self::from_backend(backend::secret_from_pkcs8(alg, der)?, None))
     }
 
@@ -433,6 +441,9 @@ pub(crate) fn pem_decode(pem: &str, label: &str) -> Result<Zeroizing<Vec<u8>>, E
     let (found, der) =
         pem_rfc7468::decode_vec(pem.trim().as_bytes()).map_err(|_| Error::Key(KeyError::Pem))?;
     let der = Zeroizing::new(der);
+    if found == crate::keys::pem::ENCRYPTED_PRIVATE_KEY {
+        return Err(KeyError::EncryptedPrivateKey.into());
+    }
     if found != label {
         return Err(KeyError::Pem.into());
     }

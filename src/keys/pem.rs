@@ -8,7 +8,7 @@
 //! algorithm exactly as strictly. The secret rewrapped documents live in zeroizing buffers.
 
 use pkcs8::der::asn1::{AnyRef, BitStringRef, OctetStringRef};
-use pkcs8::der::{Decode, Encode, SecretDocument};
+use pkcs8::der::{Decode, Encode, Reader, SecretDocument, SliceReader};
 use pkcs8::{AlgorithmIdentifierRef, ObjectIdentifier, PrivateKeyInfoRef};
 use spki::SubjectPublicKeyInfoRef;
 use x509_cert::Certificate;
@@ -30,6 +30,38 @@ const EC_PARAMETERS: &str = "EC PARAMETERS";
 
 /// The start of a PEM block.
 const BEGIN: &str = "-----BEGIN ";
+
+/// The PEM label of a PKCS#8 `EncryptedPrivateKeyInfo` (RFC 5958 §3, RFC 7468 §11).
+pub(crate) const ENCRYPTED_PRIVATE_KEY: &str = "ENCRYPTED PRIVATE KEY";
+
+/// The header OpenSSL's legacy encryption puts in a traditional PEM block
+/// (`openssl genrsa -aes256 -traditional`): `Proc-Type: 4,ENCRYPTED` (RFC 1421).
+const LEGACY_ENCRYPTED: &str = "Proc-Type: 4,ENCRYPTED";
+
+/// Whether `der` is a PKCS#8 `EncryptedPrivateKeyInfo`: `SEQUENCE { AlgorithmIdentifier,
+/// OCTET STRING }` and nothing else (a `PrivateKeyInfo` starts with an INTEGER, an SPKI has a
+/// BIT STRING, so no key form pqjose reads has this shape).
+pub(crate) fn is_encrypted_pkcs8(der: &[u8]) -> bool {
+    let Ok(mut reader) = SliceReader::new(der) else {
+        return false;
+    };
+    let parsed = reader.sequence(|r| {
+        r.decode::<AlgorithmIdentifierRef<'_>>()?;
+        r.decode::<&OctetStringRef>()?;
+        Ok::<_, pkcs8::der::Error>(())
+    });
+    parsed.is_ok() && reader.is_finished()
+}
+
+/// The error for a DER document of no known form: [`KeyError::EncryptedPrivateKey`] for an
+/// encrypted PKCS#8 document, else [`KeyError::Pem`].
+fn unknown_der(der: &[u8]) -> Error {
+    if is_encrypted_pkcs8(der) {
+        KeyError::EncryptedPrivateKey.into()
+    } else {
+        KeyError::Pem.into()
+    }
+}
 
 /// The private-key forms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,6 +163,9 @@ fn pem_key(text: &str) -> Result<(Form, Zeroizing<Vec<u8>>), Error> {
         let (label, pem) = block?;
         if label == EC_PARAMETERS {
             continue;
+        }
+        if label == ENCRYPTED_PRIVATE_KEY || pem.contains(LEGACY_ENCRYPTED) {
+            return Err(KeyError::EncryptedPrivateKey.into());
         }
         let form = form_of_label(label).ok_or(Error::Key(KeyError::Pem))?;
         match found {
@@ -268,7 +303,7 @@ pub(crate) fn pem_to_pkcs8(kind: Traditional<'_>, pem: &str) -> Result<Zeroizing
 
 /// [`pem_to_pkcs8`] for DER (the form told apart by the document's structure).
 pub(crate) fn der_to_pkcs8(kind: Traditional<'_>, der: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let form = form_of_der(der).ok_or(Error::Key(KeyError::Pem))?;
+    let form = form_of_der(der).ok_or_else(|| unknown_der(der))?;
     private_pkcs8(kind, form, der)
 }
 
@@ -281,7 +316,7 @@ pub(crate) fn pem_to_spki(kind: Traditional<'_>, pem: &str) -> Result<Vec<u8>, E
 
 /// [`pem_to_spki`] for DER.
 pub(crate) fn der_to_spki(kind: Traditional<'_>, der: &[u8]) -> Result<Vec<u8>, Error> {
-    let form = form_of_der(der).ok_or(Error::Key(KeyError::Pem))?;
+    let form = form_of_der(der).ok_or_else(|| unknown_der(der))?;
     public_spki(kind, form, der)
 }
 
@@ -290,7 +325,9 @@ impl SigningKey {
     /// by the PEM label: PKCS#8 `PRIVATE KEY`, SEC1 `EC PRIVATE KEY` (ES256/ES384; the named
     /// curve in the key must be the algorithm's) or PKCS#1 `RSA PRIVATE KEY` (RS*/PS*). An
     /// `EC PARAMETERS` block (as `openssl ecparam -genkey` writes before the key) and text
-    /// outside the PEM blocks are ignored. Encrypted keys are not read.
+    /// outside the PEM blocks are ignored. Encrypted keys are not read: an `ENCRYPTED PRIVATE
+    /// KEY` (or a traditional block with `Proc-Type: 4,ENCRYPTED`) is
+    /// [`KeyError::EncryptedPrivateKey`]; decrypt it first (`openssl pkcs8 -in enc.pem`).
     ///
     /// Errors: [`KeyError::NotPrivate`] for a public key or certificate,
     /// [`KeyError::WrongKeyType`] for a key of another type or curve than `alg`,
@@ -308,7 +345,8 @@ impl SigningKey {
     }
 
     /// Import a private key for `alg` from DER: PKCS#8, SEC1 or PKCS#1, told apart by the
-    /// document's structure. Errors as [`SigningKey::from_pem`].
+    /// document's structure. Errors as [`SigningKey::from_pem`] (a PKCS#8
+    /// `EncryptedPrivateKeyInfo` is [`KeyError::EncryptedPrivateKey`]).
     pub fn from_der(alg: Algorithm, der: &[u8]) -> Result<Self, Error> {
         scrubbed(|| SigningKey::from_pkcs8_der(alg, &der_to_pkcs8(traditional(alg)?, der)?))
     }

@@ -58,6 +58,11 @@ use key_cache::ProofKeyCache;
 /// The proof's header `typ` (RFC 9449 §4.2).
 pub const DPOP_TYP: &str = "dpop+jwt";
 
+/// The issuer under which a [`ProofVerifier`] records a proof's `jti` in its [`ReplayStore`],
+/// followed by the proof key's RFC 7638 thumbprint: `jti`s are scoped by proof key, apart from
+/// the `jti`s of tokens (scoped by their `iss`).
+pub const PROOF_JTI_SCOPE: &str = "dpop-proof-key:";
+
 /// Default oldest acceptable proof: `iat` at most 60 s before the verifier's clock.
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(60);
 
@@ -316,7 +321,9 @@ impl ProofVerifier {
     }
 
     /// Accept each proof `jti` once, through `store` (remembered until the proof leaves the
-    /// `iat` window). A shared store (Redis) makes this hold across a fleet.
+    /// `iat` window). A shared store (Redis) makes this hold across a fleet. The store sees the
+    /// proof's `jti` with the issuer `dpop-proof-key:` followed by the proof key's thumbprint
+    /// ([`PROOF_JTI_SCOPE`]), so proofs never collide with tokens, nor with other keys' proofs.
     pub fn replay_store(mut self, store: Arc<dyn ReplayStore>) -> Self {
         self.replay = Some(store);
         self
@@ -458,8 +465,12 @@ impl ProofVerifier {
             }
         }
         if let Some(store) = &self.replay {
+            // A proof's jti is scoped by its key, apart from every token issuer's jtis: a proof
+            // cannot use up the jti of an access token (or of another client's proof).
+            let scope = format!("{PROOF_JTI_SCOPE}{}", key.jkt);
             let used = TokenUse {
                 jti: Some(jti),
+                iss: Some(&scope),
                 expires: Some(until),
                 ..TokenUse::new(now)
             };

@@ -30,6 +30,8 @@ for _name, _args in {
     "pqj_dpop_proof": [_p, _cstr, _cstr, _u8p, _size, _cstr, _pp, _pp],
     "pqj_dpop_verify": [_u8p, _size, _cstr, _cstr, _u8p, _size, _cstr, ctypes.c_uint64, _cstr,
                         _pp, _pp, _pp],
+    "pqj_dpop_verify_once": [_p, _u8p, _size, _cstr, _cstr, _u8p, _size, _cstr, ctypes.c_uint64,
+                             _cstr, _pp, _pp, _pp],
     "pqj_validation_bind_jkt": [_p, _cstr, _pp],
     "pqj_delegate": [_p, _u8p, _size, _u8p, _size, _p, _cstr, _cstr, _cstr, ctypes.c_uint64,
                      _pp, _pp],
@@ -80,18 +82,24 @@ def verify_dpop_proof(
     nonce: Optional[Text] = None,
     max_age: int = 0,
     policy: Optional[Text] = None,
+    replay: Optional[Any] = None,
 ) -> Tuple[str, Dict[str, Any]]:
     """Verify a proof for the request ``htm`` to ``htu`` (RFC 9449 §4.3; ``ath`` checked when
     ``access_token`` is given, ``nonce`` when given, ``iat`` at most ``max_age`` seconds old,
-    0 for the default 60). Returns ``(jkt, claims)``: the proof key's thumbprint (a bound access
-    token's ``cnf.jkt``) and the proof's claims. Check the token's binding with
-    ``Verifier(..., bound_jkt=jkt)``."""
+    0 for the default 60). With ``replay`` (a :class:`pqjose.ReplayStore`) each proof ``jti``
+    is accepted once (scoped by the proof key; a Redis store makes that hold across a fleet; a
+    replay raises with ``Status.REPLAYED``). Returns ``(jkt, claims)``: the proof key's
+    thumbprint (a bound access token's ``cnf.jkt``) and the proof's claims. Check the token's
+    binding with ``Verifier(..., bound_jkt=jkt)``."""
     data = text(proof, "proof")
     at, atn = _token(access_token, "access_token")
     jkt, claims = ctypes.c_void_p(), ctypes.c_void_p()
-    call(lib.pqj_dpop_verify, data, len(data), text(htm, "htm"), text(htu, "htu"), at, atn,
-         _opt(nonce, "nonce"), int(max_age), _opt(policy, "policy"), ctypes.byref(jkt),
-         ctypes.byref(claims))
+    rest = (data, len(data), text(htm, "htm"), text(htu, "htu"), at, atn, _opt(nonce, "nonce"),
+            int(max_age), _opt(policy, "policy"), ctypes.byref(jkt), ctypes.byref(claims))
+    if replay is None:
+        call(lib.pqj_dpop_verify, *rest)
+    else:
+        call(lib.pqj_dpop_verify_once, replay._handle, *rest)
     parsed: Dict[str, Any] = json.loads(take_string(claims))
     return take_string(jkt), parsed
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pqjose import Key, KeySet, Status, TokenError, Verifier, sign
+from pqjose import Key, KeySet, ReplayStore, Status, TokenError, Verifier, sign
 from pqjose.profiles import delegate, dpop_proof, verify_delegated, verify_dpop_proof
 
 HTU = "https://rs.example/items"
@@ -23,6 +23,16 @@ def test_dpop_proof_and_binding():
         with pytest.raises(TokenError) as e:
             verify_dpop_proof(proof, **kwargs)
         assert e.value.status == status
+    # Single use through a replay store; a refused proof does not use up its jti.
+    store = ReplayStore.memory(16)
+    with pytest.raises(TokenError) as e:
+        verify_dpop_proof(proof, "GET", HTU, access_token=at, nonce="n", replay=store)
+    assert e.value.status == Status.DPOP_METHOD
+    once = dict(access_token=at, nonce="n", replay=store)
+    assert verify_dpop_proof(proof, "POST", HTU, **once)[0] == jkt
+    with pytest.raises(TokenError) as e:
+        verify_dpop_proof(proof, "POST", HTU, **once)
+    assert e.value.status == Status.REPLAYED
     assert Verifier(KeySet([issuer]), bound_jkt=jkt).verify(at)["sub"] == "client"
     with pytest.raises(TokenError) as e:
         Verifier(KeySet([issuer]), bound_jkt="A" * 43).verify(at)

@@ -14,10 +14,12 @@
 //! byte encoding is chosen by [`CompositeEncoding`].
 
 mod classical;
+mod pem;
 
 use core::fmt;
 use std::sync::Arc;
 
+use pkcs8::ObjectIdentifier;
 use sha2::{Digest, Sha256, Sha512};
 use zeroize::Zeroizing;
 
@@ -91,20 +93,22 @@ struct Params {
     kind: Kind,
     label: &'static [u8],
     ph: PreHash,
+    /// The PKCS#8/SPKI algorithm OID (draft-ietf-lamps-pq-composite-sigs).
+    oid: ObjectIdentifier,
 }
 
-/// Label and pre-hash per algorithm (draft-ietf-jose-pq-composite-sigs-04 §3; the labels are
-/// those of draft-ietf-lamps-pq-composite-sigs).
+/// Label, pre-hash and OID per algorithm (draft-ietf-jose-pq-composite-sigs-04 §3; the labels
+/// and OIDs are those of draft-ietf-lamps-pq-composite-sigs, id-MLDSA44-ECDSA-P256-SHA256 …).
 #[rustfmt::skip]
 static PARAMS: [Params; 6] = {
     use Algorithm as A;
     [
-        Params::new(A::MlDsa44Es256,   A::MlDsa44, Kind::P256,    b"COMPSIG-MLDSA44-ECDSA-P256-SHA256", PreHash::Sha256),
-        Params::new(A::MlDsa65Es256,   A::MlDsa65, Kind::P256,    b"COMPSIG-MLDSA65-ECDSA-P256-SHA512", PreHash::Sha512),
-        Params::new(A::MlDsa87Es384,   A::MlDsa87, Kind::P384,    b"COMPSIG-MLDSA87-ECDSA-P384-SHA512", PreHash::Sha512),
-        Params::new(A::MlDsa44Ed25519, A::MlDsa44, Kind::Ed25519, b"COMPSIG-MLDSA44-Ed25519-SHA512",    PreHash::Sha512),
-        Params::new(A::MlDsa65Ed25519, A::MlDsa65, Kind::Ed25519, b"COMPSIG-MLDSA65-Ed25519-SHA512",    PreHash::Sha512),
-        Params::new(A::MlDsa87Ed448,   A::MlDsa87, Kind::Ed448,   b"COMPSIG-MLDSA87-Ed448-SHAKE256",    PreHash::Shake256),
+        Params::new(A::MlDsa44Es256,   A::MlDsa44, Kind::P256,    b"COMPSIG-MLDSA44-ECDSA-P256-SHA256", PreHash::Sha256,   "1.3.6.1.5.5.7.6.40"),
+        Params::new(A::MlDsa65Es256,   A::MlDsa65, Kind::P256,    b"COMPSIG-MLDSA65-ECDSA-P256-SHA512", PreHash::Sha512,   "1.3.6.1.5.5.7.6.45"),
+        Params::new(A::MlDsa87Es384,   A::MlDsa87, Kind::P384,    b"COMPSIG-MLDSA87-ECDSA-P384-SHA512", PreHash::Sha512,   "1.3.6.1.5.5.7.6.49"),
+        Params::new(A::MlDsa44Ed25519, A::MlDsa44, Kind::Ed25519, b"COMPSIG-MLDSA44-Ed25519-SHA512",    PreHash::Sha512,   "1.3.6.1.5.5.7.6.39"),
+        Params::new(A::MlDsa65Ed25519, A::MlDsa65, Kind::Ed25519, b"COMPSIG-MLDSA65-Ed25519-SHA512",    PreHash::Sha512,   "1.3.6.1.5.5.7.6.48"),
+        Params::new(A::MlDsa87Ed448,   A::MlDsa87, Kind::Ed448,   b"COMPSIG-MLDSA87-Ed448-SHAKE256",    PreHash::Shake256, "1.3.6.1.5.5.7.6.51"),
     ]
 };
 
@@ -123,6 +127,7 @@ impl Params {
         kind: Kind,
         label: &'static [u8],
         ph: PreHash,
+        oid: &'static str,
     ) -> Self {
         // FIPS 204 public key and signature sizes.
         let (ml_pk_len, ml_sig_len) = match ml_dsa {
@@ -138,6 +143,7 @@ impl Params {
             kind,
             label,
             ph,
+            oid: ObjectIdentifier::new_unwrap(oid),
         }
     }
 
@@ -198,11 +204,38 @@ impl fmt::Debug for CompositePublic {
 }
 
 impl CompositeSecret {
+    /// `priv` = ML-DSA seed ‖ traditional private key (in `enc`).
+    fn from_bytes(
+        params: &'static Params,
+        private: &[u8],
+        enc: CompositeEncoding,
+    ) -> Result<Self, Error> {
+        let (seed, trad) = private
+            .split_at_checked(SEED_LEN)
+            .ok_or(KeyError::InvalidEncoding)?;
+        Ok(Self {
+            params,
+            ml_dsa: MlDsaSecret::from_seed(params.ml_dsa, seed)?,
+            classical: ClassicalSecret::from_bytes(params.kind, trad, enc)?,
+            enc,
+        })
+    }
+
     /// `pub` = ML-DSA public key ‖ traditional public key.
     fn public_bytes(&self) -> Vec<u8> {
         let mut out = self.ml_dsa.public_key_bytes();
         out.extend_from_slice(&self.classical.public().to_bytes(self.enc));
         out
+    }
+
+    /// `priv` = ML-DSA seed ‖ traditional private key, in `enc`.
+    fn private_bytes_in(&self, enc: CompositeEncoding) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let (seed, trad) = (self.ml_dsa.seed(), self.classical.to_bytes(enc)?);
+        // Sized up front so no secret is left behind in a reallocated buffer.
+        let mut private = Zeroizing::new(Vec::with_capacity(seed.len() + trad.len()));
+        private.extend_from_slice(seed);
+        private.extend_from_slice(&trad);
+        Ok(private)
     }
 
     fn public_key(&self) -> CompositePublic {
@@ -218,8 +251,13 @@ impl CompositeSecret {
 impl CompositePublic {
     /// `pub` = ML-DSA public key ‖ traditional public key.
     fn to_bytes(&self) -> Vec<u8> {
+        self.to_bytes_in(self.enc)
+    }
+
+    /// `pub` in `enc`.
+    fn to_bytes_in(&self, enc: CompositeEncoding) -> Vec<u8> {
         let mut out = self.ml_dsa.to_bytes();
-        out.extend_from_slice(&self.classical.to_bytes(self.enc));
+        out.extend_from_slice(&self.classical.to_bytes(enc));
         out
     }
 
@@ -257,11 +295,7 @@ impl SecretBackend for CompositeSecret {
     }
 
     fn to_jwk(&self) -> Result<Jwk, Error> {
-        let (seed, trad) = (self.ml_dsa.seed(), self.classical.to_bytes(self.enc)?);
-        // Sized up front so no secret is left behind in a reallocated buffer.
-        let mut private = Zeroizing::new(Vec::with_capacity(seed.len() + trad.len()));
-        private.extend_from_slice(seed);
-        private.extend_from_slice(&trad);
+        let private = self.private_bytes_in(self.enc)?;
         Ok(Jwk {
             pub_: Some(crate::format::b64::encode(&self.public_bytes())),
             priv_: Some(SecretMember::encode(&private)),
@@ -270,7 +304,7 @@ impl SecretBackend for CompositeSecret {
     }
 
     fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
-        Err(KeyError::PemUnsupported.into())
+        pem::pkcs8(self)
     }
 }
 
@@ -307,7 +341,7 @@ impl PublicBackend for CompositePublic {
     }
 
     fn to_spki_der(&self) -> Result<Vec<u8>, Error> {
-        Err(KeyError::PemUnsupported.into())
+        pem::spki(self)
     }
 }
 
@@ -351,20 +385,23 @@ pub(crate) fn secret_from_jwk_with(
     let params = params_for(alg)?;
     let private = secret_member(&jwk.priv_)?;
     let public = member(&jwk.pub_)?;
-    let (seed, trad) = private
-        .split_at_checked(SEED_LEN)
-        .ok_or(KeyError::InvalidEncoding)?;
-    let key = CompositeSecret {
-        params,
-        ml_dsa: MlDsaSecret::from_seed(params.ml_dsa, seed)?,
-        classical: ClassicalSecret::from_bytes(params.kind, trad, enc)?,
-        enc,
-    };
+    let key = CompositeSecret::from_bytes(params, &private, enc)?;
     // Decoding `pub` first rejects a malformed one as such rather than as a mismatch.
     CompositePublic::from_bytes(params, &public, enc)?;
     if key.public_bytes() != public {
         return Err(KeyError::Mismatch.into());
     }
+    Ok(Box::new(key))
+}
+
+/// Import a composite private key from its raw form (the bytes of the JWK `priv` member, seed ‖
+/// traditional private key, in the default encoding); the public key is derived from it.
+pub(crate) fn secret_from_raw(
+    alg: Algorithm,
+    private: &[u8],
+) -> Result<Box<dyn SecretBackend>, Error> {
+    let params = params_for(alg)?;
+    let key = CompositeSecret::from_bytes(params, private, CompositeEncoding::default())?;
     Ok(Box::new(key))
 }
 
@@ -377,6 +414,22 @@ pub(crate) fn public_from_jwk_with(
     let params = params_for(alg)?;
     let public = member(&jwk.pub_)?;
     Ok(Arc::new(CompositePublic::from_bytes(params, &public, enc)?))
+}
+
+/// Import a composite PKCS#8 document (LAMPS OID and encodings).
+pub(crate) fn secret_from_pkcs8(
+    alg: Algorithm,
+    der: &[u8],
+) -> Result<Box<dyn SecretBackend>, Error> {
+    Ok(Box::new(pem::secret_from_pkcs8(alg, der)?))
+}
+
+/// Import a composite SPKI document (LAMPS OID and encodings).
+pub(crate) fn public_from_spki(
+    alg: Algorithm,
+    der: &[u8],
+) -> Result<Arc<dyn PublicBackend>, Error> {
+    Ok(Arc::new(pem::public_from_spki(alg, der)?))
 }
 
 #[cfg(test)]

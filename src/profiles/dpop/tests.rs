@@ -221,6 +221,34 @@ fn jti_is_single_use_through_the_replay_store() {
 }
 
 #[test]
+fn proof_jtis_are_scoped_by_proof_key() {
+    let (a, b) = (key(Algorithm::Ed25519), key(Algorithm::Ed25519));
+    let store = Arc::new(MemoryReplayStore::new(10));
+    // An access token without iss used jti "j1" before: a proof with that jti is not a replay.
+    let token = TokenUse {
+        jti: Some("j1"),
+        ..TokenUse::new(NumericDate::from_secs(NOW))
+    };
+    store.record_use("j1", &token).unwrap();
+    let v = verifier().replay_store(store.clone());
+    let h = |k: &SigningKey| json!({"typ": "dpop+jwt", "alg": "Ed25519", "jwk": public_jwk(k)});
+    let (pa, pb) = (
+        forge(&a, h(&a), good_claims()),
+        forge(&b, h(&b), good_claims()),
+    );
+    assert!(v.verify(&pa, "GET", HTU).is_ok());
+    // Another client's proof with the same jti is its own; each is single-use.
+    assert!(v.verify(&pb, "GET", HTU).is_ok());
+    for proof in [&pa, &pb] {
+        assert_eq!(
+            v.verify(proof, "GET", HTU).map(|_| ()),
+            Err(Error::Replayed)
+        );
+    }
+    assert_eq!(store.len(), 3);
+}
+
+#[test]
 fn ath_and_nonce() {
     let k = key(Algorithm::Es256);
     let with_ath = builder().access_token("token-1").sign(&k).unwrap();
