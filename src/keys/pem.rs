@@ -215,7 +215,10 @@ pub(crate) const P384_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.
 /// A SEC1 `ECPrivateKey` as the PKCS#8 document it is equivalent to, after checking that its
 /// named curve is one of `curves` (`openssl ecparam` always writes it; a key without one is
 /// refused, as its curve would be a guess).
-fn sec1_to_pkcs8(curves: &[ObjectIdentifier], der: &[u8]) -> Result<SecretDocument, Error> {
+pub(crate) fn sec1_to_pkcs8(
+    curves: &[ObjectIdentifier],
+    der: &[u8],
+) -> Result<SecretDocument, Error> {
     let key = sec1::EcPrivateKey::from_der(der).map_err(|_| Error::Key(KeyError::Pem))?;
     let named = key
         .parameters
@@ -235,7 +238,7 @@ fn sec1_to_pkcs8(curves: &[ObjectIdentifier], der: &[u8]) -> Result<SecretDocume
 }
 
 /// A PKCS#1 `RSAPrivateKey` as the PKCS#8 document it is equivalent to.
-fn pkcs1_private_to_pkcs8(der: &[u8]) -> Result<SecretDocument, Error> {
+pub(crate) fn pkcs1_private_to_pkcs8(der: &[u8]) -> Result<SecretDocument, Error> {
     pkcs1::RsaPrivateKeyRef::from_der(der).map_err(|_| Error::Key(KeyError::Pem))?;
     let info = PrivateKeyInfoRef::new(
         pkcs1::ALGORITHM_ID,
@@ -245,7 +248,7 @@ fn pkcs1_private_to_pkcs8(der: &[u8]) -> Result<SecretDocument, Error> {
 }
 
 /// A PKCS#1 `RSAPublicKey` as the SPKI document it is equivalent to.
-fn pkcs1_public_to_spki(der: &[u8]) -> Result<Vec<u8>, Error> {
+pub(crate) fn pkcs1_public_to_spki(der: &[u8]) -> Result<Vec<u8>, Error> {
     pkcs1::RsaPublicKeyRef::from_der(der).map_err(|_| Error::Key(KeyError::Pem))?;
     SubjectPublicKeyInfoRef {
         algorithm: pkcs1::ALGORITHM_ID,

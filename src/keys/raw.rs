@@ -194,12 +194,11 @@ impl SigningKey {
             }
             Family::EdDsa => Self::from_pkcs8_der(alg, ed25519_pkcs8(secret)?.as_bytes()),
             Family::Ecdsa => {
-                let pkcs8 = sec1_to_pkcs8(alg, &ec_sec1(alg, secret)?)?;
+                let pkcs8 =
+                    sec1_to_pkcs8(&[backend::ecdsa::curve_oid(alg)?], &ec_sec1(alg, secret)?)?;
                 Self::from_pkcs8_der(alg, pkcs8.as_bytes())
             }
-            Family::Rsa => {
-                Self::from_pkcs8_der(alg, pkcs1_private_to_pkcs8(alg, secret)?.as_bytes())
-            }
+            Family::Rsa => Self::from_pkcs8_der(alg, pkcs1_private_to_pkcs8(secret)?.as_bytes()),
             Family::Hmac => Self::from_hmac_secret(alg, secret),
         })
     }
@@ -269,7 +268,7 @@ impl VerifyingKey {
                     ..backend::jwk_for(alg)
                 }
             }
-            Family::Rsa => return Self::from_spki_der(alg, &pkcs1_public_to_spki(alg, public)?),
+            Family::Rsa => return Self::from_spki_der(alg, &pkcs1_public_to_spki(public)?),
             Family::Hmac => return Err(KeyError::NoPublicForm.into()),
         };
         Self::from_jwk_with_alg(&jwk, alg)
