@@ -42,9 +42,15 @@ pub(crate) enum OaepHash {
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct RsaOaepPublicKey(RsaPublicKey);
 
-/// An RSA private key for RSA-OAEP (zeroized on drop by the `rsa` crate).
+/// An RSA private key for RSA-OAEP (zeroized on drop by the `rsa` crate). With `aws-lc`, the
+/// same key parsed once into aws-lc-rs, which does the decryptions (parsing it per decryption
+/// cost more than the RSA operation itself).
 #[derive(Clone)]
-pub(crate) struct RsaOaepSecretKey(Box<RsaPrivateKey>);
+pub(crate) struct RsaOaepSecretKey {
+    key: Box<RsaPrivateKey>,
+    #[cfg(feature = "aws-lc")]
+    lc: std::sync::Arc<aws_lc_rs::rsa::OaepPrivateDecryptingKey>,
+}
 
 impl fmt::Debug for RsaOaepPublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -61,7 +67,7 @@ impl fmt::Debug for RsaOaepSecretKey {
         write!(
             f,
             "RsaOaepSecretKey({} bits)",
-            self.0.size().saturating_mul(8)
+            self.key.size().saturating_mul(8)
         )
     }
 }
@@ -138,29 +144,49 @@ fn check_kty(jwk: &Jwk) -> Result<(), Error> {
 }
 
 impl RsaOaepSecretKey {
+    /// The key, with its aws-lc-rs form under `aws-lc`.
+    fn new(key: RsaPrivateKey) -> Result<Self, Error> {
+        #[cfg(feature = "aws-lc")]
+        let lc = {
+            use aws_lc_rs::rsa::{OaepPrivateDecryptingKey, PrivateDecryptingKey};
+            use rsa::pkcs8::EncodePrivateKey;
+            let der = key
+                .to_pkcs8_der()
+                .map_err(|_| Error::Key(crate::error::KeyError::NotExportable))?;
+            let parsed =
+                PrivateDecryptingKey::from_pkcs8(der.as_bytes()).map_err(|_| Error::Crypto)?;
+            std::sync::Arc::new(OaepPrivateDecryptingKey::new(parsed).map_err(|_| Error::Crypto)?)
+        };
+        Ok(Self {
+            key: Box::new(key),
+            #[cfg(feature = "aws-lc")]
+            lc,
+        })
+    }
+
     /// A fresh 2048-bit key.
     pub(crate) fn generate() -> Result<Self, Error> {
-        Ok(Self(Box::new(keys::generate_key()?)))
+        Self::new(keys::generate_key()?)
     }
 
     /// Import a private `RSA` JWK (the CRT members, when given, must match).
     pub(crate) fn from_jwk(jwk: &Jwk) -> Result<Self, Error> {
         check_kty(jwk)?;
-        Ok(Self(Box::new(keys::private_key_from_jwk(jwk)?)))
+        Self::new(keys::private_key_from_jwk(jwk)?)
     }
 
     /// Import PKCS#8 DER of an `rsaEncryption` key (2048 to 8192 bits).
     pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
         let info = pkcs8::PrivateKeyInfoRef::try_from(der).map_err(|_| pem())?;
         rsa_encryption(info.algorithm.oid)?;
-        Ok(Self(Box::new(keys::private_key_from_pkcs8(der)?)))
+        Self::new(keys::private_key_from_pkcs8(der)?)
     }
 
     /// PKCS#8 DER.
     pub(crate) fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
         use rsa::pkcs8::EncodePrivateKey;
         let doc = self
-            .0
+            .key
             .to_pkcs8_der()
             .map_err(|_| Error::Key(crate::error::KeyError::NotExportable))?;
         Ok(Zeroizing::new(doc.as_bytes().to_vec()))
@@ -168,12 +194,12 @@ impl RsaOaepSecretKey {
 
     /// The private JWK members over `base`.
     pub(crate) fn to_jwk(&self, base: Jwk) -> Result<Jwk, Error> {
-        keys::private_members(&self.0, base)
+        keys::private_members(&self.key, base)
     }
 
     /// The public key.
     pub(crate) fn public_key(&self) -> RsaOaepPublicKey {
-        RsaOaepPublicKey(self.0.to_public_key())
+        RsaOaepPublicKey(self.key.to_public_key())
     }
 
     /// Decrypt an encrypted CEK that must be `cek_len` bytes long.
@@ -212,13 +238,8 @@ impl RsaOaepSecretKey {
         hash: OaepHash,
         encrypted_key: &[u8],
     ) -> Result<Option<Zeroizing<Vec<u8>>>, Error> {
-        use aws_lc_rs::rsa::{
-            OAEP_SHA1_MGF1SHA1, OAEP_SHA256_MGF1SHA256, OaepPrivateDecryptingKey,
-            PrivateDecryptingKey,
-        };
-        let der = self.to_pkcs8_der()?;
-        let key = PrivateDecryptingKey::from_pkcs8(&der).map_err(|_| Error::Crypto)?;
-        let key = OaepPrivateDecryptingKey::new(key).map_err(|_| Error::Crypto)?;
+        use aws_lc_rs::rsa::{OAEP_SHA1_MGF1SHA1, OAEP_SHA256_MGF1SHA256};
+        let key = &self.lc;
         let algorithm = match hash {
             OaepHash::Sha1 => &OAEP_SHA1_MGF1SHA1,
             OaepHash::Sha256 => &OAEP_SHA256_MGF1SHA256,
