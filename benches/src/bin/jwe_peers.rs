@@ -35,7 +35,10 @@ struct Secret {
 /// A 1 KiB JWT claims set that every library accepts (jwt-simple checks the time claims).
 fn claims() -> (JWTClaims<Secret>, Vec<u8>) {
     let secret = "s".repeat(960);
-    let claims = Claims::with_custom_claims(Secret { secret }, Duration::from_hours(1).into());
+    let claims = Claims::with_custom_claims(
+        Secret { secret },
+        jwt_simple::prelude::Duration::from_hours(1),
+    );
     let bytes = serde_json::to_vec(&claims).expect("claims");
     (claims, bytes)
 }
