@@ -36,6 +36,37 @@ pub struct Verified<T = CustomClaims> {
     payload: Vec<u8>,
     algorithm: Algorithm,
     kid: Option<String>,
+    /// The payload's `cnf.jkt`, read while the claims were parsed (a DPoP binding check then
+    /// does not parse the payload again).
+    cnf_jkt: CnfJkt,
+}
+
+/// A token's RFC 7800 confirmation by JWK thumbprint (`cnf.jkt`, RFC 9449 §6.1).
+#[derive(Clone, Debug, PartialEq)]
+enum CnfJkt {
+    /// No `cnf`, or a `cnf` without `jkt`.
+    Absent,
+    Jkt(String),
+    /// `cnf` is not an object, or its `jkt` not a string.
+    Invalid,
+}
+
+/// The `cnf.jkt` among a payload's non-registered members: `None` without `cnf` or without
+/// `cnf.jkt`; an error (`cnf` invalid) when `cnf` is not an object or `jkt` not a string.
+pub(crate) fn cnf_jkt(rest: &Map<String, Value>) -> Result<Option<&str>, Error> {
+    match rest.get("cnf") {
+        None => Ok(None),
+        Some(Value::Object(cnf)) => match cnf.get("jkt") {
+            None => Ok(None),
+            Some(Value::String(jkt)) => Ok(Some(jkt)),
+            Some(_) => Err(invalid_cnf()),
+        },
+        Some(_) => Err(invalid_cnf()),
+    }
+}
+
+fn invalid_cnf() -> Error {
+    ClaimsError::Invalid(ClaimName::Custom("cnf".into())).into()
 }
 
 impl<T> Verified<T> {
@@ -72,6 +103,15 @@ impl<T> Verified<T> {
     /// The id of the key that verified the signature, if it has one.
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_deref()
+    }
+
+    /// The payload's `cnf.jkt` (see [`cnf_jkt`]).
+    pub(crate) fn cnf_jkt(&self) -> Result<Option<&str>, Error> {
+        match &self.cnf_jkt {
+            CnfJkt::Absent => Ok(None),
+            CnfJkt::Jkt(jkt) => Ok(Some(jkt)),
+            CnfJkt::Invalid => Err(invalid_cnf()),
+        }
     }
 }
 
@@ -370,6 +410,11 @@ impl Validation {
         }
         let (registered, rest) = claims::parse_payload(&payload, self.limits.depth())?;
         self.check_claims(&header, &registered, &rest, now)?;
+        let cnf_jkt = match cnf_jkt(&rest) {
+            Ok(None) => CnfJkt::Absent,
+            Ok(Some(jkt)) => CnfJkt::Jkt(jkt.to_owned()),
+            Err(_) => CnfJkt::Invalid,
+        };
         let claims: Claims<T> = registered.with_custom_from(rest)?;
         self.check_replay(&claims, key_kid.or(header.kid()), now)?;
         let kid = key_kid.map(str::to_owned);
@@ -379,6 +424,7 @@ impl Validation {
             payload,
             algorithm,
             kid,
+            cnf_jkt,
         })
     }
 }

@@ -32,7 +32,6 @@ use core::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::TokenBuilder;
@@ -45,7 +44,7 @@ use crate::jwt::builder::random_jti;
 use crate::jwt::claims::{Claims, CustomClaims};
 use crate::jwt::replay::{ReplayStore, TokenUse};
 use crate::jwt::validate::{AlgorithmPolicy, ClaimsCheck, Validation};
-use crate::jwt::verify::Verified;
+use crate::jwt::verify::{Verified, cnf_jkt};
 use crate::keys::{KeySet, SigningKey, VerifyingKey};
 use crate::profiles::{has_secret_material, same, token_hash, uri};
 use crate::time::{Clock, NumericDate, SystemClock};
@@ -53,7 +52,7 @@ use crate::time::{Clock, NumericDate, SystemClock};
 mod key_cache;
 
 pub use key_cache::DEFAULT_KEY_CACHE_CAPACITY;
-use key_cache::ProofKeyCache;
+use key_cache::{AthMemo, ProofKeyCache};
 
 /// The proof's header `typ` (RFC 9449 §4.2).
 pub const DPOP_TYP: &str = "dpop+jwt";
@@ -234,6 +233,18 @@ struct ProofKey {
     jkt: String,
     /// Whether the key came from the cache (else it is inserted once it has verified).
     cached: bool,
+    /// The cache entry's memo of the last access token's `ath` (none for a key not cached).
+    ath: Option<Arc<AthMemo>>,
+}
+
+impl ProofKey {
+    /// Whether `ath` is the hash of `token` (RFC 9449 §4.3 check 11).
+    fn ath_matches(&self, token: &str, ath: &str) -> bool {
+        match &self.ath {
+            Some(memo) => memo.ath_matches(token, ath),
+            None => same(ath, &token_hash(token)),
+        }
+    }
 }
 
 impl JwsVerifier for ProofKey {
@@ -273,6 +284,7 @@ fn proof_key(header: &Header, jwk: Option<Value>) -> Result<ProofKey, Error> {
         jwk: Arc::new(jwk),
         jkt,
         cached: false,
+        ath: None,
     })
 }
 
@@ -444,8 +456,16 @@ impl ProofVerifier {
         if text(custom, "htm")? != htm {
             return Err(ProfileError::ProofMethod.into());
         }
-        let proof_htu =
-            uri::parse(text(custom, "htu")?).map_err(|_| Error::Profile(ProfileError::ProofUri))?;
+        let proof_htu_text = text(custom, "htu")?;
+        // A client usually puts the request URI verbatim: the same text parses the same.
+        let parsed_htu;
+        let proof_htu = if proof_htu_text == htu {
+            &request_htu
+        } else {
+            parsed_htu =
+                uri::parse(proof_htu_text).map_err(|_| Error::Profile(ProfileError::ProofUri))?;
+            &parsed_htu
+        };
         if proof_htu.had_query_or_fragment {
             return Err(ProfileError::ProofUriQuery.into());
         }
@@ -460,7 +480,7 @@ impl ProofVerifier {
         }
         if let Some(token) = access_token {
             let found = custom.get("ath").and_then(Value::as_str);
-            if found.is_none_or(|a| !same(a, &token_hash(token))) {
+            if found.is_none_or(|a| !key.ath_matches(token, a)) {
                 return Err(ProfileError::AccessTokenHash.into());
             }
         }
@@ -492,23 +512,6 @@ pub struct VerifiedProof {
     claims: Claims,
     jwk: Arc<Jwk>,
     jkt: String,
-}
-
-#[derive(Deserialize)]
-struct CnfOnly {
-    cnf: Option<CnfMembers>,
-}
-
-#[derive(Deserialize)]
-struct CnfMembers {
-    jkt: Option<String>,
-}
-
-/// The `cnf.jkt` of a verified token's payload, if any.
-fn cnf_jkt(payload: &[u8]) -> Result<Option<String>, Error> {
-    let invalid = || Error::Claims(ClaimsError::Invalid(ClaimName::Custom("cnf".into())));
-    let parsed: CnfOnly = serde_json::from_slice(payload).map_err(|_| invalid())?;
-    Ok(parsed.cnf.and_then(|c| c.jkt))
 }
 
 impl VerifiedProof {
@@ -564,9 +567,9 @@ impl VerifiedProof {
     /// Check that `token` (verified) is bound to this proof's key: its `cnf.jkt` must be
     /// [`jkt`](Self::jkt). [`ProfileError::NotSenderConstrained`] if it has no `cnf.jkt`.
     pub fn check_binding<T>(&self, token: &Verified<T>) -> Result<(), Error> {
-        match cnf_jkt(token.payload())? {
+        match token.cnf_jkt()? {
             None => Err(ProfileError::NotSenderConstrained.into()),
-            Some(jkt) if same(&jkt, &self.jkt) => Ok(()),
+            Some(jkt) if same(jkt, &self.jkt) => Ok(()),
             Some(_) => Err(ProfileError::BindingMismatch.into()),
         }
     }
@@ -578,16 +581,7 @@ struct CnfJkt(Option<String>);
 
 impl ClaimsCheck for CnfJkt {
     fn check(&self, _: &Header, _: &Claims<()>, rest: &Map<String, Value>) -> Result<(), Error> {
-        let invalid = || Error::Claims(ClaimsError::Invalid(ClaimName::Custom("cnf".into())));
-        let jkt = match rest.get("cnf") {
-            None => return Err(ProfileError::NotSenderConstrained.into()),
-            Some(Value::Object(cnf)) => match cnf.get("jkt") {
-                None => return Err(ProfileError::NotSenderConstrained.into()),
-                Some(Value::String(s)) => s,
-                Some(_) => return Err(invalid()),
-            },
-            Some(_) => return Err(invalid()),
-        };
+        let jkt = cnf_jkt(rest)?.ok_or(ProfileError::NotSenderConstrained)?;
         match &self.0 {
             Some(expected) if !same(jkt, expected) => Err(ProfileError::BindingMismatch.into()),
             _ => Ok(()),

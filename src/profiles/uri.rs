@@ -29,8 +29,8 @@ pub(crate) fn parse(uri: &str) -> Result<Htu, Error> {
     if uri.is_empty() || uri.len() > 8 * 1024 || !uri.bytes().all(is_uri_char) {
         return Err(bad());
     }
-    let (scheme, rest) = uri.split_once("://").ok_or_else(bad)?;
-    let scheme = scheme.to_ascii_lowercase();
+    let (scheme_text, rest) = uri.split_once("://").ok_or_else(bad)?;
+    let scheme = scheme_text.to_ascii_lowercase();
     let default_port = match scheme.as_str() {
         "http" => 80,
         "https" => 443,
@@ -48,8 +48,43 @@ pub(crate) fn parse(uri: &str) -> Result<Htu, Error> {
     if host.is_empty() {
         return Err(bad());
     }
-    let mut out = String::with_capacity(uri.len());
-    out.push_str(&scheme);
+    // The usual case: lower-case scheme and host, no port, no percent-escape, a path without
+    // dot segments. Such a URI is its own normal form (checked against the rules in debug
+    // builds).
+    let already_normal = scheme_text == scheme
+        && !hier.contains('%')
+        && !authority.contains(':')
+        && !authority.bytes().any(|b| b.is_ascii_uppercase())
+        && path.starts_with('/')
+        && !path
+            .split('/')
+            .any(|segment| segment == "." || segment == "..");
+    let normalized = if already_normal {
+        let normal = format!("{scheme}://{hier}");
+        debug_assert_eq!(
+            Ok(&normal),
+            normalize(&scheme, host, port, default_port, path).as_ref()
+        );
+        normal
+    } else {
+        normalize(&scheme, host, port, default_port, path)?
+    };
+    Ok(Htu {
+        normalized,
+        had_query_or_fragment,
+    })
+}
+
+/// RFC 3986 §6.2.2 and §6.2.3 for the parts of an `http(s)` URI.
+fn normalize(
+    scheme: &str,
+    host: &str,
+    port: Option<u16>,
+    default_port: u16,
+    path: &str,
+) -> Result<String, Error> {
+    let mut out = String::with_capacity(scheme.len() + 3 + host.len() + path.len() + 6);
+    out.push_str(scheme);
     out.push_str("://");
     out.push_str(&percent_normalize(host)?.to_ascii_lowercase());
     if let Some(port) = port
@@ -64,10 +99,7 @@ pub(crate) fn parse(uri: &str) -> Result<Htu, Error> {
     } else {
         out.push_str(&remove_dot_segments(&path));
     }
-    Ok(Htu {
-        normalized: out,
-        had_query_or_fragment,
-    })
+    Ok(out)
 }
 
 fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), Error> {
@@ -218,6 +250,30 @@ mod tests {
         );
         assert!(parse("https://a.example/p#").unwrap().had_query_or_fragment);
         assert!(!parse("https://a.example/p").unwrap().had_query_or_fragment);
+    }
+
+    #[test]
+    fn already_normal_uris_are_their_own_form() {
+        // Each goes through the shortcut, which debug builds check against the full rules.
+        for uri in [
+            "https://a.example/",
+            "http://a.example/x",
+            "https://a.example//x//",
+            "https://a.example/.x/..y/x./x../...",
+            "https://a-b.example/p_q~r/s!$&'()*+,;=/",
+            "https://a.example/Path/UPPER",
+        ] {
+            assert_eq!(n(uri), uri);
+            assert_eq!(n(&format!("{uri}?q=1#f")), uri);
+        }
+        // Not shortcut: each needs a rule applied.
+        assert_eq!(n("https://a.example"), "https://a.example/");
+        assert_eq!(n("https://a.example/x/."), "https://a.example/x/");
+        assert_eq!(n("https://a.example/x/.."), "https://a.example/");
+        assert_eq!(n("https://a.Example/x"), "https://a.example/x");
+        assert_eq!(n("Https://a.example/x"), "https://a.example/x");
+        assert_eq!(n("https://a.example:443/x"), "https://a.example/x");
+        assert_eq!(n("https://a.example/%41"), "https://a.example/A");
     }
 
     #[test]

@@ -22,6 +22,18 @@
 //! ML-DSA-65 key with its expanded matrix is about 40 KB, ML-DSA-87 about 70 KB) plus the
 //! header text and the JWK (3.5 and 2.6 KB for ML-DSA-65).
 //!
+//! The index hashes segments with foldhash, seeded at random per cache (SipHash, the standard
+//! library's hasher, cost as much as a fifth of the work beyond the signature for an ML-DSA
+//! proof). foldhash is only minimally resistant to collisions chosen by an attacker, which
+//! is enough here: the cache never holds more than `capacity` entries, so even if every entry
+//! collided a lookup would compare at most that many segments, and an entry is only made by a
+//! proof whose signature verified.
+//!
+//! Each entry also remembers the `ath` of the access token last presented with its key
+//! ([`AthMemo`]): a client presents one access token with many proofs, and for a post-quantum
+//! token (several kilobytes) the SHA-256 of the token is the largest cost left after the key
+//! import.
+//!
 //! Concurrency: a hit takes the read side of an `RwLock` (shared by every reader, held for a
 //! hash-map lookup and a few clones of reference-counted values) and sets the entry's reference
 //! bit with a relaxed atomic store; only an insert takes the write side, after the (slow)
@@ -30,11 +42,14 @@
 
 use core::fmt;
 use std::collections::HashMap;
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use zeroize::Zeroizing;
 
 use super::ProofKey;
 use crate::format::header::Header;
+use crate::profiles::{same, token_hash};
 
 /// Default number of proof keys kept by a [`super::ProofVerifier`].
 pub const DEFAULT_KEY_CACHE_CAPACITY: usize = 128;
@@ -49,9 +64,45 @@ struct Slot {
 
 #[derive(Default)]
 struct Slots {
-    index: HashMap<Box<str>, usize>,
+    index: HashMap<Box<str>, usize, foldhash::quality::RandomState>,
     slots: Vec<Slot>,
     hand: usize,
+}
+
+/// Access tokens longer than this are hashed on every proof, never kept (an ML-DSA-87 token is
+/// about 7 KB; this bounds the memory of a full cache of memos at 2 MB by default).
+const MAX_MEMO_TOKEN_LEN: usize = 16 * 1024;
+
+/// The last access token presented with one cached proof key, and its `ath`
+/// (`b64u(SHA-256(token))`).
+///
+/// A memo is used only for a token equal to the remembered one byte for byte, so it changes no
+/// outcome. It is consulted only after the proof's signature verified with this key, so only
+/// the key's holder, who sent the token, can learn anything from its timing. The token (a
+/// bearer credential until the `cnf.jkt` binding is checked) is zeroized when replaced or
+/// dropped, and has no `Debug`. Concurrent proofs of one key do not wait for each other: a
+/// memo that is busy is passed by and the token hashed.
+#[derive(Default)]
+pub(super) struct AthMemo(Mutex<Option<(Zeroizing<String>, String)>>);
+
+impl AthMemo {
+    /// Whether `ath` (from a proof) is the `ath` of `token`.
+    pub(super) fn ath_matches(&self, token: &str, ath: &str) -> bool {
+        if let Ok(last) = self.0.try_lock()
+            && let Some((known, hash)) = last.as_ref()
+            && known.as_str() == token
+        {
+            return same(ath, hash);
+        }
+        let hash = token_hash(token);
+        let matches = same(ath, &hash);
+        if token.len() <= MAX_MEMO_TOKEN_LEN
+            && let Ok(mut last) = self.0.try_lock()
+        {
+            *last = Some((Zeroizing::new(token.to_owned()), hash));
+        }
+        matches
+    }
 }
 
 /// The cache (shared by clones of a verifier through an `Arc`).
@@ -110,7 +161,10 @@ impl ProofKeyCache {
         let slot = Slot {
             segment: segment.into(),
             header: header.clone(),
-            key: key.clone(),
+            key: ProofKey {
+                ath: Some(Arc::default()),
+                ..key.clone()
+            },
             referenced: AtomicBool::new(false),
         };
         let len = s.slots.len();
@@ -160,6 +214,7 @@ mod tests {
             jwk: Arc::new(jwk),
             key: sk.verifying_key().unwrap(),
             cached: false,
+            ath: None,
         };
         (Header::new(Algorithm::Ed25519).with_typ("dpop+jwt"), key)
     }
@@ -199,6 +254,35 @@ mod tests {
         assert!(cache.get("hot").is_some());
         assert!(cache.get("once-6").is_some());
         assert!(cache.get("once-0").is_none());
+    }
+
+    #[test]
+    fn ath_memo_answers_as_the_hash_would() {
+        let memo = AthMemo::default();
+        let remembered = || memo.0.lock().unwrap().as_ref().map(|(t, _)| t.to_string());
+        let (a, b) = ("token-a", "token-b");
+        let (ha, hb) = (token_hash(a), token_hash(b));
+        assert!(memo.ath_matches(a, &ha));
+        assert_eq!(remembered().as_deref(), Some(a));
+        // A hit, then the remembered token with another hash.
+        assert!(memo.ath_matches(a, &ha));
+        assert!(!memo.ath_matches(a, &hb));
+        assert!(!memo.ath_matches(a, ""));
+        // Another token replaces it, right or wrong.
+        assert!(!memo.ath_matches(b, &ha));
+        assert_eq!(remembered().as_deref(), Some(b));
+        assert!(memo.ath_matches(b, &hb));
+        // A token past the bound is hashed, not kept.
+        let long = "x".repeat(MAX_MEMO_TOKEN_LEN + 1);
+        assert!(memo.ath_matches(&long, &token_hash(&long)));
+        assert!(!memo.ath_matches(&long, &hb));
+        assert_eq!(remembered().as_deref(), Some(b));
+        // A busy memo is passed by.
+        let held = memo.0.lock().unwrap();
+        assert!(memo.ath_matches(a, &ha));
+        assert!(!memo.ath_matches(a, &hb));
+        drop(held);
+        assert_eq!(remembered().as_deref(), Some(b));
     }
 
     #[test]

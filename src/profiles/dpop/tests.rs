@@ -155,8 +155,11 @@ fn proof_htu_with_query_or_fragment_is_refused() {
     for htu in [format!("{HTU}?a=b"), format!("{HTU}#f"), format!("{HTU}?")] {
         let mut c = good_claims();
         c["htu"] = json!(htu);
+        let proof = forge(&k, h.clone(), c);
+        assert_eq!(check(&proof), p(ProfileError::ProofUriQuery));
+        // Also when the request URI is that very text (the proof's htu is not parsed again).
         assert_eq!(
-            check(&forge(&k, h.clone(), c)),
+            verifier().verify(&proof, "GET", &htu).map(|_| ()),
             p(ProfileError::ProofUriQuery)
         );
     }
@@ -280,6 +283,37 @@ fn ath_and_nonce() {
     );
     let right = builder().nonce("n-2").sign(&k).unwrap();
     assert!(nv.verify(&right, "GET", HTU).is_ok());
+}
+
+#[test]
+fn ath_is_checked_alike_whatever_the_key_cache_remembers() {
+    let k = key(Algorithm::Ed25519);
+    let v = verifier();
+    // Past the memo's size bound: hashed every time.
+    let long = "t".repeat(20_000);
+    let tokens = ["token-1", "token-2", long.as_str()];
+    let proofs: Vec<String> = tokens
+        .iter()
+        .map(|t| builder().access_token(t).sign(&k).unwrap())
+        .collect();
+    // Every proof with every token, twice, so the cached key's memo holds each token in turn
+    // (and the same token twice in a row): only a proof with its own token passes.
+    for _ in 0..2 {
+        for (i, proof) in proofs.iter().enumerate() {
+            for (j, token) in tokens.iter().enumerate() {
+                let result = v.verify_with_access_token(proof, "GET", HTU, token);
+                if i == j {
+                    assert!(result.is_ok(), "{i} {j}");
+                } else {
+                    assert_eq!(
+                        result.map(|_| ()),
+                        p(ProfileError::AccessTokenHash),
+                        "{i} {j}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]
@@ -485,6 +519,50 @@ fn cnf_jkt_binding() {
             .map(|_| ()),
         p(ProfileError::BindingMismatch)
     );
+}
+
+#[test]
+fn malformed_cnf_is_refused_alike_by_proof_and_validation() {
+    let client = key(Algorithm::Ed25519);
+    let issuer = key(Algorithm::Ed25519);
+    let keys = KeySet::from_keys([issuer.verifying_key().unwrap()]).unwrap();
+    let validation = Validation::new().clock(FixedClock::at_secs(NOW));
+    let jkt = client.thumbprint().unwrap();
+    let proof = verifier()
+        .verify(&builder().sign(&client).unwrap(), "GET", HTU)
+        .unwrap();
+    let invalid = || {
+        Err(Error::Claims(ClaimsError::Invalid(ClaimName::Custom(
+            "cnf".into(),
+        ))))
+    };
+    for (cnf, expected) in [
+        (json!({"jkt": jkt}), Ok(())),
+        (json!({}), p(ProfileError::NotSenderConstrained)),
+        (json!({"jwk": {}}), p(ProfileError::NotSenderConstrained)),
+        (json!({"jkt": 5}), invalid()),
+        (json!({"jkt": null}), invalid()),
+        (json!([jkt]), invalid()),
+        (json!(jkt), invalid()),
+        (Value::Null, invalid()),
+    ] {
+        let token = TokenBuilder::new()
+            .subject("u")
+            .claim("cnf", cnf.clone())
+            .clock(FixedClock::at_secs(NOW))
+            .sign(&issuer)
+            .unwrap();
+        let verified: Verified = validation.verify_with_keys(&token, &keys).unwrap();
+        assert_eq!(proof.check_binding(&verified), expected, "{cnf}");
+        let required = validation.clone().require_sender_constrained();
+        assert_eq!(
+            required
+                .verify_with_keys::<CustomClaims>(&token, &keys)
+                .map(|_| ()),
+            expected,
+            "{cnf}"
+        );
+    }
 }
 
 #[test]
