@@ -10,6 +10,7 @@ pub(crate) mod claims;
 pub mod dangerous;
 pub(crate) mod replay;
 pub(crate) mod validate;
+pub(crate) mod verified;
 pub(crate) mod verify;
 
 pub use builder::{DEFAULT_TTL, TokenBuilder};

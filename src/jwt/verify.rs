@@ -19,101 +19,17 @@ use crate::error::{AlgorithmError, ClaimName, ClaimsError, Error, FormatError, R
 use crate::format::header::Header;
 use crate::jws::signer::JwsVerifier;
 use crate::jws::{HeaderKey, Parsed, SignatureRule};
-use crate::jwt::claims::{self, Claims, CustomClaims};
+use crate::jwt::claims::{self, Claims};
 use crate::jwt::replay::TokenUse;
 use crate::jwt::validate::{ReplayMode, Validation};
+use crate::jwt::verified::CnfJkt;
+pub use crate::jwt::verified::Verified;
+pub(crate) use crate::jwt::verified::cnf_jkt;
 use crate::keys::key::MAX_KID_LEN;
 use crate::keys::keyset::KeySet;
 use crate::keys::remote::RemoteKeySet;
 use crate::telemetry::{Operation, Span};
 use crate::time::NumericDate;
-
-/// A JWT whose signature and every claim check passed. There is no other way to obtain one.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Verified<T = CustomClaims> {
-    header: Header,
-    claims: Claims<T>,
-    payload: Vec<u8>,
-    algorithm: Algorithm,
-    kid: Option<String>,
-    /// The payload's `cnf.jkt`, read while the claims were parsed (a DPoP binding check then
-    /// does not parse the payload again).
-    cnf_jkt: CnfJkt,
-}
-
-/// A token's RFC 7800 confirmation by JWK thumbprint (`cnf.jkt`, RFC 9449 §6.1).
-#[derive(Clone, Debug, PartialEq)]
-enum CnfJkt {
-    /// No `cnf`, or a `cnf` without `jkt`.
-    Absent,
-    Jkt(String),
-    /// `cnf` is not an object, or its `jkt` not a string.
-    Invalid,
-}
-
-/// The `cnf.jkt` among a payload's non-registered members: `None` without `cnf` or without
-/// `cnf.jkt`; an error (`cnf` invalid) when `cnf` is not an object or `jkt` not a string.
-pub(crate) fn cnf_jkt(rest: &Map<String, Value>) -> Result<Option<&str>, Error> {
-    match rest.get("cnf") {
-        None => Ok(None),
-        Some(Value::Object(cnf)) => match cnf.get("jkt") {
-            None => Ok(None),
-            Some(Value::String(jkt)) => Ok(Some(jkt)),
-            Some(_) => Err(invalid_cnf()),
-        },
-        Some(_) => Err(invalid_cnf()),
-    }
-}
-
-fn invalid_cnf() -> Error {
-    ClaimsError::Invalid(ClaimName::Custom("cnf".into())).into()
-}
-
-impl<T> Verified<T> {
-    /// The protected header.
-    pub fn header(&self) -> &Header {
-        &self.header
-    }
-
-    /// The claims.
-    pub fn claims(&self) -> &Claims<T> {
-        &self.claims
-    }
-
-    /// The custom claims.
-    pub fn custom(&self) -> &T {
-        self.claims.custom()
-    }
-
-    /// The claims, by value.
-    pub fn into_claims(self) -> Claims<T> {
-        self.claims
-    }
-
-    /// The verified payload exactly as signed (the claims JSON text, UTF-8).
-    pub fn payload(&self) -> &[u8] {
-        &self.payload
-    }
-
-    /// The algorithm of the key that verified the signature.
-    pub fn algorithm(&self) -> Algorithm {
-        self.algorithm
-    }
-
-    /// The id of the key that verified the signature, if it has one.
-    pub fn kid(&self) -> Option<&str> {
-        self.kid.as_deref()
-    }
-
-    /// The payload's `cnf.jkt` (see [`cnf_jkt`]).
-    pub(crate) fn cnf_jkt(&self) -> Result<Option<&str>, Error> {
-        match &self.cnf_jkt {
-            CnfJkt::Absent => Ok(None),
-            CnfJkt::Jkt(jkt) => Ok(Some(jkt)),
-            CnfJkt::Invalid => Err(invalid_cnf()),
-        }
-    }
-}
 
 impl Validation {
     /// Verify `token` with one key, then check its claims. The token's `kid`, if any, is not
@@ -121,7 +37,7 @@ impl Validation {
     /// to select among several.
     ///
     /// `T` receives the custom claims (every member except the registered ones); use
-    /// [`CustomClaims`] to keep them as a JSON map.
+    /// [`CustomClaims`](crate::CustomClaims) to keep them as a JSON map.
     pub fn verify<T: DeserializeOwned>(
         &self,
         token: &str,
@@ -174,7 +90,7 @@ impl Validation {
     /// on success the key's algorithm and kid, else what the token named.
     fn report<T>(&self, span: Span<'_>, result: &Result<Verified<T>, Error>, seen: Option<&Seen>) {
         let (alg, kid) = match result {
-            Ok(v) => (Some(v.algorithm), v.kid.as_deref()),
+            Ok(v) => (Some(v.algorithm()), v.kid()),
             Err(_) => seen.map_or((None, None), |s| (s.alg, s.kid.as_deref())),
         };
         self.report_verify(span, alg, kid, result.as_ref().map(drop));
@@ -279,7 +195,7 @@ impl Validation {
         let result = self.verify_header_jwk(token, max_sig_len, known, key_of, seen.as_mut());
         if let Some(span) = span {
             let alg = match &result {
-                Ok((v, _)) => Some(v.algorithm),
+                Ok((v, _)) => Some(v.algorithm()),
                 Err(_) => seen.as_ref().and_then(|s| s.alg),
             };
             self.report_verify(span, alg, None, result.as_ref().map(drop));
@@ -331,7 +247,7 @@ impl Validation {
         if let Some(span) = span {
             // On failure: the key's algorithm and kid when there was one key, else unknown.
             let (alg, kid) = match (&result, keys) {
-                (Ok(v), _) => (Some(v.algorithm), v.kid.as_deref()),
+                (Ok(v), _) => (Some(v.algorithm()), v.kid()),
                 (Err(_), [key]) => (Some(key.algorithm()), key.key_id()),
                 (Err(_), _) => (None, None),
             };
@@ -410,22 +326,13 @@ impl Validation {
         }
         let (registered, rest) = claims::parse_payload(&payload, self.limits.depth())?;
         self.check_claims(&header, &registered, &rest, now)?;
-        let cnf_jkt = match cnf_jkt(&rest) {
-            Ok(None) => CnfJkt::Absent,
-            Ok(Some(jkt)) => CnfJkt::Jkt(jkt.to_owned()),
-            Err(_) => CnfJkt::Invalid,
-        };
+        let cnf_jkt = CnfJkt::of(&rest);
         let claims: Claims<T> = registered.with_custom_from(rest)?;
         self.check_replay(&claims, key_kid.or(header.kid()), now)?;
         let kid = key_kid.map(str::to_owned);
-        Ok(Verified {
-            header,
-            claims,
-            payload,
-            algorithm,
-            kid,
-            cnf_jkt,
-        })
+        Ok(Verified::new(
+            header, claims, payload, algorithm, kid, cnf_jkt,
+        ))
     }
 }
 
