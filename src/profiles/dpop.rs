@@ -359,8 +359,10 @@ impl ProofVerifier {
     /// are checked on every proof. Only keys that have verified a proof's signature are kept;
     /// entries not used lately are evicted first (CLOCK), so a flood of fresh keys cannot grow
     /// it. An entry holds one public key (about 40 KB for ML-DSA-65, 70 KB for ML-DSA-87, with
-    /// the expanded matrix) and its header. Lookups share a read lock; inserts take it briefly
-    /// for writing.
+    /// the expanded matrix), its header, and the last access token presented with that key
+    /// (up to 16 KB; a longer one is not kept) with its `ath`, so that the client's next proof
+    /// for the same token does not hash it again. Lookups share a read lock; inserts take it
+    /// briefly for writing.
     pub fn key_cache_capacity(mut self, capacity: usize) -> Self {
         self.keys = Arc::new(ProofKeyCache::new(capacity));
         self

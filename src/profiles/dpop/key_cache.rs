@@ -20,7 +20,8 @@
 //! hand last passed survives one more turn), so a flood of fresh keys can only push out keys
 //! that are not being used, never grow the cache. Memory per entry is the parsed key (an
 //! ML-DSA-65 key with its expanded matrix is about 40 KB, ML-DSA-87 about 70 KB) plus the
-//! header text and the JWK (3.5 and 2.6 KB for ML-DSA-65).
+//! header text and the JWK (3.5 and 2.6 KB for ML-DSA-65), plus at most one access token of up
+//! to 16 KB in the entry's [`AthMemo`].
 //!
 //! The index hashes segments with foldhash, seeded at random per cache (SipHash, the standard
 //! library's hasher, cost as much as a fifth of the work beyond the signature for an ML-DSA
