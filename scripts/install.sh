@@ -2,6 +2,7 @@
 # Build the C library (release) and install it into a prefix, the way C users expect:
 #
 #   scripts/install.sh --prefix PREFIX [--libdir DIR] [--destdir DIR] [--no-build]
+#                      [--profile NAME]
 #
 #   PREFIX/include/pqjose.h
 #   PREFIX/lib/libpqjose.so.X.Y.Z           soname libpqjose.so.0 (the C ABI's major version)
@@ -15,6 +16,8 @@
 # Static: cc app.c $(pkg-config --cflags pqjose) PREFIX/lib/libpqjose.a \
 #           $(pkg-config --static --libs-only-l pqjose | sed 's/-lpqjose//')
 # --destdir stages the files under DIR (packaging) while the .pc still names PREFIX.
+# --profile builds (or, with --no-build, takes) the library of another cargo profile than
+# `release` (the tests install their `dev` build).
 # The build honours CARGO_TARGET_DIR. Linux (ELF) only; the soname comes from ffi/build.rs.
 #
 # Why not cargo-c (`cargo cinstall`): it does the same, but installing it compiles cargo itself
@@ -22,9 +25,9 @@
 # test step); these few steps need only cargo, install(1) and ln(1).
 set -euo pipefail
 
-prefix="" libdir="" destdir="" build=1
+prefix="" libdir="" destdir="" build=1 profile=release
 usage() {
-  echo "usage: $0 --prefix PREFIX [--libdir DIR] [--destdir DIR] [--no-build]" >&2
+  echo "usage: $0 --prefix PREFIX [--libdir DIR] [--destdir DIR] [--no-build] [--profile NAME]" >&2
   exit 2
 }
 while [ $# -gt 0 ]; do
@@ -36,7 +39,9 @@ while [ $# -gt 0 ]; do
     --destdir) [ $# -ge 2 ] || usage; destdir=$2; shift 2 ;;
     --destdir=*) destdir=${1#*=}; shift ;;
     --no-build) build=0; shift ;;
-    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    --profile) [ $# -ge 2 ] || usage; profile=$2; shift 2 ;;
+    --profile=*) profile=${1#*=}; shift ;;
+    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
     *) usage ;;
   esac
 done
@@ -56,9 +61,9 @@ major=0 # the soname's version: keep in step with SONAME_MAJOR in ffi/build.rs
 [ -n "$version" ] || { echo "install.sh: no version in Cargo.toml" >&2; exit 1; }
 
 if [ "$build" = 1 ]; then
-  cargo build -p pqjose-ffi --release --locked
+  cargo build -p pqjose-ffi --profile "$profile" --locked
 fi
-built=$target/release
+case "$profile" in dev | test) built=$target/debug ;; *) built=$target/$profile ;; esac
 for f in libpqjose_ffi.so libpqjose_ffi.a; do
   [ -f "$built/$f" ] || { echo "install.sh: $built/$f missing (build first)" >&2; exit 1; }
 done

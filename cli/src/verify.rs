@@ -274,16 +274,7 @@ fn check_raw_replay(
             _ => return Err(ClaimsError::Expired.into()),
         },
     };
-    let token = TokenUse {
-        jti: claims.jwt_id(),
-        iss: claims.issuer(),
-        sub: claims.subject(),
-        kid,
-        iat: claims.issued_at(),
-        expires,
-        ..TokenUse::new(now)
-    };
-    store.check(&token, true)
+    store.check(&TokenUse::of_claims(&claims, kid, expires, now), true)
 }
 
 /// `--raw`: the signature only, with the key chosen as for a JWT and the algorithm policy

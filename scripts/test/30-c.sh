@@ -56,7 +56,8 @@ step "example (static link)" "$OUT/example-static"
 # not on the path) links the shared library by its soname and, separately, the static one.
 PREFIX="$FFI_OUT/prefix"
 rm -rf "$PREFIX"
-step "scripts/install.sh --prefix" scripts/install.sh --prefix "$PREFIX" --no-build
+step "scripts/install.sh --prefix" scripts/install.sh --prefix "$PREFIX" --no-build \
+  --profile "$FFI_PROFILE"
 installed() { PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" PKG_CONFIG_LIBDIR="$PREFIX/lib/pkgconfig" pkg-config "$@"; }
 step "installed pqjose.pc names the prefix" test "$(installed --variable=prefix pqjose)" = "$PREFIX"
 step "installed version" test "$(installed --modversion pqjose)" = \

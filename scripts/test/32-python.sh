@@ -5,10 +5,12 @@
 # the sdist's pytest tests against the installed package, with PQJOSE_LIB unset and away from
 # the source tree, so a file missing from the sdist or the wheel fails here.
 #
-# Build time: CARGO_TARGET_DIR points the sdist's build at this repository's target directory,
-# so the registry crates already compiled for the release library are reused; pqjose and
+# Build time: CARGO_TARGET_DIR points the sdist's build at this repository's target directory
+# and PQJOSE_CARGO_PROFILE at the profile of the library the other consumer steps use
+# (scripts/ffi-env.sh), so the registry crates already compiled for it are reused; pqjose and
 # pqjose-ffi themselves are compiled again, from the sdist (their paths differ). Set
-# PQJOSE_PY_FRESH_TARGET=1 to build the sdist in an empty target directory, as a user would.
+# PQJOSE_PY_FRESH_TARGET=1 to build the sdist in an empty target directory, as a user would,
+# and PQJOSE_FFI_PROFILE=release for the profile a user's `pip install` uses.
 source "$(dirname "$0")/../ffi-env.sh"
 
 tools=$(python_venv python-build "$PQJOSE_ROOT/bindings/python/requirements-build.txt")
@@ -28,6 +30,7 @@ python3 -m venv "$venv"
 target="$FFI_TARGET"
 if [ "${PQJOSE_PY_FRESH_TARGET:-}" = 1 ]; then target="$dist/cargo-target"; fi
 step "pip install pqjose sdist (builds the wheel)" env -u PQJOSE_LIB CARGO_TARGET_DIR="$target" \
+  PQJOSE_CARGO_PROFILE="$FFI_PROFILE" \
   "$venv/bin/python" -m pip install --quiet --no-cache-dir \
   -r "$unpacked/requirements-test.txt" "$sdist"
 step "wheel bundles the library" sh -c "ls '$venv'/lib/python3*/site-packages/pqjose/libpqjose_ffi.* >/dev/null"

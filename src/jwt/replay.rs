@@ -10,6 +10,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
+use crate::jwt::claims::Claims;
 use crate::time::NumericDate;
 
 /// What a [`ReplayStore`] sees of a token whose signature and every claim check passed.
@@ -46,6 +47,26 @@ impl<'a> TokenUse<'a> {
             kid: None,
             iat: None,
             expires: None,
+            now,
+        }
+    }
+
+    /// The use at `now` of a token with `claims` (its `jti`, `iss`, `sub` and `iat`), verified
+    /// by the key `kid`, to be remembered until `expires` (its `exp` plus the leeway; `None`
+    /// for a token without `exp`).
+    pub fn of_claims<T>(
+        claims: &'a Claims<T>,
+        kid: Option<&'a str>,
+        expires: Option<NumericDate>,
+        now: NumericDate,
+    ) -> Self {
+        Self {
+            jti: claims.jwt_id(),
+            iss: claims.issuer(),
+            sub: claims.subject(),
+            kid,
+            iat: claims.issued_at(),
+            expires,
             now,
         }
     }

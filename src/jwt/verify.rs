@@ -492,15 +492,7 @@ impl Validation {
             ),
             None => None,
         };
-        let token = TokenUse {
-            jti: claims.jwt_id(),
-            iss: claims.issuer(),
-            sub: claims.subject(),
-            kid,
-            iat: claims.issued_at(),
-            expires,
-            now,
-        };
+        let token = TokenUse::of_claims(claims, kid, expires, now);
         store.check(&token, *mode == ReplayMode::SingleUse)?;
         Ok(())
     }
