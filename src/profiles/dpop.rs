@@ -231,13 +231,17 @@ struct ProofKey {
     key: VerifyingKey,
     jwk: Arc<Jwk>,
     jkt: String,
-    /// Whether the key came from the cache (else it is inserted once it has verified).
-    cached: bool,
-    /// The cache entry's memo of the last access token's `ath` (none for a key not cached).
+    /// The cache entry's memo of the last access token's `ath`: present exactly when the key
+    /// came from the cache (the cache gives every entry one).
     ath: Option<Arc<AthMemo>>,
 }
 
 impl ProofKey {
+    /// Whether the key came from the cache (else it is inserted once it has verified).
+    fn cached(&self) -> bool {
+        self.ath.is_some()
+    }
+
     /// Whether `ath` is the hash of `token` (RFC 9449 §4.3 check 11).
     fn ath_matches(&self, token: &str, ath: &str) -> bool {
         match &self.ath {
@@ -283,7 +287,6 @@ fn proof_key(header: &Header, jwk: Option<Value>) -> Result<ProofKey, Error> {
         key,
         jwk: Arc::new(jwk),
         jkt,
-        cached: false,
         ath: None,
     })
 }
@@ -434,7 +437,7 @@ impl ProofVerifier {
                 Error::Claims(ClaimsError::IssuedInFuture) => ProfileError::ProofInFuture.into(),
                 e => e,
             })?;
-        if !key.cached
+        if !key.cached()
             && let Some((segment, _)) = proof.split_once('.')
         {
             // The key has just verified this proof's signature.

@@ -138,11 +138,7 @@ impl ProofKeyCache {
         let slots = self.inner.read().ok()?;
         let slot = slots.slots.get(*slots.index.get(segment)?)?;
         slot.referenced.store(true, Ordering::Relaxed);
-        let key = ProofKey {
-            cached: true,
-            ..slot.key.clone()
-        };
-        Some((slot.header.clone(), key))
+        Some((slot.header.clone(), slot.key.clone()))
     }
 
     /// Keep `header` and `key`, parsed and imported from the header segment `segment`, whose
@@ -214,7 +210,6 @@ mod tests {
             jkt: jwk.thumbprint().unwrap(),
             jwk: Arc::new(jwk),
             key: sk.verifying_key().unwrap(),
-            cached: false,
             ath: None,
         };
         (Header::new(Algorithm::Ed25519).with_typ("dpop+jwt"), key)
@@ -229,7 +224,7 @@ mod tests {
         let (h, k) = cache.get("eyJh").unwrap();
         assert_eq!(h, header);
         assert_eq!(k.jkt, key.jkt);
-        assert!(k.cached);
+        assert!(k.cached());
         for other in ["eyJ", "eyJhA", "EYJH", ""] {
             assert!(cache.get(other).is_none(), "{other}");
         }
