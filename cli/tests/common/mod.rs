@@ -135,3 +135,20 @@ pub(crate) fn openssl(dir: &Path, args: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The path of `name` in `dir`, as text (for a command line).
+pub(crate) fn file(dir: &Path, name: &str) -> String {
+    path_str(&dir.join(name)).to_owned()
+}
+
+/// `pqjose import --alg ALG FILE` exits 2 with one error line saying the file holds no usable
+/// key for `alg`, and nothing on stdout.
+pub(crate) fn import_refused(dir: &Path, alg: &str, name: &str) {
+    let out = pqjose(&["import", "--alg", alg, &file(dir, name)], None);
+    let err = out.usage_or_io();
+    assert!(
+        err.contains("does not hold a usable"),
+        "{alg} {name}: {err}"
+    );
+    assert!(out.stdout.is_empty());
+}
